@@ -1,0 +1,54 @@
+"""Settings, read from options, ``POLICYKG_*`` environment variables or defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["DEFAULT_BASE", "PROJECT_ROOT", "Settings"]
+
+#: The folder holding ``ontology/``, ``graph/`` and ``queries/``.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+#: The namespace every policykg IRI starts with, unless overridden.
+DEFAULT_BASE = "https://w3id.org/policykg/"
+
+
+class Settings(BaseSettings):
+    """Where the data lives, how the server listens, and the limits it enforces.
+
+    >>> Settings(port=9000).port
+    9000
+    >>> Settings().host
+    '127.0.0.1'
+    """
+
+    model_config = SettingsConfigDict(env_prefix="POLICYKG_", extra="ignore")
+
+    root: Path = PROJECT_ROOT
+    base_iri: str = DEFAULT_BASE
+    dist: Path = Field(default_factory=lambda: PROJECT_ROOT / "dist")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    query_timeout: float = 30.0
+    max_rows: int = 100_000
+    max_query_chars: int = 100_000
+    max_body_bytes: int = 1_048_576
+    workers: int = 2
+
+    enable_update: bool = False
+    update_token: SecretStr | None = None
+    service_allowlist: list[str] = Field(default_factory=list)
+
+    @property
+    def store_path(self) -> Path:
+        """The on-disk Oxigraph store written by ``policykg build``."""
+        return self.dist / "store"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
