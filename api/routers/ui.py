@@ -1,0 +1,96 @@
+"""The browser query page: YASGUI (from ``node_modules``) plus our own small page.
+
+``GET /`` answers the page; ``/static/vendor/yasgui/…`` serves the editor's build
+files from ``node_modules/@zazuko/yasgui/build`` (installed by ``npm ci``, never
+fetched from a CDN) and ``/static/ui/…`` our own files from ``api/ui``. When
+``node_modules`` is missing, ``GET /`` answers 503 with a page saying how to fix it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import FileResponse, HTMLResponse, Response
+
+from ...settings import PROJECT_ROOT
+
+__all__ = ["CSP", "UI_DIR", "VENDOR_FILES", "create_router", "router", "vendor_dir"]
+
+#: Our own page, script and style sheet.
+UI_DIR = Path(__file__).resolve().parent.parent / "ui"
+
+#: The only files served from YASGUI's build folder.
+VENDOR_FILES = ("yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map")
+
+#: The page runs no inline script, no eval, and talks only to its own origin.
+CSP = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self'",
+        # YASR's table (column-resizer) adds <style> elements and style attributes.
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+_UI_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*\.(?:js|css|svg|png|ico)$")
+_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+_MISSING = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>policykg: query page not installed</title>
+</head><body><h1>The query page is not installed</h1>
+<p>The SPARQL editor (YASGUI) comes from the npm registry and is not installed:
+<code>{path}</code> is missing. Run <code>npm ci</code> in <code>{root}</code>
+and reload this page.</p>
+<p>The SPARQL endpoint itself works without it: <a href="sparql">/sparql</a>,
+named queries: <a href="queries">/queries</a>.</p></body></html>
+"""
+
+
+def vendor_dir(root: Path = PROJECT_ROOT) -> Path:
+    """Where ``npm ci`` puts YASGUI's build files."""
+    return root / "node_modules" / "@zazuko" / "yasgui" / "build"
+
+
+def create_router(root: Path = PROJECT_ROOT, ui_dir: Path = UI_DIR) -> APIRouter:
+    """The page's routes, reading ``node_modules`` under ``root``."""
+    vendor = vendor_dir(root)
+    api = APIRouter(include_in_schema=False)
+
+    @api.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
+    def page() -> Response:
+        if not all((vendor / name).is_file() for name in VENDOR_FILES[:2]):
+            text = _MISSING.format(path=html.escape(str(vendor)), root=html.escape(str(root)))
+            return HTMLResponse(text, status_code=503, headers=_page_headers())
+        return FileResponse(ui_dir / "index.html", media_type="text/html", headers=_page_headers())
+
+    @api.api_route("/static/vendor/yasgui/{name}", methods=["GET", "HEAD"])
+    def vendor_file(name: str) -> Response:
+        path = vendor / name
+        if name not in VENDOR_FILES or not path.is_file():
+            raise HTTPException(404, f"no such file: {name}; is node_modules installed (npm ci)?")
+        return FileResponse(path, headers={**_HEADERS, "Cache-Control": "public, max-age=3600"})
+
+    @api.api_route("/static/ui/{name}", methods=["GET", "HEAD"])
+    def ui_file(name: str) -> Response:
+        path = ui_dir / name
+        if not _UI_NAME.match(name) or not path.is_file():
+            raise HTTPException(404, f"no such file: {name}")
+        return FileResponse(path, headers={**_HEADERS, "Cache-Control": "no-cache"})
+
+    return api
+
+
+def _page_headers() -> dict[str, str]:
+    return {**_HEADERS, "Content-Security-Policy": CSP, "Cache-Control": "no-cache"}
+
+
+#: The router ``create_app`` includes.
+router = create_router()

@@ -1,0 +1,90 @@
+/* The policykg query page: YASGUI pointed at this server's /sparql, with the
+ * named queries from /queries listed as examples that open as tabs. */
+"use strict";
+
+(function () {
+  const endpoint = new URL("sparql", document.baseURI).href;
+  const status = document.getElementById("pk-status");
+  const list = document.getElementById("pk-query-list");
+
+  const yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: { endpoint: endpoint, method: "POST" },
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }], keys: [] },
+    persistenceId: "policykg-yasgui",
+    // Autocompletion of classes and properties asks a remote service (LOV): off.
+    yasqe: { autocompleters: ["prefixes", "variables"] },
+  });
+
+  // Tabs restored from an earlier visit keep talking to this server.
+  for (const id of Object.keys(yasgui._tabs)) {
+    const tab = yasgui.getTab(id);
+    if (tab && tab.getEndpoint() !== endpoint) tab.setEndpoint(endpoint);
+  }
+
+  function say(text, error) {
+    status.textContent = text;
+    status.classList.toggle("pk-error", Boolean(error));
+  }
+
+  function openQuery(query) {
+    const name = query.title || query.name;
+    for (const id of Object.keys(yasgui._tabs)) {
+      const tab = yasgui.getTab(id);
+      if (tab && tab.getName() === name) {
+        yasgui.selectTabId(id);
+        return tab;
+      }
+    }
+    const sparql = window.PolicykgParams.withParameters(query.sparql, query.params, query.name);
+    return yasgui.addTab(true, {
+      name: name,
+      yasqe: { value: sparql },
+      requestConfig: { endpoint: endpoint, method: "POST" },
+    });
+  }
+
+  function item(query) {
+    const li = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "pk-query";
+    button.dataset.query = query.name;
+    const parts = [
+      ["pk-query-title", query.title || query.name],
+      ["pk-query-question", query.question || ""],
+    ];
+    for (const [cls, text] of parts) {
+      const span = document.createElement("span");
+      span.className = cls;
+      span.textContent = text;
+      button.appendChild(span);
+    }
+    button.addEventListener("click", () => openQuery(query));
+    const meta = document.createElement("span");
+    meta.className = "pk-query-name";
+    const link = document.createElement("a");
+    link.href = "queries/" + encodeURIComponent(query.name);
+    link.textContent = "/queries/" + query.name;
+    link.title = "Run on the server with its bound parameters";
+    meta.appendChild(link);
+    li.append(button, meta);
+    return li;
+  }
+
+  async function loadQueries() {
+    const response = await fetch("queries", { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error("GET /queries answered " + response.status);
+    const body = await response.json();
+    const queries = Array.isArray(body) ? body : body.queries || [];
+    list.replaceChildren(...queries.map(item));
+    say(queries.length ? "" : "No named queries on this server.");
+    document.body.dataset.queries = String(queries.length);
+  }
+
+  loadQueries().catch((error) => {
+    say("Could not load the named queries: " + error.message, true);
+    document.body.dataset.queries = "error";
+  });
+  window.policykgYasgui = yasgui;
+})();
