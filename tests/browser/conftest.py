@@ -1,0 +1,136 @@
+"""Fixtures for the browser tests: a real server process and headless Chromium.
+
+Chromium is Debian's (``/usr/bin/chromium``, or ``POLICYKG_CHROMIUM``) driven by
+Playwright through its executable path; ``playwright install`` is never needed.
+Without Chromium the tests skip, except under ``CI=true`` where they fail.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, sync_playwright
+
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "DATA", "Server"]
+
+DATA = Path(__file__).parent / "data"
+CHROMIUM = Path(os.environ.get("POLICYKG_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class Server:
+    """A server process listening on ``url``, its log kept in ``log``."""
+
+    def __init__(self, url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+        self.url, self.process, self.log = url, process, log
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _command(port: int, data: Path) -> list[str]:
+    """``policykg serve --data`` once the real server exists, else the stand-in app."""
+    if importlib.util.find_spec("policykg.api.app") and importlib.util.find_spec(
+        "policykg.api.server"
+    ):
+        cli = "from policykg.cli import app; app()"
+        return [sys.executable, "-c", cli, "serve", "--host", "127.0.0.1", "--port", str(port),
+                "--data", str(data)]  # fmt: skip
+    here = str(Path(__file__).parent)
+    return [sys.executable, "-m", "uvicorn", "--app-dir", here, "_stub_app:create", "--factory",
+            "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+
+
+def _wait_until_up(server: Server, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            code = server.process.returncode
+            pytest.fail(f"server exited with {code}:\n{server.log.read_text()}")
+        try:
+            with urllib.request.urlopen(server.url + "/", timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    log = server.log.read_text()
+    pytest.fail(f"server not answering on {server.url} after {timeout} s:\n{log}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app on a free loopback port, serving ``data/sample.ttl`` and ``data/queries``."""
+    root = tmp_path_factory.mktemp("root")
+    shutil.copytree(DATA / "queries", root / "queries")
+    data = DATA / "sample.ttl"
+    port = _free_port()
+    env = {
+        **os.environ,
+        "POLICYKG_ROOT": str(root),
+        "POLICYKG_DIST": str(root / "dist"),
+        "PKG_TEST_DATA": str(data),
+        "PKG_TEST_QUERIES": str(root / "queries"),
+    }
+    log = root / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            _command(port, data), env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        _wait_until_up(server)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[BrowserContext]:
+    """Headless Chromium with a fresh profile."""
+    if not CHROMIUM.is_file():
+        reason = f"Chromium not found at {CHROMIUM}; run scripts/install-debian (as root)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason + " (required under CI=true)")
+        pytest.skip(reason)
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            tmp_path / "profile",
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1280, "height": 800},
+        )
+        try:
+            yield context
+        finally:
+            context.close()
