@@ -15,7 +15,7 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from ...settings import PROJECT_ROOT
+from policykg.settings import PROJECT_ROOT
 
 __all__ = ["CSP", "UI_DIR", "VENDOR_FILES", "create_router", "router", "vendor_dir"]
 
