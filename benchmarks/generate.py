@@ -1,0 +1,404 @@
+"""Generate a synthetic policy graph shaped like the real facts, as N-Quads.
+
+The graph mirrors the real one: reified claims (``pkg:Claim`` with ``rdf:subject``,
+``rdf:predicate``, ``rdf:object``, a stance, a source and a ``dct:temporal`` interval),
+each in the named graph of the news article it was derived from; the articles
+(``schema:NewsArticle`` with a publisher, an issue date and a language); organisations
+in corporate groups linked by ``dpv:hasSubsidiary`` or ``schema:parentOrganization``;
+jurisdictions (``loc:XX``) in ``skos:broader`` chains; data categories and purposes.
+Entities live in the named graph ``graph/entities``.
+
+The output is deterministic for a given size and seed, so the IRIs the benchmark
+queries name exist at every size from 10k claims up::
+
+    python benchmarks/generate.py --size 100k          # benchmarks/data/claims-100k.nq
+    python benchmarks/generate.py --size 1M --seed 7 --out /tmp/x.nq
+
+Next to the file, ``<name>.json`` records the seed and the counts (claims, sources,
+organisations, jurisdictions, quads).
+
+>>> lines = list(generate_quads(30, seed=1))
+>>> c = Counts.for_lines(lines)
+>>> c.claims, c.quads == len(lines)
+(30, True)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import re
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, astuple, dataclass
+from pathlib import Path
+
+__all__ = [
+    "BASE",
+    "CLAIM_QUADS",
+    "DATA_DIR",
+    "GROUP_SIZE",
+    "JURISDICTIONS",
+    "SIZES",
+    "Counts",
+    "dataset_path",
+    "generate_quads",
+    "main",
+    "parse_size",
+    "plan",
+    "write_dataset",
+]
+
+BASE = "https://w3id.org/policykg/"
+PKG = f"{BASE}ontology#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
+TIME = "http://www.w3.org/2006/time#"
+SCHEMA = "https://schema.org/"
+DPV = "https://w3id.org/dpv#"
+LOC = "https://w3id.org/dpv/loc#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+#: Named sizes, in claims.
+SIZES: dict[str, int] = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+
+#: Quads per claim: type, subject, predicate, object, stance, source, temporal,
+#: hasBeginning, inXSDDate.
+CLAIM_QUADS = 9
+#: Quads per source article: type, publisher, issued, language, url, title.
+SOURCE_QUADS = 6
+#: Companies form groups of this size: a root, three subsidiaries, nine below them, ...
+GROUP_SIZE = 40
+BRANCHING = 3
+
+_EU = (
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+    "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+)  # fmt: skip
+_OTHER = ("GB", "CH", "NO", "IS", "US", "CA", "BR", "IN", "JP", "KR", "AU", "CN", "SG", "ZA")
+_REGIONS = (
+    ("US", ("CA", "NY", "TX", "IL", "CO", "VA", "WA")),
+    ("DE", ("BY", "BE", "HH")),
+    ("FR", ("IDF", "ARA")),
+    ("CA", ("QC", "ON", "BC")),
+)
+
+#: Jurisdiction code -> broader jurisdiction code (``None`` for the top).
+JURISDICTIONS: dict[str, str | None] = {
+    "EU": None,
+    **dict.fromkeys(_EU, "EU"),
+    **dict.fromkeys(_OTHER),
+    **{f"{country}-{sub}": country for country, subs in _REGIONS for sub in subs},
+}
+
+DATA_CATEGORIES = (
+    "public-posts", "photos", "videos", "private-messages", "voice-recordings", "location",
+    "contacts", "browsing-history", "purchase-history", "search-queries", "biometric",
+    "health", "financial", "age", "children", "profile-data", "comments", "likes",
+    "livestreams", "support-chats",
+)  # fmt: skip
+PURPOSES = (
+    "model-training", "model-evaluation", "personalisation", "advertising", "safety",
+    "research", "product-improvement", "fraud-prevention", "analytics", "content-moderation",
+)  # fmt: skip
+LANGUAGES = ("en",) * 7 + ("de", "fr", "es", "nl", "it")
+
+#: Claim predicate (local name in pkg:) and its weight.
+PREDICATES: tuple[tuple[str, int], ...] = (
+    ("trainsOn", 30),
+    ("usesDataFor", 15),
+    ("appliesIn", 20),
+    ("excludes", 10),
+    ("offersOptOut", 15),
+    ("retentionPeriod", 10),
+)
+
+_EPOCH = dt.date(2019, 1, 1)
+_DAYS = (dt.date(2025, 12, 31) - _EPOCH).days
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How many of each kind of entity a graph of ``claims`` claims has."""
+
+    claims: int
+    companies: int
+    publishers: int
+
+    @property
+    def organisations(self) -> int:
+        return self.companies + self.publishers
+
+
+def plan(claims: int) -> Plan:
+    """Entity counts for a size: about 60 claims per company, 2000 per publisher.
+
+    >>> plan(100_000)
+    Plan(claims=100000, companies=1666, publishers=50)
+    >>> plan(50).companies
+    40
+    """
+    if claims < 1:
+        raise ValueError("need at least one claim")
+    return Plan(claims, max(GROUP_SIZE, claims // 60), max(5, claims // 2000))
+
+
+def parse_size(text: str) -> int:
+    """``10k``, ``100k``, ``1M`` or a plain number of claims.
+
+    >>> parse_size("100k"), parse_size("1M"), parse_size("50"), parse_size("2.5k")
+    (100000, 1000000, 50, 2500)
+    """
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([kKmM]?)", text.strip())
+    if not m:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 10k, 100k, 1M or 5000)")
+    mult = {"": 1, "k": 1_000, "m": 1_000_000}[m.group(2).lower()]
+    value = round(float(m.group(1)) * mult)
+    if value < 1:
+        raise argparse.ArgumentTypeError("size must be at least 1 claim")
+    return value
+
+
+def size_label(claims: int) -> str:
+    """The short label of a size, as used in file names.
+
+    >>> size_label(100_000), size_label(1_000_000), size_label(50)
+    ('100k', '1M', '50')
+    """
+    for label, n in SIZES.items():
+        if n == claims:
+            return label
+    return str(claims)
+
+
+def dataset_path(claims: int, data_dir: Path = DATA_DIR) -> Path:
+    """Where the N-Quads file for a size lives by default."""
+    return data_dir / f"claims-{size_label(claims)}.nq"
+
+
+def _iri(x: str) -> str:
+    return f"<{x}>"
+
+
+def _lit(value: str, datatype: str | None = None) -> str:
+    return f'"{value}"^^<{datatype}>' if datatype else f'"{value}"'
+
+
+def org_iri(kind: str, i: int) -> str:
+    """The IRI of company ``org-NNNNN`` or publisher ``pub-NNNN``.
+
+    >>> org_iri("org", 17)
+    'https://w3id.org/policykg/id/org/org-00017'
+    """
+    return f"{BASE}id/org/{kind}-{i:05d}" if kind == "org" else f"{BASE}id/org/{kind}-{i:04d}"
+
+
+def _entities(p: Plan) -> Iterator[str]:
+    g = _iri(f"{BASE}graph/entities")
+    a = _iri(f"{RDF}type")
+    name = _iri(f"{SCHEMA}name")
+    label = _iri(f"{SKOS}prefLabel")
+    org_t = _iri(f"{SCHEMA}Organization")
+    for i in range(p.companies):
+        s = _iri(org_iri("org", i))
+        yield f"{s} {a} {org_t} {g} .\n"
+        yield f"{s} {name} {_lit(f'Company {i}')} {g} .\n"
+        j = i % GROUP_SIZE
+        if j:  # not a group root: link to the parent, alternating the direction
+            parent = _iri(org_iri("org", i - j + (j - 1) // BRANCHING))
+            if j % 2:
+                yield f"{parent} {_iri(DPV + 'hasSubsidiary')} {s} {g} .\n"
+            else:
+                yield f"{s} {_iri(SCHEMA + 'parentOrganization')} {parent} {g} .\n"
+    for i in range(p.publishers):
+        s = _iri(org_iri("pub", i))
+        yield f"{s} {a} {org_t} {g} .\n"
+        yield f"{s} {name} {_lit(f'Publisher {i}')} {g} .\n"
+    for code, broader in JURISDICTIONS.items():
+        s = _iri(LOC + code)
+        kind = "SupraNationalUnion" if code == "EU" else ("Region" if "-" in code else "Country")
+        yield f"{s} {a} {_iri(DPV + kind)} {g} .\n"
+        yield f"{s} {label} {_lit(code)} {g} .\n"
+        if broader:
+            yield f"{s} {_iri(SKOS + 'broader')} {_iri(LOC + broader)} {g} .\n"
+    for cat in DATA_CATEGORIES:
+        s = _iri(f"{BASE}id/data/{cat}")
+        yield f"{s} {a} {_iri(DPV + 'PersonalData')} {g} .\n"
+        yield f"{s} {label} {_lit(cat.replace('-', ' '))} {g} .\n"
+    for purpose in PURPOSES:
+        s = _iri(f"{BASE}id/purpose/{purpose}")
+        yield f"{s} {a} {_iri(DPV + 'Purpose')} {g} .\n"
+        yield f"{s} {label} {_lit(purpose.replace('-', ' '))} {g} .\n"
+
+
+def _object(rng: random.Random, pred: str, p: Plan) -> str:
+    if pred == "trainsOn":
+        return _iri(f"{BASE}id/data/{rng.choice(DATA_CATEGORIES)}")
+    if pred == "usesDataFor":
+        return _iri(f"{BASE}id/purpose/{rng.choice(PURPOSES)}")
+    if pred in ("appliesIn", "excludes"):
+        return _iri(LOC + rng.choice(_CODES))
+    if pred == "offersOptOut":
+        return _lit(rng.choice(("true", "false")), XSD + "boolean")
+    return _lit(f"P{rng.choice((30, 90, 180, 365, 730))}D", XSD + "duration")
+
+
+_CODES = tuple(JURISDICTIONS)
+_PRED_NAMES = tuple(name for name, _ in PREDICATES)
+_PRED_WEIGHTS = tuple(w for _, w in PREDICATES)
+
+
+def generate_quads(claims: int, seed: int = 42) -> Iterator[str]:
+    """Yield the N-Quads lines of a graph with exactly ``claims`` claims."""
+    p = plan(claims)
+    rng = random.Random(seed)
+    yield from _entities(p)
+
+    a = _iri(f"{RDF}type")
+    t_claim = _iri(f"{PKG}Claim")
+    t_article = _iri(f"{SCHEMA}NewsArticle")
+    r_subject, r_predicate, r_object = (_iri(RDF + x) for x in ("subject", "predicate", "object"))
+    stance = _iri(f"{PKG}stance")
+    asserted, denied = _iri(f"{PKG}Asserted"), _iri(f"{PKG}Denied")
+    derived = _iri(f"{PROV}wasDerivedFrom")
+    temporal = _iri(f"{DCT}temporal")
+    has_beginning = _iri(f"{TIME}hasBeginning")
+    in_date = _iri(f"{TIME}inXSDDate")
+    publisher = _iri(f"{SCHEMA}publisher")
+    issued = _iri(f"{DCT}issued")
+    language = _iri(f"{DCT}language")
+    url = _iri(f"{SCHEMA}url")
+    title = _iri(f"{DCT}title")
+    xsd_date = XSD + "date"
+
+    made = 0
+    src = 0
+    while made < claims:
+        k = min(rng.randint(1, 19), claims - made)
+        sid = f"s{src:07d}"
+        s = _iri(f"{BASE}source/{sid}")
+        g = _iri(f"{BASE}graph/{sid}")
+        day = _EPOCH + dt.timedelta(days=rng.randrange(_DAYS))
+        yield f"{s} {a} {t_article} {g} .\n"
+        yield f"{s} {publisher} {_iri(org_iri('pub', rng.randrange(p.publishers)))} {g} .\n"
+        yield f"{s} {issued} {_lit(day.isoformat(), xsd_date)} {g} .\n"
+        yield f"{s} {language} {_lit(rng.choice(LANGUAGES))} {g} .\n"
+        yield f"{s} {url} {_iri(f'https://news.example.org/{day.year}/{sid}')} {g} .\n"
+        company = rng.randrange(p.companies)
+        yield f"{s} {title} {_lit(f'Company {company} and your data, part {src}')} {g} .\n"
+        for n in range(k):
+            c = _iri(f"{BASE}claim/{sid}/c{n}")
+            if n and rng.random() < 0.4:  # articles often cover several companies
+                company = rng.randrange(p.companies)
+            pred = rng.choices(_PRED_NAMES, _PRED_WEIGHTS)[0]
+            begin = day - dt.timedelta(days=rng.randrange(720))
+            interval, instant = f"_:i{src}x{n}", f"_:b{src}x{n}"
+            yield f"{c} {a} {t_claim} {g} .\n"
+            yield f"{c} {r_subject} {_iri(org_iri('org', company))} {g} .\n"
+            yield f"{c} {r_predicate} {_iri(PKG + pred)} {g} .\n"
+            yield f"{c} {r_object} {_object(rng, pred, p)} {g} .\n"
+            yield f"{c} {stance} {asserted if rng.random() < 0.9 else denied} {g} .\n"
+            yield f"{c} {derived} {s} {g} .\n"
+            yield f"{c} {temporal} {interval} {g} .\n"
+            yield f"{interval} {has_beginning} {instant} {g} .\n"
+            yield f"{instant} {in_date} {_lit(begin.isoformat(), xsd_date)} {g} .\n"
+        made += k
+        src += 1
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What a generated file holds."""
+
+    claims: int
+    sources: int
+    organisations: int
+    jurisdictions: int
+    graphs: int
+    quads: int
+
+    @classmethod
+    def for_lines(cls, lines: Iterable[str]) -> Counts:
+        """Count by looking at the lines (used while writing and by the smoke test)."""
+        claims = sources = orgs = juris = quads = 0
+        graphs: set[str] = set()
+        t_claim = f"<{RDF}type> <{PKG}Claim> "
+        t_article = f"<{RDF}type> <{SCHEMA}NewsArticle> "
+        t_org = f"<{RDF}type> <{SCHEMA}Organization> "
+        for line in lines:
+            quads += 1
+            graphs.add(line[line.rindex("<", 0, -2) :])
+            if t_claim in line:
+                claims += 1
+            elif t_article in line:
+                sources += 1
+            elif t_org in line:
+                orgs += 1
+            elif line.startswith(f"<{LOC}") and f"<{RDF}type>" in line:
+                juris += 1
+        return cls(claims, sources, orgs, juris, len(graphs), quads)
+
+
+def write_dataset(claims: int, out: Path, seed: int = 42) -> Counts:
+    """Write the N-Quads file (atomically) and its ``.json`` manifest; return the counts."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(out.suffix + ".tmp")
+    totals = [0] * 6
+    chunk: list[str] = []
+
+    def flush() -> None:
+        part = Counts.for_lines(chunk)
+        f.writelines(chunk)
+        chunk.clear()
+        for i, v in enumerate(astuple(part)):
+            totals[i] += v
+
+    with tmp.open("w", encoding="utf-8", newline="\n") as f:
+        for line in generate_quads(claims, seed):
+            chunk.append(line)
+            if len(chunk) >= 200_000:
+                flush()
+        flush()
+    claims_n, sources, orgs, juris, _, quads = totals
+    counts = Counts(claims_n, sources, orgs, juris, sources + 1, quads)  # + graph/entities
+    tmp.replace(out)
+    manifest = {"claims_requested": claims, "seed": seed, "file": out.name, **asdict(counts)}
+    out.with_suffix(".json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--size", type=parse_size, default=SIZES["10k"], help="10k, 100k, 1M or N")
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument(
+        "--out", type=Path, help="output file (default: benchmarks/data/claims-<size>.nq)"
+    )
+    ap.add_argument("--force", action="store_true", help="rewrite even if the file exists")
+    args = ap.parse_args(argv)
+    out: Path = args.out or dataset_path(args.size)
+    if out.exists() and out.with_suffix(".json").exists() and not args.force:
+        manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+        if manifest.get("claims_requested") == args.size and manifest.get("seed") == args.seed:
+            print(f"{out} exists ({manifest['quads']:,} quads); --force to rewrite")
+            return 0
+    t0 = time.perf_counter()
+    counts = write_dataset(args.size, out, args.seed)
+    print(
+        f"wrote {out}: {counts.claims:,} claims, {counts.sources:,} sources, "
+        f"{counts.organisations:,} organisations, {counts.jurisdictions} jurisdictions, "
+        f"{counts.graphs:,} graphs, {counts.quads:,} quads in {time.perf_counter() - t0:.1f} s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
