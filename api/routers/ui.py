@@ -17,7 +17,15 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from policykg.settings import PROJECT_ROOT
 
-__all__ = ["CSP", "UI_DIR", "VENDOR_FILES", "create_router", "router", "vendor_dir"]
+__all__ = [
+    "CSP",
+    "UI_DIR",
+    "VENDOR_FILES",
+    "create_router",
+    "query_page",
+    "router",
+    "vendor_dir",
+]
 
 #: Our own page, script and style sheet.
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
@@ -59,6 +67,19 @@ def vendor_dir(root: Path = PROJECT_ROOT) -> Path:
     return root / "node_modules" / "@zazuko" / "yasgui" / "build"
 
 
+def query_page(root: Path = PROJECT_ROOT, ui_dir: Path = UI_DIR) -> Response:
+    """The page itself, for ``GET /`` (and ``GET /sparql`` when a browser asks for HTML).
+
+    Its links are relative (``static/…``, ``sparql``, ``queries``), so it works at
+    ``/`` and ``/sparql`` alike. Answers 503 with instructions when ``npm ci`` is due.
+    """
+    vendor = vendor_dir(root)
+    if not all((vendor / name).is_file() for name in VENDOR_FILES[:2]):
+        text = _MISSING.format(path=html.escape(str(vendor)), root=html.escape(str(root)))
+        return HTMLResponse(text, status_code=503, headers=_page_headers())
+    return FileResponse(ui_dir / "index.html", media_type="text/html", headers=_page_headers())
+
+
 def create_router(root: Path = PROJECT_ROOT, ui_dir: Path = UI_DIR) -> APIRouter:
     """The page's routes, reading ``node_modules`` under ``root``."""
     vendor = vendor_dir(root)
@@ -66,10 +87,7 @@ def create_router(root: Path = PROJECT_ROOT, ui_dir: Path = UI_DIR) -> APIRouter
 
     @api.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
     def page() -> Response:
-        if not all((vendor / name).is_file() for name in VENDOR_FILES[:2]):
-            text = _MISSING.format(path=html.escape(str(vendor)), root=html.escape(str(root)))
-            return HTMLResponse(text, status_code=503, headers=_page_headers())
-        return FileResponse(ui_dir / "index.html", media_type="text/html", headers=_page_headers())
+        return query_page(root, ui_dir)
 
     @api.api_route("/static/vendor/yasgui/{name}", methods=["GET", "HEAD"])
     def vendor_file(name: str) -> Response:

@@ -63,7 +63,7 @@
     const vars = list.map((p) => "?" + p.name).join(" ");
     const values = list.map((p) => term(p, p["default"])).join(" ");
     const docs = list.map((p) => "  # ?" + p.name + " (" + (p.type || "xsd:string") + ")"
-      + (p.doc ? ": " + p.doc : "") + "\n").join("");
+      + (p.doc || p.description ? ": " + (p.doc || p.description) : "") + "\n").join("");
     const block = "\n  # Parameters of the named query " + JSON.stringify(name || "")
       + "; edit the values to change them:\n" + docs
       + "  VALUES (" + vars + ") { (" + values + ") }\n";

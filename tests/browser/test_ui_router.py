@@ -8,7 +8,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from policykg.api.routers.ui import VENDOR_FILES, create_router, vendor_dir
+from policykg.api.routers.ui import VENDOR_FILES, create_router, query_page, vendor_dir
 
 
 def client(root: Path) -> TestClient:
@@ -69,6 +69,23 @@ def test_vendor_and_own_files_are_served(installed: Path) -> None:
 )
 def test_nothing_else_is_served(installed: Path, path: str) -> None:
     assert client(installed).get(path).status_code == 404
+
+
+def test_head_requests_are_answered(installed: Path) -> None:
+    http = client(installed)
+    for path in ("/", "/static/vendor/yasgui/yasgui.min.css", "/static/ui/app.js"):
+        response = http.head(path)
+        assert response.status_code == 200, path
+        assert response.content == b""
+
+
+def test_query_page_can_answer_elsewhere(installed: Path) -> None:
+    app = FastAPI()
+    app.add_api_route("/sparql", lambda: query_page(installed))
+    response = TestClient(app).get("/sparql")
+    assert response.status_code == 200
+    assert 'href="static/ui/app.css"' in response.text
+    assert "content-security-policy" in response.headers
 
 
 def test_missing_node_modules_says_to_run_npm_ci(tmp_path: Path) -> None:
