@@ -1,0 +1,64 @@
+"""The FastAPI application: routers, one error handler, CORS, access log, lifespan.
+
+>>> from policykg.settings import Settings
+>>> sorted(r.path for r in create_app(Settings()).routes if r.path.startswith("/s"))
+['/sparql', '/store']
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from policykg import __version__
+from policykg.settings import Settings
+
+from .accesslog import AccessLog
+from .errors import install_error_handlers
+from .routers import health, queries, sparql, store
+from .service import open_service
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None, *, data: Sequence[Path] = ()) -> FastAPI:
+    """Build the app; the store and worker pool start in its lifespan."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_service(settings, data) as service:
+            app.state.service = service
+            yield
+
+    app = FastAPI(
+        title="policykg",
+        version=__version__,
+        description="SPARQL 1.1 endpoint and named queries over the policy graph.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    # Read-only use from any origin; no credentials, and no Authorization header, so a
+    # browser cannot send an authenticated write from another site.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_credentials=False,
+        allow_methods=["GET", "POST", "HEAD"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=["X-PolicyKG-Truncated", "X-PolicyKG-Row-Limit"],
+    )
+    app.add_middleware(AccessLog)
+    for module in (sparql, store, queries, health):
+        app.include_router(module.router)
+    try:
+        from .routers import ui  # owned by the query-page work; optional until it lands
+    except ImportError:
+        pass
+    else:
+        app.include_router(ui.router)
+    return app

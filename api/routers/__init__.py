@@ -1,0 +1,3 @@
+"""One router per resource: sparql, store, queries, health (and ui, when present)."""
+
+__all__: list[str] = []

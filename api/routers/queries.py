@@ -1,0 +1,77 @@
+"""``/queries``: the named queries, listed (JSON or HTML) and run with typed parameters."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from policykg.formats import parse_accept
+from policykg.queries import NamedQuery
+
+from ..deps import LibraryDep, ServiceDep
+from ..results import run_query
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["queries"])
+
+
+def _describe(query: NamedQuery) -> dict[str, Any]:
+    return {
+        "name": query.name,
+        "title": query.title,
+        "question": query.question,
+        "tags": list(query.tags),
+        "params": [
+            {"name": p.name, "type": p.type, "default": p.default, "doc": p.doc}
+            for p in query.params
+        ],
+        "url": f"/queries/{query.name}",
+        "sparql": query.sparql,
+    }
+
+
+def _wants_html(request: Request) -> bool:
+    ranges = dict(parse_accept(request.headers.get("accept", "")))
+    return ranges.get("text/html", 0.0) > ranges.get("application/json", 0.0)
+
+
+def _html(queries: list[dict[str, Any]]) -> str:
+    rows = "".join(
+        f'<tr><td><a href="{escape(q["url"])}">{escape(q["name"])}</a></td>'
+        f"<td>{escape(q['title'])}</td><td>{escape(q['question'])}</td>"
+        f"<td>{escape(', '.join(p['name'] + ': ' + p['type'] for p in q['params']))}</td></tr>"
+        for q in queries
+    )
+    return (
+        "<!doctype html><html lang=en><meta charset=utf-8><title>policykg named queries</title>"
+        "<h1>Named queries</h1><table><thead><tr><th>Name</th><th>Title</th><th>Question</th>"
+        f"<th>Parameters</th></tr></thead><tbody>{rows}</tbody></table></html>"
+    )
+
+
+@router.get("/queries", response_model=None)
+async def list_queries(request: Request, library: LibraryDep) -> Response:
+    """Every named query with its title, question and parameters."""
+    queries = [_describe(q) for q in library]
+    if _wants_html(request):
+        return HTMLResponse(_html(queries), headers={"Vary": "Accept"})
+    return JSONResponse({"queries": queries}, headers={"Vary": "Accept"})
+
+
+@router.get("/queries/{name}")
+async def run_named(name: str, request: Request, service: ServiceDep, library: LibraryDep) -> Response:
+    """Run a named query; URL parameters other than ``format`` are its typed parameters."""
+    query = library.get(name)
+    values = {k: v for k, v in request.query_params.items() if k != "format"}
+    substitutions = query.bind(values)
+    return await run_query(
+        service,
+        request,
+        query.sparql,
+        substitutions=substitutions,
+        format_param=request.query_params.get("format"),
+    )

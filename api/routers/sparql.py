@@ -1,0 +1,98 @@
+"""``/sparql`` (query, update, service description) and ``/update``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from policykg.errors import BadRequest
+from policykg.formats import GRAPHS, content_type, negotiate
+from policykg.sparqlsafety import enforce, scan_update
+from policykg.updatedataset import apply_using
+
+from ..deps import ServiceDep, require_writer
+from ..protocol import Operation, read_operation
+from ..results import endpoint_iri, run_query
+from ..servicedesc import service_description
+from ..service import Service
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["sparql"])
+
+_RDFLIB = {
+    "turtle": "turtle",
+    "ntriples": "nt",
+    "nquads": "nquads",
+    "trig": "trig",
+    "jsonld": "json-ld",
+    "rdfxml": "xml",
+}
+
+
+@router.api_route("/sparql", methods=["GET", "POST"])
+async def sparql(request: Request, service: ServiceDep) -> Response:
+    """SPARQL 1.1 Protocol: query by GET or POST, update by POST; no query: description."""
+    operation = await read_operation(request, service.settings)
+    if operation.kind == "query":
+        return await _query(service, request, operation)
+    if operation.kind == "update":
+        return await _update(service, request, operation)
+    if request.method == "POST":
+        raise BadRequest("the request has neither a 'query' nor an 'update'")
+    return await _description(service, request, operation)
+
+
+@router.post("/update")
+async def update(request: Request, service: ServiceDep) -> Response:
+    """SPARQL Update only (form ``update=`` or ``application/sparql-update``)."""
+    operation = await read_operation(request, service.settings)
+    if operation.kind != "update":
+        raise BadRequest("/update takes an 'update'; send queries to /sparql")
+    return await _update(service, request, operation)
+
+
+async def _query(service: Service, request: Request, operation: Operation) -> Response:
+    for name in ("using-graph-uri", "using-named-graph-uri"):
+        if operation.all(name):
+            raise BadRequest(f"'{name}' applies to updates; queries use default-graph-uri/named-graph-uri")
+    defaults, named = operation.all("default-graph-uri"), operation.all("named-graph-uri")
+    return await run_query(
+        service,
+        request,
+        operation.text,
+        default_graphs=defaults if defaults or named else None,
+        named_graphs=named if defaults or named else None,
+        format_param=operation.one("format"),
+    )
+
+
+async def _update(service: Service, request: Request, operation: Operation) -> Response:
+    require_writer(request, service)
+    base = endpoint_iri(request)
+    scan = scan_update(operation.text, base)
+    enforce(scan, service.settings.service_allowlist)
+    using, named = operation.all("using-graph-uri"), operation.all("using-named-graph-uri")
+    text = operation.text
+    if using or named:
+        if scan.own_dataset:
+            raise BadRequest(
+                "the request gives using-graph-uri/using-named-graph-uri and the update has "
+                "its own USING or WITH clause; use one or the other"
+            )
+        text = apply_using(text, using, named)
+    await service.engine.write({"op": "update", "update": text, "base_iri": base})
+    return Response(status_code=204)
+
+
+async def _description(service: Service, request: Request, operation: Operation) -> Response:
+    fmt = negotiate(request.headers.get("accept"), GRAPHS, operation.one("format"))
+    endpoint = endpoint_iri(request)
+    graph = service_description(
+        endpoint,
+        await service.engine.stats(),
+        union=service.source.union,
+        update=service.updatable,
+        base_iri=service.settings.base_iri,
+    )
+    body = graph.serialize(format=_RDFLIB[fmt.name], encoding="utf-8")
+    return Response(body, media_type=content_type(fmt), headers={"Vary": "Accept"})

@@ -1,0 +1,116 @@
+"""``/store``: the SPARQL 1.1 Graph Store HTTP Protocol (indirect identification).
+
+``?default`` names the default graph (the union of all graphs when serving the policy
+graph), ``?graph=IRI`` a named graph. Reads are public; PUT, POST and DELETE need
+updates enabled and the bearer token, like SPARQL Update. A body is parsed completely
+before anything changes, so a bad body changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request, Response
+from pyoxigraph import NamedNode, Variable
+
+from policykg.errors import BadRequest, NotFound, UnsupportedMediaType
+from policykg.formats import GRAPHS, content_type, negotiate
+
+from ..deps import ServiceDep, WriterDep
+from ..protocol import read_body
+from ..results import endpoint_iri, run_query
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["graph store"])
+
+_NAMED = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+_DEFAULT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+def _target(request: Request, *, required: bool = True) -> str | None:
+    """The graph IRI, "" for the default graph, or None when neither is given."""
+    params = request.query_params
+    graphs = params.getlist("graph")
+    if "default" in params and graphs:
+        raise BadRequest("give either ?default or ?graph=IRI, not both")
+    if len(graphs) > 1:
+        raise BadRequest("give exactly one ?graph=IRI")
+    if graphs:
+        try:
+            return NamedNode(graphs[0]).value
+        except ValueError:
+            raise BadRequest(f"?graph={graphs[0]!r} is not a valid IRI") from None
+    if "default" in params:
+        return ""
+    if required:
+        raise BadRequest("name the graph with ?default or ?graph=IRI")
+    return None
+
+
+@router.api_route("/store", methods=["GET", "HEAD"])
+async def read_graph(request: Request, service: ServiceDep) -> Response:
+    """The graph, in the negotiated RDF format; 404 if a named graph does not exist."""
+    graph = _target(request)
+    assert graph is not None
+    fmt = negotiate(request.headers.get("accept"), GRAPHS, request.query_params.get("format"))
+    if graph and not await service.engine.call({"op": "graph_exists", "graph": graph}):
+        raise NotFound(f"there is no graph <{graph}> in this store")
+    if request.method == "HEAD":
+        return Response(media_type=content_type(fmt))
+    if graph:
+        return await run_query(
+            service, request, _NAMED, substitutions={Variable("g"): NamedNode(graph)},
+            default_graphs=None, format_param=fmt.name,
+        )  # fmt: skip
+    return await run_query(service, request, _DEFAULT, format_param=fmt.name)
+
+
+async def _body(request: Request, service: WriterDep) -> tuple[bytes, str]:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    fmt = GRAPHS.by_name(media) if media else None
+    if fmt is None:
+        raise UnsupportedMediaType(
+            f"Content-Type {media or 'none'} is not an RDF format; send one of "
+            + ", ".join(f.media_type for f in GRAPHS.formats)
+        )
+    return await read_body(request, service.settings.max_body_bytes), fmt.name
+
+
+@router.put("/store")
+async def put_graph(request: Request, service: WriterDep) -> Response:
+    """Replace the graph's content: 201 if it was created, 204 if it existed."""
+    graph = _target(request)
+    data, fmt = await _body(request, service)
+    existed = await service.engine.write(
+        {"op": "put", "graph": graph, "data": data, "format": fmt,
+         "base_iri": graph or endpoint_iri(request)}
+    )  # fmt: skip
+    return Response(status_code=204 if existed else 201)
+
+
+@router.post("/store")
+async def post_graph(request: Request, service: WriterDep) -> Response:
+    """Add to the graph; without ?graph or ?default, create a new graph (201 + Location)."""
+    graph = _target(request, required=False)
+    created = graph is None
+    if graph is None:
+        graph = endpoint_iri(request) + "/" + uuid.uuid4().hex
+    data, fmt = await _body(request, service)
+    existed = await service.engine.write(
+        {"op": "post", "graph": graph, "data": data, "format": fmt,
+         "base_iri": graph or endpoint_iri(request)}
+    )  # fmt: skip
+    if created:
+        location = str(request.url.replace(query=None)) + "?graph=" + graph
+        return Response(status_code=201, headers={"Location": location})
+    return Response(status_code=204 if existed else 201)
+
+
+@router.delete("/store")
+async def delete_graph(request: Request, service: WriterDep) -> Response:
+    """Remove the graph: 204, or 404 if there was no such graph."""
+    graph = _target(request)
+    if not await service.engine.write({"op": "delete", "graph": graph}):
+        raise NotFound(f"there is no graph <{graph}> in this store")
+    return Response(status_code=204)

@@ -1,0 +1,50 @@
+"""The running service: settings, engine, named queries; built in the app's lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from policykg.datasource import DataSource, jsonld_context, prepare
+from policykg.engine import Engine
+from policykg.queries import QueryLibrary
+from policykg.settings import Settings
+
+__all__ = ["Service", "open_service"]
+
+
+@dataclass
+class Service:
+    settings: Settings
+    engine: Engine
+    source: DataSource
+    library: QueryLibrary
+    context: dict[str, Any] | None
+
+    @property
+    def updatable(self) -> bool:
+        """Updates need ``enable_update``, a token and a ``--data`` store."""
+        return bool(
+            self.settings.enable_update and self.settings.update_token and self.source.writable
+        )
+
+
+@asynccontextmanager
+async def open_service(settings: Settings, data: Sequence[Path] = ()) -> AsyncIterator[Service]:
+    """Prepare the store, start the worker pool, and stop everything on exit."""
+    source = await prepare(settings, data)
+    engine = Engine(source.store, workers=settings.workers, timeout=settings.query_timeout)
+    try:
+        await engine.start()
+        library = (
+            QueryLibrary.load(settings.queries_dir)
+            if settings.queries_dir.is_dir()
+            else QueryLibrary({})
+        )
+        yield Service(settings, engine, source, library, jsonld_context(settings))
+    finally:
+        await engine.close()
+        source.cleanup()

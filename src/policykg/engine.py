@@ -1,0 +1,272 @@
+"""Query execution: a pool of worker processes, each with the store opened read-only.
+
+Nothing here blocks the event loop: a job is sent to a free worker and its frames are
+read asynchronously, so a slow query occupies one worker while the others keep
+answering. The time limit is enforced by killing the worker (pyoxigraph cannot be
+interrupted in-thread) and starting a fresh one. Writes (SPARQL Update, Graph Store
+Protocol) take every reader out of service, run in a short-lived writer process, and
+start new readers, which then see the new data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import pickle
+import struct
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import (
+    BadRequest,
+    Forbidden,
+    NotAcceptable,
+    PolicyKGError,
+    QuerySyntaxError,
+    QueryTimeout,
+)
+
+__all__ = ["Engine", "QueryResult", "WorkerProcess"]
+
+log = logging.getLogger("policykg.engine")
+_HEAD = struct.Struct(">cI")
+_SRC = str(Path(__file__).resolve().parents[1])
+
+
+class WorkerProcess:
+    """One ``python -m policykg.worker`` child and its frame channel."""
+
+    def __init__(self, store: Path, mode: str) -> None:
+        self.store, self.mode = store, mode
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> WorkerProcess:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([_SRC, os.environ.get("PYTHONPATH", "")])}
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "policykg.worker", str(self.store), self.mode,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env,
+            limit=1 << 22,
+        )  # fmt: skip
+        kind, payload = await self.read()
+        if kind != b"R":
+            raise RuntimeError(f"worker failed to start: {payload!r}")
+        return self
+
+    async def send(self, job: dict[str, Any]) -> None:
+        assert self.proc and self.proc.stdin
+        payload = pickle.dumps(job)
+        self.proc.stdin.write(_HEAD.pack(b"J", len(payload)) + payload)
+        await self.proc.stdin.drain()
+
+    async def read(self) -> tuple[bytes, bytes]:
+        assert self.proc and self.proc.stdout
+        try:
+            kind, size = _HEAD.unpack(await self.proc.stdout.readexactly(_HEAD.size))
+            return kind, await self.proc.stdout.readexactly(size)
+        except asyncio.IncompleteReadError:
+            raise PolicyKGError("a query worker stopped unexpectedly; see the server log") from None
+
+    async def kill(self) -> None:
+        if self.proc and self.proc.returncode is None:
+            self.proc.kill()
+            await self.proc.wait()
+
+    async def close(self) -> None:
+        if self.proc and self.proc.returncode is None:
+            assert self.proc.stdin
+            self.proc.stdin.close()
+            try:
+                await asyncio.wait_for(self.proc.wait(), 10)
+            except TimeoutError:
+                await self.kill()
+
+
+@dataclass
+class QueryResult:
+    """The response head decided by the worker, then the body as it is produced."""
+
+    kind: str
+    format: str
+    truncated: bool | None
+    body: AsyncIterator[bytes]
+    end: dict[str, Any] = field(default_factory=dict)
+
+
+def _error(info: dict[str, str], not_acceptable: dict[str, NotAcceptable]) -> PolicyKGError:
+    kind, message = info["kind"], info["message"]
+    if kind == "syntax":
+        return QuerySyntaxError(message)
+    if kind == "format":
+        return not_acceptable.get(message) or NotAcceptable(f"no format for {message} results")
+    if kind == "forbidden":
+        return Forbidden(message)
+    if kind == "bad_request":
+        return BadRequest(message)
+    log.error("store error: %s", message)
+    return PolicyKGError("the store failed while running this request; see the server log")
+
+
+class Engine:
+    """The worker pool for one on-disk store."""
+
+    def __init__(self, store: Path, *, workers: int = 2, timeout: float = 30.0) -> None:
+        self.store, self.size, self.timeout = store, max(1, workers), timeout
+        self._idle: asyncio.Queue[WorkerProcess] = asyncio.Queue()
+        self._write_lock = asyncio.Lock()
+        self._stats: dict[str, int] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.generation = 0
+
+    async def start(self) -> None:
+        workers = await asyncio.gather(*(self._spawn() for _ in range(self.size)))
+        for worker in workers:
+            self._idle.put_nowait(worker)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            await task
+        while not self._idle.empty():
+            await self._idle.get_nowait().close()
+
+    async def _spawn(self) -> WorkerProcess:
+        return await WorkerProcess(self.store, "read").start()
+
+    async def _respawn(self) -> None:
+        self._idle.put_nowait(await self._spawn())
+
+    async def _discard(self, worker: WorkerProcess) -> None:
+        await worker.kill()
+        task = asyncio.get_running_loop().create_task(self._respawn())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _remaining(self, deadline: float, what: str) -> float:
+        left = deadline - asyncio.get_running_loop().time()
+        if left <= 0:
+            raise QueryTimeout(f"{what} exceeded the {self.timeout:g} s time limit and was stopped")
+        return left
+
+    async def _acquire(self, deadline: float) -> WorkerProcess:
+        try:
+            return await asyncio.wait_for(self._idle.get(), self._remaining(deadline, "waiting"))
+        except TimeoutError:
+            raise QueryTimeout(
+                f"the server is busy: no query worker became free within {self.timeout:g} s"
+            ) from None
+
+    async def _read(self, worker: WorkerProcess, deadline: float, what: str) -> tuple[bytes, bytes]:
+        try:
+            return await asyncio.wait_for(worker.read(), self._remaining(deadline, what))
+        except TimeoutError:
+            raise QueryTimeout(
+                f"{what} exceeded the {self.timeout:g} s time limit and was stopped"
+            ) from None
+
+    async def query(
+        self, job: dict[str, Any], not_acceptable: dict[str, NotAcceptable] | None = None
+    ) -> QueryResult:
+        """Start a query; raise its error, or return its head and streaming body."""
+        deadline = asyncio.get_running_loop().time() + self.timeout
+        worker = await self._acquire(deadline)
+        try:
+            await worker.send(job)
+            kind, payload = await self._read(worker, deadline, "the query")
+        except BaseException:
+            await self._discard(worker)
+            raise
+        info = pickle.loads(payload)  # noqa: S301 - our own child
+        if kind == b"X":
+            self._idle.put_nowait(worker)
+            raise _error(info, not_acceptable or {})
+        result = QueryResult(info["kind"], info["format"], info["truncated"], iter_empty())
+        result.body = self._body(worker, deadline, result)
+        return result
+
+    async def _body(
+        self, worker: WorkerProcess, deadline: float, result: QueryResult
+    ) -> AsyncIterator[bytes]:
+        done = False
+        try:
+            while True:
+                kind, payload = await self._read(worker, deadline, "the query")
+                if kind == b"C":
+                    yield payload
+                    continue
+                result.end = pickle.loads(payload)  # noqa: S301
+                done = True
+                return
+        finally:
+            if done:
+                self._idle.put_nowait(worker)
+            else:
+                log.warning("query stream stopped early; restarting its worker")
+                await self._discard(worker)
+
+    async def call(self, job: dict[str, Any]) -> Any:
+        """Run a small read job (statistics, graph existence) and return its result."""
+        deadline = asyncio.get_running_loop().time() + self.timeout
+        worker = await self._acquire(deadline)
+        try:
+            await worker.send(job)
+            kind, payload = await self._read(worker, deadline, "the request")
+        except BaseException:
+            await self._discard(worker)
+            raise
+        self._idle.put_nowait(worker)
+        info = pickle.loads(payload)  # noqa: S301
+        if kind == b"X":
+            raise _error(info, {})
+        return info
+
+    async def stats(self) -> dict[str, int]:
+        """VoID counts, computed once per data generation."""
+        if self._stats is None:
+            self._stats = await self.call({"op": "stats"})
+        return self._stats
+
+    async def write(self, job: dict[str, Any]) -> Any:
+        """Run a write job alone: readers are stopped, then restarted on the new data."""
+        async with self._write_lock:
+            deadline = asyncio.get_running_loop().time() + self.timeout
+            taken = [await self._acquire(deadline) for _ in range(self.size)]
+            try:
+                await asyncio.gather(*(w.close() for w in taken))
+                return await self._run_writer(job, deadline)
+            finally:
+                self._stats = None
+                self.generation += 1
+                for worker in await asyncio.gather(*(self._spawn() for _ in taken)):
+                    self._idle.put_nowait(worker)
+
+    async def _run_writer(self, job: dict[str, Any], deadline: float) -> Any:
+        writer = await WorkerProcess(self.store, "write").start()
+        try:
+            await writer.send(job)
+            kind, payload = await self._read(writer, deadline, "the update")
+        except BaseException:
+            await writer.kill()
+            raise
+        await writer.close()
+        info = pickle.loads(payload)  # noqa: S301
+        if kind == b"X":
+            raise _error(info, {})
+        return info
+
+    @staticmethod
+    async def load(store: Path, files: list[tuple[str, str]]) -> None:
+        """Create ``store`` and load the given (path, format name) files into it."""
+        writer = await WorkerProcess(store, "write").start()
+        await writer.send({"op": "load", "files": files})
+        kind, payload = await writer.read()
+        await writer.close()
+        if kind == b"X":
+            raise BadRequest(pickle.loads(payload)["message"])  # noqa: S301
+
+
+async def iter_empty() -> AsyncIterator[bytes]:
+    return
+    yield b""  # pragma: no cover

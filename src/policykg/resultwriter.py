@@ -1,0 +1,160 @@
+"""Serialise query results with pyoxigraph's own serialisers, capped at ``max_rows``.
+
+``QuerySolutions.serialize`` consumes every solution, so the cap is applied on
+pyoxigraph's TSV output, where one line is exactly one row (TSV escapes newlines in
+literals). Complete lines are re-read in batches with ``parse_query_results`` and
+re-serialised to the requested format; the envelope (JSON head, XML header, CSV header)
+is written once. Graph results are capped by slicing the triple iterator before
+``pyoxigraph.serialize``. Output goes to a :class:`Sink` that decides when to start
+sending, so small results carry an exact truncation flag in the response headers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+
+__all__ = ["GRAPH_FORMATS", "SOLUTION_FORMATS", "Sink", "TooManyRows", "write_graph", "write_solutions"]
+
+SOLUTION_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+_BATCH = 1 << 16
+_SUFFIX = {"json": b"]}}", "xml": b"</results></sparql>", "csv": b"", "tsv": b""}
+
+
+class Sink(Protocol):
+    def write(self, data: bytes) -> None: ...
+
+
+class TooManyRows(Exception):  # noqa: N818 - a signal, not an error
+    """Raised inside pyoxigraph's serialiser to stop it once the cap is passed."""
+
+
+class _TsvCap:
+    """A binary file object for pyoxigraph: counts TSV rows and converts batches."""
+
+    def __init__(self, fmt: str, max_rows: int, sink: Sink) -> None:
+        self.fmt, self.max_rows, self.sink = fmt, max_rows, sink
+        self.header: bytes | None = None
+        self.pending = b""
+        self.batch: list[bytes] = []
+        self.batch_size = 0
+        self.rows = 0
+        self.truncated = False
+        self.first = True
+
+    def write(self, data: bytes) -> int:
+        lines = (self.pending + bytes(data)).split(b"\n")
+        self.pending = lines.pop()
+        for line in lines:
+            if self.header is None:
+                self.header = line + b"\n"
+                continue
+            if self.rows >= self.max_rows:
+                self.truncated = True
+                raise TooManyRows
+            self.rows += 1
+            self.batch.append(line + b"\n")
+            self.batch_size += len(line) + 1
+            if self.batch_size >= _BATCH:
+                self._emit()
+        return len(data)
+
+    def flush(self) -> None:
+        """pyoxigraph calls this; batching is ours."""
+
+    def _emit(self, final: bool = False) -> None:
+        header = self.header or b"\n"
+        body = b"".join(self.batch)
+        self.batch, self.batch_size = [], 0
+        if self.fmt == "tsv":
+            out = (header if self.first else b"") + body
+        else:
+            empty = ox.parse_query_results(header, ox.QueryResultsFormat.TSV)
+            envelope = empty.serialize(format=SOLUTION_FORMATS[self.fmt])
+            suffix = _SUFFIX[self.fmt]
+            prefix = envelope[: len(envelope) - len(suffix)]
+            out = b""
+            if body:
+                parsed = ox.parse_query_results(header + body, ox.QueryResultsFormat.TSV)
+                rows = parsed.serialize(format=SOLUTION_FORMATS[self.fmt])
+                out = rows[len(prefix) : len(rows) - len(suffix)]
+                if self.fmt == "json" and not self.first:
+                    out = b"," + out
+            if self.first:
+                out = prefix + out
+            if final:
+                out += suffix
+        self.first = False
+        if out:
+            self.sink.write(out)
+
+    def close(self) -> None:
+        self._emit(final=True)
+
+
+def write_solutions(result: ox.QuerySolutions, fmt: str, max_rows: int, sink: Sink) -> tuple[int, bool]:
+    """Write SELECT results; return (rows written, truncated)."""
+    cap = _TsvCap(fmt, max_rows, sink)
+    try:
+        result.serialize(cap, format=ox.QueryResultsFormat.TSV)
+    except TooManyRows:
+        pass
+    if cap.pending and not cap.truncated:  # a last line without newline
+        cap.write(b"\n")
+    cap.close()
+    return cap.rows, cap.truncated
+
+
+class _Counter:
+    def __init__(self, triples: Iterable[ox.Triple], max_rows: int) -> None:
+        self.source, self.max_rows, self.rows, self.truncated = iter(triples), max_rows, 0, False
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        for triple in self.source:
+            if self.rows >= self.max_rows:
+                self.truncated = True
+                return
+            self.rows += 1
+            yield triple
+
+
+def write_graph(
+    triples: Iterable[ox.Triple],
+    fmt: str,
+    max_rows: int,
+    sink: Sink,
+    context: dict[str, Any] | None = None,
+) -> tuple[int, bool]:
+    """Write CONSTRUCT/DESCRIBE results; JSON-LD is compacted with ``context`` if given."""
+    counter = _Counter(triples, max_rows)
+    if fmt == "jsonld" and context is not None:
+        sink.write(_compact_jsonld(counter, context))
+    else:
+        ox.serialize(counter, sink, GRAPH_FORMATS[fmt])  # type: ignore[arg-type]
+    return counter.rows, counter.truncated
+
+
+def _compact_jsonld(triples: Iterable[ox.Triple], context: dict[str, Any]) -> bytes:
+    """Compact JSON-LD via rdflib, with an inline context only (nothing is fetched)."""
+    from rdflib import Graph
+
+    graph = Graph()
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
+    return json.dumps(json.loads(text), ensure_ascii=False).encode()

@@ -1,0 +1,233 @@
+"""A query worker: a child process that owns one pyoxigraph store and runs jobs.
+
+The server (:mod:`policykg.engine`) starts ``python -m policykg.worker PATH MODE`` and
+talks to it over stdin/stdout in frames: one kind byte, a 4-byte big-endian length, a
+payload. ``MODE`` is ``read`` (``Store.read_only``: queries) or ``write`` (``Store``:
+updates, graph-store writes, loading files). A job that runs too long is stopped by
+killing the process, which is the only way to interrupt pyoxigraph.
+
+Frames from the worker: ``H`` header (pickled dict), ``C`` chunk of body bytes, ``E``
+end (pickled dict), ``R`` result of a non-streaming job, ``X`` error (pickled dict).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import sys
+from typing import Any, BinaryIO
+
+import pyoxigraph as ox
+
+from .resultwriter import GRAPH_FORMATS, write_graph, write_solutions
+
+__all__ = ["FIRST_FLUSH", "Output", "main", "read_frame", "run_job", "write_frame"]
+
+#: Bytes buffered before the response starts; smaller results get exact headers.
+FIRST_FLUSH = 1 << 20
+_CHUNK = 1 << 16
+_HEAD = struct.Struct(">cI")
+_PARSE_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def write_frame(out: BinaryIO, kind: bytes, payload: bytes) -> None:
+    out.write(_HEAD.pack(kind, len(payload)) + payload)
+    out.flush()
+
+
+def read_frame(inp: BinaryIO) -> tuple[bytes, bytes] | None:
+    head = inp.read(_HEAD.size)
+    if len(head) < _HEAD.size:
+        return None
+    kind, size = _HEAD.unpack(head)
+    return kind, inp.read(size)
+
+
+class Output:
+    """Buffers the start of a body so the header can say whether rows were cut."""
+
+    def __init__(self, out: BinaryIO, header: dict[str, Any]) -> None:
+        self.out, self.header, self.buffer, self.started = out, header, bytearray(), False
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        limit = _CHUNK if self.started else FIRST_FLUSH
+        if len(self.buffer) >= limit:
+            self._start(truncated=None)
+            self._drain()
+        return len(data)
+
+    def flush(self) -> None:
+        """Sending is batched; pyoxigraph's flushes are ignored."""
+
+    def _start(self, truncated: bool | None) -> None:
+        if not self.started:
+            self.started = True
+            write_frame(self.out, b"H", pickle.dumps({**self.header, "truncated": truncated}))
+
+    def _drain(self) -> None:
+        if self.buffer:
+            write_frame(self.out, b"C", bytes(self.buffer))
+            self.buffer.clear()
+
+    def finish(self, rows: int, truncated: bool) -> None:
+        self._start(truncated)
+        self._drain()
+        write_frame(self.out, b"E", pickle.dumps({"rows": rows, "truncated": truncated}))
+
+
+def _dataset(job: dict[str, Any]) -> dict[str, Any]:
+    default, named = job.get("default_graph"), job.get("named_graphs")
+    if default is None and named is None:
+        return {"use_default_graph_as_union": job.get("union", False)}
+    return {
+        "default_graph": [ox.NamedNode(g) for g in default or []],
+        "named_graphs": [ox.NamedNode(g) for g in named or []],
+    }
+
+
+def _query(store: ox.Store, job: dict[str, Any], out: BinaryIO) -> None:
+    for graph in job.get("check_graphs", ()):
+        if graph not in job.get("allowlist", ()) and not store.contains_named_graph(
+            ox.NamedNode(graph)
+        ):
+            raise PermissionError(
+                f"FROM <{graph}> names no graph in this dataset; this endpoint never "
+                "fetches remote data"
+            )
+    result = store.query(
+        job["query"],
+        base_iri=job.get("base_iri"),
+        substitutions=job.get("substitutions") or None,
+        **_dataset(job),
+    )
+    if isinstance(result, ox.QueryBoolean):
+        fmt = job["solutions_format"]
+        if fmt is None:
+            raise LookupError("SELECT/ASK")
+        output = Output(out, {"kind": "boolean", "format": fmt})
+        output.write(result.serialize(format=_solution_format(fmt)))
+        output.finish(1, False)
+    elif isinstance(result, ox.QuerySolutions):
+        fmt = job["solutions_format"]
+        if fmt is None:
+            raise LookupError("SELECT/ASK")
+        output = Output(out, {"kind": "solutions", "format": fmt})
+        output.finish(*write_solutions(result, fmt, job["max_rows"], output))
+    else:
+        fmt = job["graph_format"]
+        if fmt is None:
+            raise LookupError("CONSTRUCT/DESCRIBE")
+        output = Output(out, {"kind": "graph", "format": fmt})
+        rows, cut = write_graph(result, fmt, job["max_rows"], output, job.get("context"))
+        output.finish(rows, cut)
+
+
+def _solution_format(fmt: str) -> ox.QueryResultsFormat:
+    from .resultwriter import SOLUTION_FORMATS
+
+    return SOLUTION_FORMATS[fmt]
+
+
+def _stats(store: ox.Store) -> dict[str, int]:
+    def count(query: str) -> int:
+        solutions = store.query(query, use_default_graph_as_union=True)
+        return int(next(iter(solutions))[0].value)  # type: ignore[union-attr,index,arg-type]
+
+    return {
+        "triples": len(store),
+        "graphs": sum(1 for _ in store.named_graphs()),
+        "classes": count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"),
+        "properties": count("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"),
+    }
+
+
+def _graph_target(job: dict[str, Any]) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.NamedNode(job["graph"]) if job.get("graph") else ox.DefaultGraph()
+
+
+def _write_job(store: ox.Store, job: dict[str, Any]) -> Any:
+    op = job["op"]
+    if op == "update":
+        store.update(job["update"], base_iri=job.get("base_iri"))
+        return None
+    if op == "load":
+        for path, fmt in job["files"]:
+            store.bulk_load(path=path, format=_PARSE_FORMATS[fmt])
+        store.flush()
+        return None
+    target = _graph_target(job)
+    if op == "delete":
+        if isinstance(target, ox.NamedNode):
+            existed = store.contains_named_graph(target)
+            store.remove_graph(target)
+        else:
+            existed = any(True for _ in store.quads_for_pattern(None, None, None, target))
+            store.clear_graph(target)
+        return existed
+    # put / post: parse everything first, so a bad body changes nothing
+    triples = list(ox.parse(job["data"], _PARSE_FORMATS[job["format"]], base_iri=job["base_iri"]))
+    existed = isinstance(target, ox.DefaultGraph) or store.contains_named_graph(target)
+    quads = [ox.Quad(t.subject, t.predicate, t.object, target) for t in triples]
+    if op == "put" and existed:
+        store.clear_graph(target)
+    store.extend(quads)
+    if isinstance(target, ox.NamedNode):
+        store.add_graph(target)
+    return existed
+
+
+def run_job(store: ox.Store, job: dict[str, Any], out: BinaryIO) -> None:
+    """Run one job and answer with frames; errors become an ``X`` frame."""
+    try:
+        op = job["op"]
+        if op == "query":
+            _query(store, job, out)
+            return
+        if op == "stats":
+            result: Any = _stats(store)
+        elif op == "graph_exists":
+            target = _graph_target(job)
+            result = isinstance(target, ox.DefaultGraph) or store.contains_named_graph(target)
+        else:
+            result = _write_job(store, job)
+        write_frame(out, b"R", pickle.dumps(result))
+    except SyntaxError as exc:
+        _error(out, "syntax", str(exc))
+    except LookupError as exc:
+        _error(out, "format", str(exc))
+    except PermissionError as exc:
+        _error(out, "forbidden", str(exc))
+    except (ValueError, TypeError) as exc:
+        _error(out, "bad_request", str(exc))
+    except OSError as exc:
+        _error(out, "io", str(exc))
+
+
+def _error(out: BinaryIO, kind: str, message: str) -> None:
+    write_frame(out, b"X", pickle.dumps({"kind": kind, "message": message}))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve jobs until stdin closes."""
+    path, mode = (argv or sys.argv[1:])[:2]
+    out = os.fdopen(os.dup(1), "wb")
+    sys.stdout = sys.stderr  # nothing else may write to the frame channel
+    store = ox.Store.read_only(path) if mode == "read" else ox.Store(path)
+    write_frame(out, b"R", pickle.dumps("ready"))
+    while (frame := read_frame(sys.stdin.buffer)) is not None:
+        run_job(store, pickle.loads(frame[1]), out)  # noqa: S301 - our own parent
+        if mode == "write":
+            store.flush()
+
+
+if __name__ == "__main__":
+    main()
