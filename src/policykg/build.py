@@ -1,0 +1,168 @@
+"""``policykg build``: sources → validated dataset → on-disk store and dumps.
+
+Nothing is written until the sources parse and conform to the shapes. The store is built in
+a fresh folder and switched in with one atomic rename of the ``dist/store`` link, so a
+failed build leaves the last good store (and any server reading it) untouched. Dumps are
+canonical: blank nodes get RDFC-1.0 labels and quads are sorted, so two builds of the same
+input are byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, Quad, RdfFormat, Store, serialize
+
+from .errors import BuildError
+from .settings import Settings
+from .sources import Loaded, load, source_files
+from .validate import Problem, validate
+
+__all__ = ["PREFIXES", "BuildReport", "build", "check", "canonical_quads"]
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+CLAIM = "https://w3id.org/policykg/ontology#Claim"
+
+#: Prefixes used in the TriG dump and the JSON-LD context.
+PREFIXES = {
+    "pkg": "https://w3id.org/policykg/ontology#",
+    "dpv": "https://w3id.org/dpv#",
+    "pd": "https://w3id.org/dpv/pd#",
+    "ai": "https://w3id.org/dpv/ai#",
+    "tech": "https://w3id.org/dpv/tech#",
+    "loc": "https://w3id.org/dpv/loc#",
+    "legal-nl": "https://w3id.org/dpv/legal/nl#",
+    "eu-gdpr": "https://w3id.org/dpv/legal/eu/gdpr#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+    "dct": "http://purl.org/dc/terms/",
+    "time": "http://www.w3.org/2006/time#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "wd": "http://www.wikidata.org/entity/",
+}
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildReport:
+    """What a build or check read, found and wrote."""
+
+    files: list[Path] = field(default_factory=list)
+    sources: int = 0
+    claims: int = 0
+    triples: int = 0
+    graphs: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def violations(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "violation"]
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+def check(paths: Sequence[Path], settings: Settings, progress: Progress = _noop) -> tuple[Loaded, BuildReport]:
+    """Parse and validate ``paths``; raise BuildError on syntax errors or shape violations."""
+    progress(f"reading {len(paths)} files")
+    loaded = load(paths, base=settings.base_iri)
+    progress("validating against ontology/shapes.ttl")
+    problems = validate(loaded, settings.root / "ontology" / "shapes.ttl")
+    report = BuildReport(files=list(loaded.files), problems=problems)
+    report.triples = len({(q.subject, q.predicate, q.object) for q in loaded.quads})
+    report.graphs = len({q.graph_name for q in loaded.quads})
+    report.claims = sum(1 for q in loaded.quads if q.predicate.value == RDF_TYPE and q.object.value == CLAIM)
+    report.sources = sum(1 for q in loaded.quads if q.predicate.value == PREFIXES["pkg"] + "seedFile")
+    if report.violations:
+        raise BuildError(
+            f"{len(report.violations)} shape violation(s); nothing was written",
+            [str(p) for p in report.violations],
+        )
+    return loaded, report
+
+
+def canonical_quads(quads: Sequence[Quad]) -> list[Quad]:
+    """Quads with RDFC-1.0 blank-node labels, sorted: the same input always gives the same list."""
+    dataset = Dataset(quads)
+    dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _switch_store(dist: Path, quads: list[Quad], digest: str) -> Path:
+    stores = dist / "stores"
+    stores.mkdir(parents=True, exist_ok=True)
+    target = stores / digest
+    if not target.exists():
+        staging = stores / f".{digest}.tmp-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        store = Store(str(staging))
+        store.bulk_extend(quads)
+        store.flush()
+        store.optimize()
+        del store
+        os.replace(staging, target)
+    link = dist / "store"
+    tmp_link = dist / f".store.tmp-{os.getpid()}"
+    if tmp_link.is_symlink():
+        tmp_link.unlink()
+    tmp_link.symlink_to(Path("stores") / digest)
+    if link.exists() and not link.is_symlink():
+        shutil.rmtree(link)  # a store from before links were used
+    previous = link.resolve() if link.is_symlink() else None
+    os.replace(tmp_link, link)
+    for old in stores.iterdir():  # keep the new store and the one before it
+        if old not in (target, previous) and not old.name.startswith("."):
+            shutil.rmtree(old, ignore_errors=True)
+    return link
+
+
+def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
+    """Build the policy graph from ``settings.root`` into ``settings.dist``.
+
+    Raises BuildError (with each problem in plain words) and writes nothing when the sources
+    do not parse or violate the shapes.
+    """
+    loaded, report = check(source_files(settings.root), settings, progress)
+    progress("canonicalising")
+    quads = canonical_quads(loaded.quads)
+    nquads = serialize(quads, format=RdfFormat.N_QUADS)
+    trig = serialize(quads, format=RdfFormat.TRIG, prefixes=_prefixes(settings))
+    digest = hashlib.sha256(nquads).hexdigest()[:16]
+    settings.dist.mkdir(parents=True, exist_ok=True)
+    progress("writing the store")
+    report.written.append(_switch_store(settings.dist, quads, digest))
+    for name, data in (("policykg.nq", nquads), ("policykg.trig", trig)):
+        _write_atomically(settings.dist / name, data)
+        report.written.append(settings.dist / name)
+    return report
+
+
+def _prefixes(settings: Settings) -> dict[str, str]:
+    base = settings.base_iri
+    own = {"id": base + "id/", "kg": base + "graph/", "src": base + "source/"}
+    return {**PREFIXES, **own}
+
+
