@@ -7,7 +7,6 @@ Without Chromium the tests skip, except under ``CI=true`` where they fail.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import socket
@@ -53,16 +52,20 @@ def _free_port() -> int:
 
 
 def _command(port: int, data: Path) -> list[str]:
-    """``policykg serve --data`` once the real server exists, else the stand-in app."""
-    if importlib.util.find_spec("policykg.api.app") and importlib.util.find_spec(
-        "policykg.api.server"
-    ):
-        cli = "from policykg.cli import app; app()"
-        return [sys.executable, "-c", cli, "serve", "--host", "127.0.0.1", "--port", str(port),
-                "--data", str(data)]  # fmt: skip
-    here = str(Path(__file__).parent)
-    return [sys.executable, "-m", "uvicorn", "--app-dir", here, "_stub_app:create", "--factory",
-            "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+    """``policykg serve --host 127.0.0.1 --port PORT --data FILE``, run by this Python."""
+    cli = "from policykg.cli import app; app()"
+    serve = ["serve"] if _has_subcommands() else []
+    return [sys.executable, "-c", cli, *serve, "--host", "127.0.0.1", "--port", str(port),
+            "--data", str(data)]  # fmt: skip
+
+
+def _has_subcommands() -> bool:
+    """Whether ``policykg`` takes ``serve`` as a subcommand (typer runs a lone one directly)."""
+    from typer.main import get_command
+
+    from policykg.cli import app
+
+    return hasattr(get_command(app), "commands")
 
 
 def _wait_until_up(server: Server, timeout: float = 60.0) -> None:
@@ -84,7 +87,7 @@ def _wait_until_up(server: Server, timeout: float = 60.0) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The app on a free loopback port, serving ``data/sample.ttl`` and ``data/queries``."""
+    """``policykg serve`` on a free loopback port: ``data/sample.ttl`` and ``data/queries``."""
     root = tmp_path_factory.mktemp("root")
     shutil.copytree(DATA / "queries", root / "queries")
     data = DATA / "sample.ttl"
@@ -93,8 +96,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         **os.environ,
         "POLICYKG_ROOT": str(root),
         "POLICYKG_DIST": str(root / "dist"),
-        "PKG_TEST_DATA": str(data),
-        "PKG_TEST_QUERIES": str(root / "queries"),
     }
     log = root / "server.log"
     with log.open("wb") as out:
