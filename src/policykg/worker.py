@@ -16,6 +16,7 @@ import os
 import pickle
 import struct
 import sys
+import traceback
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
@@ -142,8 +143,9 @@ def _stats(store: ox.Store) -> dict[str, int]:
         solutions = store.query(query, use_default_graph_as_union=True)
         return int(next(iter(solutions))[0].value)  # type: ignore[union-attr,index,arg-type]
 
+    quads = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
     return {
-        "triples": len(store),
+        "triples": int(next(iter(store.query(quads)))[0].value),  # type: ignore[union-attr,index,arg-type]
         "graphs": sum(1 for _ in store.named_graphs()),
         "classes": count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"),
         "properties": count("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"),
@@ -210,6 +212,9 @@ def run_job(store: ox.Store, job: dict[str, Any], out: BinaryIO) -> None:
         _error(out, "bad_request", str(exc))
     except OSError as exc:
         _error(out, "io", str(exc))
+    except Exception as exc:  # noqa: BLE001 - reported as a 500, details only in the log
+        traceback.print_exc(file=sys.stderr)
+        _error(out, "internal", f"{type(exc).__name__}: {exc}")
 
 
 def _error(out: BinaryIO, kind: str, message: str) -> None:
