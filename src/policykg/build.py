@@ -24,10 +24,14 @@ from .settings import Settings
 from .sources import Loaded, load, source_files
 from .validate import Problem, validate
 
-__all__ = ["PREFIXES", "BuildReport", "build", "check", "canonical_quads"]
+__all__ = ["PREFIXES", "BuildReport", "asserted_statements", "build", "canonical_quads", "check"]
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDF_TYPE = RDF + "type"
 CLAIM = "https://w3id.org/policykg/ontology#Claim"
+_ASSERTING = {"https://w3id.org/policykg/ontology#Asserted", "https://w3id.org/policykg/ontology#ReportedSpeech"}
+_INVALIDATED = "http://www.w3.org/ns/prov#wasInvalidatedBy"
+_STANCE = "https://w3id.org/policykg/ontology#stance"
 
 #: Prefixes used in the TriG dump and the JSON-LD context.
 PREFIXES = {
@@ -98,6 +102,31 @@ def check(paths: Sequence[Path], settings: Settings, progress: Progress = _noop)
     return loaded, report
 
 
+def asserted_statements(quads: Sequence[Quad], graph: NamedNode) -> list[Quad]:
+    """The triple of every claim that is asserted or reported, and not corrected, as a plain quad.
+
+    This "truthy" view (as Wikidata calls it) lets researchers follow property paths such as
+    ownership chains; the claims remain the record of who said what.
+    """
+    parts: dict[object, dict[str, object]] = {}
+    invalidated = set()
+    for q in quads:
+        key = q.predicate.value
+        if key in (RDF + "subject", RDF + "predicate", RDF + "object", _STANCE):
+            parts.setdefault(q.subject, {})[key] = q.object
+        elif key == _INVALIDATED:
+            invalidated.add(q.subject)
+    out = set()
+    for claim, p in parts.items():
+        stance = p.get(_STANCE)
+        if claim in invalidated or not isinstance(stance, NamedNode) or stance.value not in _ASSERTING:
+            continue
+        s, pred, o = p.get(RDF + "subject"), p.get(RDF + "predicate"), p.get(RDF + "object")
+        if s is not None and isinstance(pred, NamedNode) and o is not None:
+            out.add(Quad(s, pred, o, graph))  # type: ignore[arg-type]
+    return sorted(out, key=str)
+
+
 def canonical_quads(quads: Sequence[Quad]) -> list[Quad]:
     """Quads with RDFC-1.0 blank-node labels, sorted: the same input always gives the same list."""
     dataset = Dataset(quads)
@@ -146,8 +175,10 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     do not parse or violate the shapes.
     """
     loaded, report = check(source_files(settings.root), settings, progress)
+    progress("deriving the graph of asserted statements")
+    asserted = asserted_statements(loaded.quads, NamedNode(settings.base_iri + "graph/asserted"))
     progress("canonicalising")
-    quads = canonical_quads(loaded.quads)
+    quads = canonical_quads([*loaded.quads, *asserted])
     nquads = serialize(quads, format=RdfFormat.N_QUADS)
     trig = serialize(quads, format=RdfFormat.TRIG, prefixes=_prefixes(settings))
     digest = hashlib.sha256(nquads).hexdigest()[:16]

@@ -1,0 +1,152 @@
+"""The Python API for notebooks: open the graph, run named or ad-hoc queries, get a networkx view.
+
+>>> kg = PolicyGraph.open()
+>>> rows = kg.query("excluded-jurisdictions", source="https://w3id.org/policykg/source/000_d336fba75509138b")
+>>> sorted(r["jurisdiction"] for r in rows)
+['https://w3id.org/dpv/loc#CH', 'https://w3id.org/dpv/loc#EU']
+>>> kg.ask("ASK { ?c a <https://w3id.org/policykg/ontology#Claim> }")
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    Store,
+    Variable,
+)
+
+from .errors import BadRequest, QuerySyntaxError
+from .queries import QueryLibrary
+from .settings import Settings
+
+__all__ = ["PolicyGraph", "Rows", "term_value"]
+
+Term = NamedNode | BlankNode | Literal
+
+
+def term_value(term: object) -> str | None:
+    """The plain value of an RDF term: an IRI, a literal's lexical form, ``_:id`` for blank nodes."""
+    if term is None:
+        return None
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, NamedNode | Literal):
+        return str(term.value)
+    return str(term)
+
+
+@dataclass
+class Rows:
+    """SELECT results: column names and one dict per row (``pandas.DataFrame(rows.records)`` works)."""
+
+    columns: list[str]
+    records: list[dict[str, str | None]] = field(default_factory=list)
+    terms: list[dict[str, Term | None]] = field(default_factory=list, repr=False)
+
+    def __iter__(self) -> Iterator[dict[str, str | None]]:
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __getitem__(self, index: int) -> dict[str, str | None]:
+        return self.records[index]
+
+
+class PolicyGraph:
+    """The policy graph in an Oxigraph store; the default graph is the union of all named graphs."""
+
+    def __init__(self, store: Store, library: QueryLibrary) -> None:
+        self.store = store
+        self.library = library
+
+    @classmethod
+    def open(cls, settings: Settings | None = None) -> PolicyGraph:
+        """Open the built store read-only, building it first if there is none."""
+        settings = settings or Settings()
+        if not settings.store_path.exists():
+            from .build import build
+
+            build(settings)
+        store = Store.read_only(str(settings.store_path))
+        return cls(store, QueryLibrary.load(settings.queries_dir))
+
+    def _run(self, sparql: str, substitutions: Mapping[Variable, Term] | None = None) -> Any:
+        try:
+            return self.store.query(
+                sparql, use_default_graph_as_union=True, substitutions=dict(substitutions or {})
+            )
+        except SyntaxError as err:
+            raise QuerySyntaxError(f"SPARQL syntax error: {err}") from None
+
+    def sparql(self, sparql: str) -> Rows | bool | list[tuple[Term, Term, Term]]:
+        """Run any read-only query: rows for SELECT, a bool for ASK, triples for CONSTRUCT/DESCRIBE."""
+        return _collect(self._run(sparql))
+
+    def select(self, sparql: str) -> Rows:
+        result = self.sparql(sparql)
+        if not isinstance(result, Rows):
+            raise BadRequest("expected a SELECT query")
+        return result
+
+    def ask(self, sparql: str) -> bool:
+        result = self.sparql(sparql)
+        if not isinstance(result, bool):
+            raise BadRequest("expected an ASK query")
+        return result
+
+    def query(self, name: str, **params: str) -> Rows:
+        """Run a named query from queries/ with its parameters bound (never spliced)."""
+        result = self.run_named(name, params)
+        if not isinstance(result, Rows):
+            raise BadRequest(f"query {name!r} is not a SELECT query; use run_named()")
+        return result
+
+    def run_named(self, name: str, params: Mapping[str, str]) -> Rows | bool | list[tuple[Term, Term, Term]]:
+        named = self.library.get(name)
+        return _collect(self._run(named.sparql, named.bind(params)))
+
+    def to_networkx(self, *, include_corrected: bool = False) -> nx.MultiDiGraph:
+        """Entities as nodes and claims as edges (subject → object), with provenance attributes."""
+        rows = self.query("claims-graph", include_corrected="true" if include_corrected else "false")
+        graph = nx.MultiDiGraph()
+        for row in rows:
+            for node, label in ((row["subject"], row["subject_label"]), (row["object"], row["object_label"])):
+                graph.add_node(node, label=label or node)
+            graph.add_edge(
+                row["subject"],
+                row["object"],
+                key=row["claim"],
+                predicate=row["predicate"],
+                stance=row["stance"],
+                source=row["source"],
+                corrected=row["corrected"] == "true",
+            )
+        return graph
+
+
+def _collect(result: Any) -> Rows | bool | list[tuple[Term, Term, Term]]:
+    if isinstance(result, QueryBoolean):
+        return bool(result)
+    if isinstance(result, QuerySolutions):
+        columns = [v.value for v in result.variables]
+        rows = Rows(columns)
+        for solution in result:
+            terms = {c: solution[c] for c in columns}
+            rows.terms.append(terms)
+            rows.records.append({c: term_value(t) for c, t in terms.items()})
+        return rows
+    if isinstance(result, QueryTriples):
+        return [(t.subject, t.predicate, t.object) for t in result]
+    raise TypeError(f"unexpected query result {type(result).__name__}")
