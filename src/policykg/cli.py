@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
+from .errors import PolicyKGError
 from .settings import Settings
 
 __all__ = ["app"]
@@ -55,7 +56,7 @@ def serve(
         "update_token": update_token,
         "service_allowlist": allow_service,
     }
-    overrides = {k: v for k, v in options.items() if v is not None}
+    overrides: dict[str, Any] = {k: v for k, v in options.items() if v is not None}
     if enable_update:
         overrides["enable_update"] = True
     settings = Settings(**overrides)
@@ -67,3 +68,151 @@ def serve(
     except PolicyKGError as exc:
         typer.echo(f"policykg serve: {exc.message}", err=True)
         raise typer.Exit(1) from None
+
+
+# --- Building and checking -----------------------------------------------------------------
+
+
+def _fail(err: PolicyKGError, command: str) -> NoReturn:
+    typer.echo(f"policykg {command}: {err.message}", err=True)
+    for problem in getattr(err, "problems", []):
+        typer.echo(f"  {problem}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def build() -> None:
+    """Validate the sources and write dist/store, dist/policykg.trig and dist/policykg.nq."""
+    from .build import build as run_build
+
+    settings = Settings()
+    try:
+        report = run_build(settings, progress=lambda step: typer.echo(f"… {step}", err=True))
+    except PolicyKGError as err:
+        _fail(err, "build")
+    for warning in report.warnings:
+        typer.echo(f"  {warning}", err=True)
+    typer.echo(
+        f"built: {report.sources} sources, {report.claims} claims, {report.triples} triples "
+        f"in {report.graphs} graphs, {len(report.warnings)} warnings → {settings.dist}"
+    )
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Source files (TriG) to check.")],
+) -> None:
+    """Check source files (syntax and shapes) with the ontology and entities, writing nothing."""
+    from .build import check as run_check
+    from .sources import source_files
+
+    settings = Settings()
+    chosen = [f.resolve() for f in files]
+    context = [p for p in source_files(settings.root) if "sources" not in p.parts]
+    try:
+        _, report = run_check([*context, *(f for f in chosen if f not in context)], settings)
+    except PolicyKGError as err:
+        _fail(err, "check")
+    for problem in report.problems:
+        if problem.severity == "warning":
+            typer.echo(f"  {problem}", err=True)
+    typer.echo(
+        f"ok: {report.sources} sources, {report.claims} claims, {len(report.warnings)} warnings"
+    )
+
+
+@app.command()
+def stats() -> None:
+    """Counts of sources, claims, stances and corrections in the built graph."""
+    from .kg import PolicyGraph
+    from .tables import render
+
+    graph = PolicyGraph.open()
+    typer.echo(render(graph.query("source-summary"), "table"))
+
+
+# --- Querying ------------------------------------------------------------------------------
+
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", help="table, csv, tsv, json or markdown.")
+]
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--param")
+        params[key] = value
+    return params
+
+
+def _show(result: object, fmt: str) -> None:
+    from .kg import Rows
+    from .tables import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
+    if isinstance(result, Rows | bool):
+        typer.echo(render(result, fmt))
+    else:
+        raise typer.BadParameter(
+            "CONSTRUCT and DESCRIBE results are served by the API, not printed"
+        )
+
+
+@app.command()
+def query(
+    name: Annotated[
+        str, typer.Argument(help="A named query from queries/ (see `policykg queries`).")
+    ],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="KEY=VALUE.")] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Run a named query with typed parameters."""
+    from .kg import PolicyGraph
+
+    try:
+        result = PolicyGraph.open().run_named(name, _params(param or []))
+    except PolicyKGError as err:
+        _fail(err, "query")
+    _show(result, fmt)
+
+
+@app.command()
+def sparql(
+    text: Annotated[str, typer.Argument(help="A SPARQL query, or the path of a .rq file.")],
+    fmt: FormatOption = "table",
+) -> None:
+    """Run your own read-only SPARQL query on the graph."""
+    from .kg import PolicyGraph
+
+    path = Path(text)
+    source = path.read_text(encoding="utf-8") if path.suffix == ".rq" and path.exists() else text
+    try:
+        result = PolicyGraph.open().sparql(source)
+    except PolicyKGError as err:
+        _fail(err, "sparql")
+    _show(result, fmt)
+
+
+@app.command("queries")
+def list_queries() -> None:
+    """List the named queries with their questions and parameters."""
+    from .queries import QueryLibrary
+
+    for named in QueryLibrary.load(Settings().queries_dir):
+        params = " ".join(f"{p.name}:{p.type}={p.default}" for p in named.params)
+        typer.echo(f"{named.name}\t{named.question}" + (f"\t[{params}]" if params else ""))
+
+
+@app.command()
+def docs() -> None:
+    """Regenerate queries/README.md from the query headers and their results on the graph."""
+    from .kg import PolicyGraph
+    from .querydocs import write_readme
+
+    settings = Settings()
+    path = write_readme(PolicyGraph.open(settings), settings.queries_dir / "README.md")
+    typer.echo(f"wrote {path}")
