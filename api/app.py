@@ -1,8 +1,8 @@
 """The FastAPI application: routers, one error handler, CORS, access log, lifespan.
 
 >>> from policykg.settings import Settings
->>> sorted(r.path for r in create_app(Settings()).routes if r.path.startswith("/s"))
-['/sparql', '/store']
+>>> create_app(Settings()).title
+'policykg'
 """
 
 from __future__ import annotations

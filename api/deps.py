@@ -62,7 +62,9 @@ def require_writer(request: Request, service: ServiceDep) -> Service:
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     expected = token.get_secret_value().encode() if token else b""
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected):
-        raise Unauthorized("updates need an 'Authorization: Bearer <token>' header with the right token")
+        raise Unauthorized(
+            "updates need an 'Authorization: Bearer <token>' header with the right token"
+        )
     return service
 
 

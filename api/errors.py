@@ -22,7 +22,9 @@ log = logging.getLogger("policykg.api")
 _TITLES = {404: "Not found", 405: "Method not allowed", 400: "Bad request"}
 
 
-def error_response(status: int, title: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(
+    status: int, title: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     body = {"error": title, "message": message, "status": status}
     return JSONResponse(body, status_code=status, headers=headers)
 

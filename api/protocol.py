@@ -80,7 +80,9 @@ def _merge(*sources: list[tuple[str, str]]) -> dict[str, list[str]]:
     return params
 
 
-async def read_operation(request: Request, settings: Settings, *, allow_get: bool = True) -> Operation:
+async def read_operation(
+    request: Request, settings: Settings, *, allow_get: bool = True
+) -> Operation:
     """Work out the operation of a GET or POST to the endpoint, or raise a 4xx error."""
     url_params = list(request.query_params.multi_items())
     if request.method == "GET":
@@ -101,7 +103,9 @@ async def read_operation(request: Request, settings: Settings, *, allow_get: boo
     kind = "query" if media == QUERY else "update"
     for name in ("query", "update"):
         if name in request.query_params:
-            raise BadRequest(f"a {media} request carries its text in the body, not a '{name}' parameter")
+            raise BadRequest(
+                f"a {media} request carries its text in the body, not a '{name}' parameter"
+            )
     return _check_length(Operation(kind, text, _merge(url_params)), settings)
 
 

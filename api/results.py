@@ -28,7 +28,9 @@ def endpoint_iri(request: Request) -> str:
     return str(request.url.replace(query=None, fragment=None))
 
 
-def _choose(request: Request, formats: FormatList, format_param: str | None) -> tuple[str | None, NotAcceptable | None]:
+def _choose(
+    request: Request, formats: FormatList, format_param: str | None
+) -> tuple[str | None, NotAcceptable | None]:
     try:
         return negotiate(request.headers.get("accept"), formats, format_param).name, None
     except NotAcceptable as exc:
@@ -68,7 +70,9 @@ async def run_query(
         "check_graphs": [] if protocol_dataset else list(scan.dataset),
         "allowlist": list(settings.service_allowlist),
     }
-    errors = {k: e for k, e in (("SELECT/ASK", solutions_error), ("CONSTRUCT/DESCRIBE", graph_error)) if e}
+    errors = {
+        k: e for k, e in (("SELECT/ASK", solutions_error), ("CONSTRUCT/DESCRIBE", graph_error)) if e
+    }
     result = await service.engine.query(job, errors)
     formats = GRAPHS if result.kind == "graph" else SOLUTIONS
     fmt = formats.by_name(result.format)

@@ -29,7 +29,9 @@ def configure_logging() -> None:
 def run(settings: Settings, *, data: list[Path]) -> None:
     """Serve until interrupted; updates need ``--data`` (the policy graph is built, not edited)."""
     if settings.enable_update and not data:
-        raise BadRequest("--enable-update needs --data FILE: the policy graph is rebuilt from sources")
+        raise BadRequest(
+            "--enable-update needs --data FILE: the policy graph is rebuilt from sources"
+        )
     if settings.enable_update and not settings.update_token:
         raise BadRequest("--enable-update needs --update-token (or POLICYKG_UPDATE_TOKEN)")
     configure_logging()

@@ -63,7 +63,9 @@ async def list_queries(request: Request, library: LibraryDep) -> Response:
 
 
 @router.get("/queries/{name}")
-async def run_named(name: str, request: Request, service: ServiceDep, library: LibraryDep) -> Response:
+async def run_named(
+    name: str, request: Request, service: ServiceDep, library: LibraryDep
+) -> Response:
     """Run a named query; URL parameters other than ``format`` are its typed parameters."""
     query = library.get(name)
     values = {k: v for k, v in request.query_params.items() if k != "format"}

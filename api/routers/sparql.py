@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from policykg.errors import BadRequest
-from policykg.formats import GRAPHS, content_type, negotiate
+from policykg.errors import BadRequest, NotAcceptable
+from policykg.formats import GRAPHS, content_type, negotiate, parse_accept
 from policykg.sparqlsafety import enforce, scan_update
 from policykg.updatedataset import apply_using
 
 from ..deps import ServiceDep, require_writer
 from ..protocol import Operation, read_operation
 from ..results import endpoint_iri, run_query
-from ..servicedesc import service_description
 from ..service import Service
+from ..servicedesc import service_description
 
 __all__ = ["router"]
 
@@ -54,7 +54,9 @@ async def update(request: Request, service: ServiceDep) -> Response:
 async def _query(service: Service, request: Request, operation: Operation) -> Response:
     for name in ("using-graph-uri", "using-named-graph-uri"):
         if operation.all(name):
-            raise BadRequest(f"'{name}' applies to updates; queries use default-graph-uri/named-graph-uri")
+            raise BadRequest(
+                f"'{name}' applies to updates; queries use default-graph-uri/named-graph-uri"
+            )
     defaults, named = operation.all("default-graph-uri"), operation.all("named-graph-uri")
     return await run_query(
         service,
@@ -84,7 +86,27 @@ async def _update(service: Service, request: Request, operation: Operation) -> R
     return Response(status_code=204)
 
 
+def _browser_page(request: Request) -> Response | None:
+    """The query page, when a browser prefers HTML to every RDF format (and the UI exists)."""
+    accept = request.headers.get("accept", "")
+    html = dict(parse_accept(accept)).get("text/html", 0.0)
+    try:
+        rdf = GRAPHS.by_name(negotiate(accept, GRAPHS).name)
+        rdf_quality = max(q for m, q in parse_accept(accept) if rdf and rdf.matches(m))
+    except (NotAcceptable, ValueError):
+        rdf_quality = 0.0
+    if html <= rdf_quality:
+        return None
+    try:
+        from .ui import query_page
+    except ImportError:
+        return None
+    return query_page()
+
+
 async def _description(service: Service, request: Request, operation: Operation) -> Response:
+    if operation.one("format") is None and (page := _browser_page(request)) is not None:
+        return page
     fmt = negotiate(request.headers.get("accept"), GRAPHS, operation.one("format"))
     endpoint = endpoint_iri(request)
     graph = service_description(

@@ -45,7 +45,10 @@ class WorkerProcess:
         self.proc: asyncio.subprocess.Process | None = None
 
     async def start(self) -> WorkerProcess:
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([_SRC, os.environ.get("PYTHONPATH", "")])}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([_SRC, os.environ.get("PYTHONPATH", "")]),
+        }
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "policykg.worker", str(self.store), self.mode,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env,
@@ -57,13 +60,15 @@ class WorkerProcess:
         return self
 
     async def send(self, job: dict[str, Any]) -> None:
-        assert self.proc and self.proc.stdin
+        assert self.proc
+        assert self.proc.stdin
         payload = pickle.dumps(job)
         self.proc.stdin.write(_HEAD.pack(b"J", len(payload)) + payload)
         await self.proc.stdin.drain()
 
     async def read(self) -> tuple[bytes, bytes]:
-        assert self.proc and self.proc.stdout
+        assert self.proc
+        assert self.proc.stdout
         try:
             kind, size = _HEAD.unpack(await self.proc.stdout.readexactly(_HEAD.size))
             return kind, await self.proc.stdout.readexactly(size)

@@ -11,13 +11,21 @@ sending, so small results carry an exact truncation flag in the response headers
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any, Protocol
+from typing import IO, Any, Protocol, cast
 
 import pyoxigraph as ox
 
-__all__ = ["GRAPH_FORMATS", "SOLUTION_FORMATS", "Sink", "TooManyRows", "write_graph", "write_solutions"]
+__all__ = [
+    "GRAPH_FORMATS",
+    "SOLUTION_FORMATS",
+    "Sink",
+    "TooManyRows",
+    "write_graph",
+    "write_solutions",
+]
 
 SOLUTION_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -38,10 +46,10 @@ _SUFFIX = {"json": b"]}}", "xml": b"</results></sparql>", "csv": b"", "tsv": b""
 
 
 class Sink(Protocol):
-    def write(self, data: bytes) -> None: ...
+    def write(self, data: bytes) -> object: ...
 
 
-class TooManyRows(Exception):  # noqa: N818 - a signal, not an error
+class TooManyRows(Exception):
     """Raised inside pyoxigraph's serialiser to stop it once the cap is passed."""
 
 
@@ -86,13 +94,13 @@ class _TsvCap:
             out = (header if self.first else b"") + body
         else:
             empty = ox.parse_query_results(header, ox.QueryResultsFormat.TSV)
-            envelope = empty.serialize(format=SOLUTION_FORMATS[self.fmt])
+            envelope = empty.serialize(format=SOLUTION_FORMATS[self.fmt]) or b""
             suffix = _SUFFIX[self.fmt]
             prefix = envelope[: len(envelope) - len(suffix)]
             out = b""
             if body:
                 parsed = ox.parse_query_results(header + body, ox.QueryResultsFormat.TSV)
-                rows = parsed.serialize(format=SOLUTION_FORMATS[self.fmt])
+                rows = parsed.serialize(format=SOLUTION_FORMATS[self.fmt]) or b""
                 out = rows[len(prefix) : len(rows) - len(suffix)]
                 if self.fmt == "json" and not self.first:
                     out = b"," + out
@@ -108,13 +116,13 @@ class _TsvCap:
         self._emit(final=True)
 
 
-def write_solutions(result: ox.QuerySolutions, fmt: str, max_rows: int, sink: Sink) -> tuple[int, bool]:
+def write_solutions(
+    result: ox.QuerySolutions, fmt: str, max_rows: int, sink: Sink
+) -> tuple[int, bool]:
     """Write SELECT results; return (rows written, truncated)."""
     cap = _TsvCap(fmt, max_rows, sink)
-    try:
-        result.serialize(cap, format=ox.QueryResultsFormat.TSV)
-    except TooManyRows:
-        pass
+    with contextlib.suppress(TooManyRows):
+        result.serialize(cast(IO[bytes], cap), format=ox.QueryResultsFormat.TSV)
     if cap.pending and not cap.truncated:  # a last line without newline
         cap.write(b"\n")
     cap.close()

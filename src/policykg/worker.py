@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from .resultwriter import GRAPH_FORMATS, write_graph, write_solutions
+from .resultwriter import write_graph, write_solutions
 
 __all__ = ["FIRST_FLUSH", "Output", "main", "read_frame", "run_job", "write_frame"]
 
@@ -115,7 +115,7 @@ def _query(store: ox.Store, job: dict[str, Any], out: BinaryIO) -> None:
         if fmt is None:
             raise LookupError("SELECT/ASK")
         output = Output(out, {"kind": "boolean", "format": fmt})
-        output.write(result.serialize(format=_solution_format(fmt)))
+        output.write(result.serialize(format=_solution_format(fmt)) or b"")
         output.finish(1, False)
     elif isinstance(result, ox.QuerySolutions):
         fmt = job["solutions_format"]
@@ -141,11 +141,11 @@ def _solution_format(fmt: str) -> ox.QueryResultsFormat:
 def _stats(store: ox.Store) -> dict[str, int]:
     def count(query: str) -> int:
         solutions = store.query(query, use_default_graph_as_union=True)
-        return int(next(iter(solutions))[0].value)  # type: ignore[union-attr,index,arg-type]
+        return int(next(iter(solutions))[0].value)  # type: ignore[arg-type]
 
     quads = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
     return {
-        "triples": int(next(iter(store.query(quads)))[0].value),  # type: ignore[union-attr,index,arg-type]
+        "triples": int(next(iter(store.query(quads)))[0].value),  # type: ignore[arg-type]
         "graphs": sum(1 for _ in store.named_graphs()),
         "classes": count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"),
         "properties": count("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"),

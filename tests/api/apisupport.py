@@ -21,7 +21,10 @@ def ask(client: TestClient, query: str, **params: str | list[str]) -> bool:
         "/sparql",
         content=query,
         params=params,
-        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+        headers={
+            "Content-Type": "application/sparql-query",
+            "Accept": "application/sparql-results+json",
+        },
     )
     assert response.status_code == 200, response.text
     value = response.json()["boolean"]

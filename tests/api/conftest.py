@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from apisupport import DATA, PEOPLE, PROTOCOL, TOKEN
 from fastapi.testclient import TestClient
 
 from policykg.api.app import create_app
 from policykg.settings import Settings
-
-from apisupport import DATA, PEOPLE, PROTOCOL, TOKEN
 
 
 @pytest.fixture(scope="session")
@@ -41,8 +40,6 @@ def client(project_root: Path) -> Iterator[TestClient]:
 @pytest.fixture(scope="module")
 def writer(project_root: Path) -> Iterator[TestClient]:
     """An endpoint with updates enabled (token ``TOKEN``) over a copy of the same data."""
-    settings = make_settings(
-        project_root, enable_update=True, update_token=TOKEN, query_timeout=10
-    )
+    settings = make_settings(project_root, enable_update=True, update_token=TOKEN, query_timeout=10)
     with TestClient(create_app(settings, data=[PEOPLE, PROTOCOL])) as test_client:
         yield test_client

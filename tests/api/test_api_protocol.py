@@ -55,7 +55,9 @@ def test_query_dataset_named_graphs_get(client: TestClient) -> None:
 
 
 def test_query_dataset_full(client: TestClient) -> None:
-    query = f"ASK {{ <{D3}> a ?type GRAPH ?g1 {{ <{D1}> a ?type }} GRAPH ?g2 {{ <{D2}> a ?type }} }}"
+    query = (
+        f"ASK {{ <{D3}> a ?type GRAPH ?g1 {{ <{D1}> a ?type }} GRAPH ?g2 {{ <{D2}> a ?type }} }}"
+    )
     assert ask(client, query, **{"default-graph-uri": D3, "named-graph-uri": [D1, D2]}) is True
 
 
@@ -88,7 +90,9 @@ def test_query_content_type(client: TestClient, query: str, expected: str) -> No
 
 def test_query_content_type_construct_resolves_against_endpoint(client: TestClient) -> None:
     response = client.post(
-        "/sparql", content="CONSTRUCT { <s> <p> 1 } WHERE {}", headers={**SPARQL_QUERY, "Accept": "application/n-triples"}
+        "/sparql",
+        content="CONSTRUCT { <s> <p> 1 } WHERE {}",
+        headers={**SPARQL_QUERY, "Accept": "application/n-triples"},
     )
     assert response.text == (
         "<http://testserver/s> <http://testserver/p> "
@@ -100,7 +104,9 @@ def test_query_post_direct(client: TestClient) -> None:
     assert boolean(client.post("/sparql", content="ASK {}", headers=SPARQL_QUERY)) is True
 
 
-def _update_then_ask(writer: TestClient, update: str, check: str, **params: str | list[str]) -> bool:
+def _update_then_ask(
+    writer: TestClient, update: str, check: str, **params: str | list[str]
+) -> bool:
     response = writer.post("/sparql", params=params, content=update, headers=SPARQL_UPDATE)
     assert response.status_code == 204, response.text
     return ask(writer, check)
@@ -108,8 +114,7 @@ def _update_then_ask(writer: TestClient, update: str, check: str, **params: str 
 
 PREFIXES = "PREFIX dc: <http://purl.org/dc/terms/>\nPREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
 RESET = (
-    PREFIXES
-    + f"DROP ALL ; INSERT DATA {{ GRAPH <{D1}> {{ <{D1}> a foaf:Document }} "
+    PREFIXES + f"DROP ALL ; INSERT DATA {{ GRAPH <{D1}> {{ <{D1}> a foaf:Document }} "
     f"GRAPH <{D2}> {{ <{D2}> a foaf:Document }} GRAPH <{D3}> {{ <{D3}> a foaf:Document }} }} ;\n"
 )
 
@@ -118,16 +123,16 @@ def test_update_dataset_default_graph(writer: TestClient) -> None:
     target = "http://example.org/protocol-update-dataset-test/"
     update = (
         PREFIXES + f"CLEAR ALL ; INSERT DATA {{ GRAPH <{D1}> {{ <{D1}> a foaf:Document }} }} ;\n"
-        f"INSERT {{ GRAPH <{target}> {{ ?s a dc:BibliographicResource }} }} WHERE {{ ?s a foaf:Document }}"
+        f"INSERT {{ GRAPH <{target}> {{ ?s a dc:BibliographicResource }} }} WHERE {{ ?s a foaf:Document }}"  # noqa: E501
     )
-    check = f"ASK {{ GRAPH <{target}> {{ <{D1}> a <http://purl.org/dc/terms/BibliographicResource> }} }}"
+    check = f"ASK {{ GRAPH <{target}> {{ <{D1}> a <http://purl.org/dc/terms/BibliographicResource> }} }}"  # noqa: E501
     assert _update_then_ask(writer, update, check, **{"using-graph-uri": D1}) is True
 
 
 def test_update_dataset_default_graphs(writer: TestClient) -> None:
     target = "http://example.org/protocol-update-dataset-graphs-test/"
     update = RESET + (
-        f"INSERT {{ GRAPH <{target}> {{ ?s a dc:BibliographicResource }} }} WHERE {{ ?s a foaf:Document }}"
+        f"INSERT {{ GRAPH <{target}> {{ ?s a dc:BibliographicResource }} }} WHERE {{ ?s a foaf:Document }}"  # noqa: E501
     )
     check = (
         f"ASK {{ GRAPH <{target}> {{ <{D1}> a <http://purl.org/dc/terms/BibliographicResource> . "
@@ -226,7 +231,9 @@ def test_bad_missing_content_type(client: TestClient, body: str) -> None:
 @pytest.mark.parametrize("media", ["application/sparql-query", "application/sparql-update"])
 def test_bad_non_utf8(writer: TestClient, media: str) -> None:
     body = ("ASK {}" if media.endswith("query") else "CLEAR NAMED").encode("utf-16")
-    response = writer.post("/sparql", content=body, headers={"Content-Type": media + "; charset=UTF-16", **AUTH})
+    response = writer.post(
+        "/sparql", content=body, headers={"Content-Type": media + "; charset=UTF-16", **AUTH}
+    )
     assert response.status_code == 415
     assert response.json()["message"] == "charset utf-16 is not supported; send UTF-8"
 
@@ -259,7 +266,9 @@ def test_bad_multiple_updates(writer: TestClient) -> None:
 
 
 def test_bad_update_wrong_media_type(writer: TestClient) -> None:
-    response = writer.post("/sparql", content="CLEAR NAMED", headers={"Content-Type": "text/plain", **AUTH})
+    response = writer.post(
+        "/sparql", content="CLEAR NAMED", headers={"Content-Type": "text/plain", **AUTH}
+    )
     assert response.status_code == 415
 
 
@@ -285,6 +294,8 @@ def test_bad_update_dataset_conflict(writer: TestClient) -> None:
 
 
 def test_query_and_update_together(writer: TestClient) -> None:
-    response = writer.post("/sparql", content="query=ASK%7B%7D&update=CLEAR%20ALL", headers={**FORM, **AUTH})
+    response = writer.post(
+        "/sparql", content="query=ASK%7B%7D&update=CLEAR%20ALL", headers={**FORM, **AUTH}
+    )
     assert response.status_code == 400
     assert response.json()["message"] == "give either a 'query' or an 'update' parameter, not both"

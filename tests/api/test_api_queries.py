@@ -11,7 +11,9 @@ def test_list_json(client: TestClient) -> None:
     assert [q["name"] for q in queries] == ["ages", "echo", "older-than", "people-named"]
     people = queries[3]
     assert people["title"] == "People with a name"
-    assert people["params"] == [{"name": "name", "type": "xsd:string", "default": "Alice", "doc": "the exact name"}]
+    assert people["params"] == [
+        {"name": "name", "type": "xsd:string", "default": "Alice", "doc": "the exact name"}
+    ]
     assert people["url"] == "/queries/people-named"
 
 
@@ -24,7 +26,9 @@ def test_list_html(client: TestClient) -> None:
 def test_run_with_default_and_given_parameter(client: TestClient) -> None:
     rows = client.get("/queries/people-named").json()["results"]["bindings"]
     assert [r["name"]["value"] for r in rows] == ["Alice"]
-    rows = client.get("/queries/people-named", params={"name": "Carol"}).json()["results"]["bindings"]
+    rows = client.get("/queries/people-named", params={"name": "Carol"}).json()["results"][
+        "bindings"
+    ]
     assert rows == []  # "Carol" is not "Carol\nline two"@en
 
 
@@ -40,15 +44,19 @@ def test_construct_named_query(client: TestClient) -> None:
     assert [r["person"]["value"] for r in rows] == ["http://example.org/alice"]
     response = client.get("/queries/ages", params={"format": "nt"})
     assert response.text == (
-        '<http://example.org/alice> <http://example.org/age> "41"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+        '<http://example.org/alice> <http://example.org/age> "41"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'  # noqa: E501
     )
 
 
 def test_parameter_with_sparql_syntax_stays_a_literal(client: TestClient) -> None:
     attack = '"} ; DROP ALL ; SELECT * {"'
     response = client.get("/queries/echo", params={"text": attack})
-    assert response.json()["results"]["bindings"] == [{"text": {"type": "literal", "value": attack}}]
-    response = client.get("/queries/people-named", params={"name": "x' } UNION { ?person ?p ?name } #"})
+    assert response.json()["results"]["bindings"] == [
+        {"text": {"type": "literal", "value": attack}}
+    ]
+    response = client.get(
+        "/queries/people-named", params={"name": "x' } UNION { ?person ?p ?name } #"}
+    )
     assert response.json()["results"]["bindings"] == []
 
 

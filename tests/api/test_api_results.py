@@ -27,14 +27,22 @@ def test_error_shape_is_fixed(client: TestClient) -> None:
     assert response.status_code == 400
     assert set(response.json()) == {"error", "message", "status"}
     assert response.json()["status"] == 400
-    assert client.get("/nowhere").json() == {"error": "Not found", "message": "Not Found", "status": 404}
+    assert client.get("/nowhere").json() == {
+        "error": "Not found",
+        "message": "Not Found",
+        "status": 404,
+    }
 
 
 @pytest.mark.parametrize(
     ("fmt", "media", "body"),
     [
         ("csv", "text/csv", 'name\r\nAlice\r\n"Bob, ""the builder"""\r\n"Carol\nline two"\r\n'),
-        ("tsv", "text/tab-separated-values", '?name\n"Alice"\n"Bob, \\"the builder\\""\n"Carol\\nline two"@en\n'),
+        (
+            "tsv",
+            "text/tab-separated-values",
+            '?name\n"Alice"\n"Bob, \\"the builder\\""\n"Carol\\nline two"@en\n',
+        ),
     ],
 )
 def test_select_text_formats(client: TestClient, fmt: str, media: str, body: str) -> None:
@@ -46,7 +54,9 @@ def test_select_text_formats(client: TestClient, fmt: str, media: str, body: str
 def test_select_json_and_xml(client: TestClient) -> None:
     rows = select(client, NAMES)
     assert [r["name"] for r in rows] == ["Alice", 'Bob, "the builder"', "Carol\nline two"]
-    response = client.get("/sparql", params={"query": NAMES}, headers={"Accept": "application/sparql-results+xml"})
+    response = client.get(
+        "/sparql", params={"query": NAMES}, headers={"Accept": "application/sparql-results+xml"}
+    )
     assert response.headers["content-type"] == "application/sparql-results+xml; charset=utf-8"
     assert '<literal xml:lang="en">Carol\nline two</literal>' in response.text
 
@@ -55,7 +65,11 @@ def test_conneg_q_values_and_wildcards(client: TestClient) -> None:
     accept = "application/sparql-results+json;q=0.2, text/csv;q=0.9, */*;q=0.1"
     response = client.get("/sparql", params={"query": NAMES}, headers={"Accept": accept})
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    response = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"Accept": "application/*"})
+    response = client.get(
+        "/sparql",
+        params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+        headers={"Accept": "application/*"},
+    )
     assert response.headers["content-type"] == "application/n-triples; charset=utf-8"
 
 
@@ -75,8 +89,16 @@ def test_not_acceptable(client: TestClient) -> None:
     ("fmt", "media", "needle"),
     [
         ("turtle", "text/turtle", '<http://example.org/name> "Alice"'),
-        ("ntriples", "application/n-triples", '<http://example.org/alice> <http://example.org/name> "Alice" .'),
-        ("nquads", "application/n-quads", '<http://example.org/alice> <http://example.org/name> "Alice" .'),
+        (
+            "ntriples",
+            "application/n-triples",
+            '<http://example.org/alice> <http://example.org/name> "Alice" .',
+        ),
+        (
+            "nquads",
+            "application/n-quads",
+            '<http://example.org/alice> <http://example.org/name> "Alice" .',
+        ),
         ("trig", "application/trig", '<http://example.org/name> "Alice"'),
         ("rdfxml", "application/rdf+xml", "Alice</"),
     ],
@@ -90,8 +112,10 @@ def test_construct_formats(client: TestClient, fmt: str, media: str, needle: str
 
 
 def test_jsonld_is_compacted_with_the_project_context(client: TestClient) -> None:
-    query = "CONSTRUCT WHERE { <http://example.org/alice> <http://example.org/name> ?n ; <http://example.org/age> ?a }"
-    response = client.get("/sparql", params={"query": query}, headers={"Accept": "application/ld+json"})
+    query = "CONSTRUCT WHERE { <http://example.org/alice> <http://example.org/name> ?n ; <http://example.org/age> ?a }"  # noqa: E501
+    response = client.get(
+        "/sparql", params={"query": query}, headers={"Accept": "application/ld+json"}
+    )
     document = response.json()
     assert document["@context"]["name"] == "http://example.org/name"
     assert document["@id"] == "ex:alice"
@@ -117,9 +141,12 @@ def test_row_cap_truncates_with_a_signal(tmp_path: Path) -> None:
             response = client.get("/sparql", params={"query": NAMES, "format": fmt})
             assert response.headers["X-PolicyKG-Truncated"] == "true"
             assert response.headers["X-PolicyKG-Row-Limit"] == "2"
-            assert "Carol" not in response.text and "Bob" in response.text
+            assert "Carol" not in response.text
+            assert "Bob" in response.text
         assert [r["name"] for r in select(client, NAMES)] == ["Alice", 'Bob, "the builder"']
-        response = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "nt"})
+        response = client.get(
+            "/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "nt"}
+        )
         assert response.text.count("\n") == 2
         assert response.headers["X-PolicyKG-Truncated"] == "true"
         response = client.get("/sparql", params={"query": NAMES + " LIMIT 2"})
@@ -130,10 +157,16 @@ def test_query_length_and_body_caps(tmp_path: Path) -> None:
     (tmp_path / "queries").mkdir()
     settings = make_settings(tmp_path, workers=1, max_query_chars=40, max_body_bytes=60)
     with TestClient(create_app(settings, data=[PEOPLE])) as client:
-        response = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1000000"})
+        response = client.get(
+            "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1000000"}
+        )
         assert response.status_code == 413
         assert response.json()["message"] == "the query has 41 characters; the limit is 40"
-        response = client.post("/sparql", content="ASK {}" + " " * 100, headers={"Content-Type": "application/sparql-query"})
+        response = client.post(
+            "/sparql",
+            content="ASK {}" + " " * 100,
+            headers={"Content-Type": "application/sparql-query"},
+        )
         assert response.status_code == 413
         assert response.json()["message"] == "the request body is 106 bytes; the limit is 60"
 
@@ -147,7 +180,9 @@ def test_timeout_stops_the_query_and_keeps_serving(tmp_path: Path) -> None:
         def run_slow() -> None:
             started = time.monotonic()
             response = client.get("/sparql", params={"query": SLOW})
-            slow.update(status=response.status_code, body=response.json(), took=time.monotonic() - started)
+            slow.update(
+                status=response.status_code, body=response.json(), took=time.monotonic() - started
+            )
 
         thread = threading.Thread(target=run_slow)
         thread.start()
@@ -168,7 +203,9 @@ def test_timeout_stops_the_query_and_keeps_serving(tmp_path: Path) -> None:
 
 
 def test_cors_for_reads_without_credentials(client: TestClient) -> None:
-    response = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://elsewhere.example"})
+    response = client.get(
+        "/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://elsewhere.example"}
+    )
     assert response.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in response.headers
     preflight = client.options(
@@ -183,12 +220,19 @@ def test_cors_for_reads_without_credentials(client: TestClient) -> None:
 
 
 def test_healthz(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"status": "ok", "workers": 2, "generation": 0, "updates": False}
+    assert client.get("/healthz").json() == {
+        "status": "ok",
+        "workers": 2,
+        "generation": 0,
+        "updates": False,
+    }
 
 
 def test_access_log_is_json_lines(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level("INFO", logger="policykg.access"):
         client.get("/healthz")
     entry = json.loads(caplog.records[-1].getMessage())
-    assert entry["method"] == "GET" and entry["path"] == "/healthz" and entry["status"] == 200
+    assert entry["method"] == "GET"
+    assert entry["path"] == "/healthz"
+    assert entry["status"] == 200
     assert isinstance(entry["ms"], float)

@@ -22,7 +22,7 @@ EVIL = "http://127.0.0.1:9/sparql"
     [
         f"SELECT * WHERE {{ SERVICE <{EVIL}> {{ ?s ?p ?o }} }}",
         f"select * where {{ service silent <{EVIL}> {{ ?s ?p ?o }} }}",
-        f"PREFIX e: <http://127.0.0.1:9/> SELECT * WHERE {{ SERVICE e:sparql {{ ?s ?p ?o }} }}",
+        "PREFIX e: <http://127.0.0.1:9/> SELECT * WHERE { SERVICE e:sparql { ?s ?p ?o } }",
         f"SELECT * WHERE {{ FILTER(?x < 'a>') SERVICE <{EVIL}> {{ ?s ?p ?o }} }}",
     ],
 )
@@ -41,12 +41,14 @@ def test_service_variable_is_refused(client: TestClient) -> None:
 
 
 def test_service_words_in_strings_and_comments_are_fine(client: TestClient) -> None:
-    query = f"SELECT ?service WHERE {{ BIND('SERVICE <{EVIL}> {{}}' AS ?service) }} # SERVICE <{EVIL}> {{}}"
+    query = f"SELECT ?service WHERE {{ BIND('SERVICE <{EVIL}> {{}}' AS ?service) }} # SERVICE <{EVIL}> {{}}"  # noqa: E501
     assert select(client, query) == [{"service": f"SERVICE <{EVIL}> {{}}"}]
 
 
 def test_unparseable_service_mention_is_refused(client: TestClient) -> None:
-    response = client.get("/sparql", params={"query": f"SELECT * {{ SERVICE <{EVIL}> {{ ?s ?p }} }}"})
+    response = client.get(
+        "/sparql", params={"query": f"SELECT * {{ SERVICE <{EVIL}> {{ ?s ?p }} }}"}
+    )
     assert response.status_code == 400
     assert response.json()["message"].startswith("this request mentions SERVICE or LOAD")
 
@@ -55,15 +57,22 @@ def test_allow_listed_service_is_attempted(tmp_path: Path) -> None:
     (tmp_path / "queries").mkdir()
     settings = make_settings(tmp_path, workers=1, service_allowlist=[EVIL])
     with TestClient(create_app(settings, data=[PEOPLE])) as client:
-        response = client.get("/sparql", params={"query": f"SELECT * {{ SERVICE <{EVIL}> {{ ?s ?p ?o }} }}"})
+        response = client.get(
+            "/sparql", params={"query": f"SELECT * {{ SERVICE <{EVIL}> {{ ?s ?p ?o }} }}"}
+        )
         assert response.status_code == 500  # pyoxigraph tried, and port 9 is not allowed
-        assert response.json()["message"] == "the store failed while running this request; see the server log"
+        assert (
+            response.json()["message"]
+            == "the store failed while running this request; see the server log"
+        )
 
 
 def test_from_a_local_graph_is_fine_and_a_remote_one_refused(client: TestClient) -> None:
     local = "http://kasei.us/2009/09/sparql/data/data1.rdf"
     assert ask(client, f"ASK FROM <{local}> {{ <{local}> a ?t }}") is True
-    response = client.get("/sparql", params={"query": "ASK FROM <http://example.org/remote.ttl> { ?s ?p ?o }"})
+    response = client.get(
+        "/sparql", params={"query": "ASK FROM <http://example.org/remote.ttl> { ?s ?p ?o }"}
+    )
     assert response.status_code == 403
     assert response.json()["message"] == (
         "FROM <http://example.org/remote.ttl> names no graph in this dataset; this endpoint "
@@ -73,7 +82,9 @@ def test_from_a_local_graph_is_fine_and_a_remote_one_refused(client: TestClient)
 
 def test_load_is_refused_even_with_the_token(writer: TestClient) -> None:
     response = writer.post(
-        "/sparql", content=f"LOAD <{EVIL}>", headers={"Content-Type": "application/sparql-update", **AUTH}
+        "/sparql",
+        content=f"LOAD <{EVIL}>",
+        headers={"Content-Type": "application/sparql-update", **AUTH},
     )
     assert response.status_code == 403
     assert response.json()["message"].startswith(f"LOAD <{EVIL}> is refused")
@@ -88,13 +99,22 @@ def test_jsonld_remote_context_is_never_fetched(tmp_path: Path) -> None:
 
 
 def test_updates_are_off_by_default(client: TestClient) -> None:
-    response = client.post("/sparql", content="CLEAR ALL", headers={"Content-Type": "application/sparql-update", **AUTH})
+    response = client.post(
+        "/sparql",
+        content="CLEAR ALL",
+        headers={"Content-Type": "application/sparql-update", **AUTH},
+    )
     assert response.status_code == 403
     assert response.json()["message"] == (
         "updates are disabled on this endpoint; start it with --data FILE --enable-update and "
         "an update token to allow SPARQL Update and Graph Store writes"
     )
-    assert client.put("/store?default", content="", headers={"Content-Type": "text/turtle"}).status_code == 403
+    assert (
+        client.put(
+            "/store?default", content="", headers={"Content-Type": "text/turtle"}
+        ).status_code
+        == 403
+    )
 
 
 @pytest.mark.parametrize("header", [None, "Bearer wrong", "Basic " + TOKEN, TOKEN])

@@ -36,7 +36,9 @@ def test_conforms_to_schema(client: TestClient) -> None:
     dataset = graph.value(service, SD.defaultDataset)
     assert (dataset, RDF.type, SD.Dataset) in graph
     assert (graph.value(dataset, SD.defaultGraph), RDF.type, SD.Graph) in graph
-    assert URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON") in set(graph.objects(service, SD.resultFormat))
+    assert URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON") in set(
+        graph.objects(service, SD.resultFormat)
+    )
 
 
 def test_void_counts(client: TestClient) -> None:
@@ -51,3 +53,10 @@ def test_void_counts(client: TestClient) -> None:
     }
     graphs = graph.value(dataset, URIRef("https://w3id.org/policykg/ns/void#namedGraphs"))
     assert graphs == Literal(3, datatype=XSD.integer)
+
+
+def test_browsers_get_the_query_page_not_a_406(client: TestClient) -> None:
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get("/sparql", headers={"Accept": accept})
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.status_code in (200, 503)  # 503 until `npm ci` has installed the editor

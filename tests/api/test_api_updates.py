@@ -8,29 +8,45 @@ from fastapi.testclient import TestClient
 UPDATE = {"Content-Type": "application/sparql-update", **AUTH}
 TURTLE = {"Content-Type": "text/turtle", **AUTH}
 G = "http://example.org/graphs/person1"
-PERSON = "<http://example.org/p1> a <http://xmlns.com/foaf/0.1/Person> ; <http://xmlns.com/foaf/0.1/name> \"John Doe\" ."
+PERSON = '<http://example.org/p1> a <http://xmlns.com/foaf/0.1/Person> ; <http://xmlns.com/foaf/0.1/name> "John Doe" .'  # noqa: E501
 
 
 def test_update_is_seen_by_every_worker(writer: TestClient) -> None:
-    response = writer.post("/sparql", content='INSERT DATA { <http://example.org/new> <http://example.org/name> "New" }', headers=UPDATE)
+    response = writer.post(
+        "/sparql",
+        content='INSERT DATA { <http://example.org/new> <http://example.org/name> "New" }',
+        headers=UPDATE,
+    )
     assert response.status_code == 204
     for _ in range(4):  # both workers were recycled onto the new data
-        assert ask(writer, 'ASK { <http://example.org/new> <http://example.org/name> "New" }') is True
+        assert (
+            ask(writer, 'ASK { <http://example.org/new> <http://example.org/name> "New" }') is True
+        )
     assert writer.get("/healthz").json()["generation"] >= 1
 
 
 def test_failed_update_changes_nothing(writer: TestClient) -> None:
-    writer.post("/sparql", content='INSERT DATA { <http://example.org/keep> <http://example.org/p> "kept" }', headers=UPDATE)
-    bad = 'DELETE DATA { <http://example.org/keep> <http://example.org/p> "kept" } ; INSERT DATA { <x> <y> }'
+    writer.post(
+        "/sparql",
+        content='INSERT DATA { <http://example.org/keep> <http://example.org/p> "kept" }',
+        headers=UPDATE,
+    )
+    bad = 'DELETE DATA { <http://example.org/keep> <http://example.org/p> "kept" } ; INSERT DATA { <x> <y> }'  # noqa: E501
     response = writer.post("/sparql", content=bad, headers=UPDATE)
     assert response.status_code == 400
     assert ask(writer, 'ASK { <http://example.org/keep> <http://example.org/p> "kept" }') is True
 
 
 def test_update_endpoint_alias(writer: TestClient) -> None:
-    response = writer.post("/update", content="update=CLEAR%20SILENT%20GRAPH%20%3Chttp%3A%2F%2Fexample.org%2Fnone%3E", headers={"Content-Type": "application/x-www-form-urlencoded", **AUTH})
+    response = writer.post(
+        "/update",
+        content="update=CLEAR%20SILENT%20GRAPH%20%3Chttp%3A%2F%2Fexample.org%2Fnone%3E",
+        headers={"Content-Type": "application/x-www-form-urlencoded", **AUTH},
+    )
     assert response.status_code == 204
-    response = writer.post("/update", content="ASK {}", headers={"Content-Type": "application/sparql-query", **AUTH})
+    response = writer.post(
+        "/update", content="ASK {}", headers={"Content-Type": "application/sparql-query", **AUTH}
+    )
     assert response.status_code == 400
 
 
@@ -38,27 +54,40 @@ def test_graph_store_put_get_post_delete_head(writer: TestClient) -> None:
     writer.delete("/store", params={"graph": G}, headers=AUTH)
     assert writer.get("/store", params={"graph": G}).status_code == 404
     assert writer.head("/store", params={"graph": G}).status_code == 404
-    assert writer.put("/store", params={"graph": G}, content=PERSON, headers=TURTLE).status_code == 201
-    response = writer.get("/store", params={"graph": G}, headers={"Accept": "application/n-triples"})
+    assert (
+        writer.put("/store", params={"graph": G}, content=PERSON, headers=TURTLE).status_code == 201
+    )
+    response = writer.get(
+        "/store", params={"graph": G}, headers={"Accept": "application/n-triples"}
+    )
     assert response.status_code == 200
     assert '<http://example.org/p1> <http://xmlns.com/foaf/0.1/name> "John Doe" .' in response.text
     head = writer.head("/store", params={"graph": G}, headers={"Accept": "text/turtle"})
-    assert head.status_code == 200 and head.headers["content-type"] == "text/turtle; charset=utf-8"
+    assert head.status_code == 200
+    assert head.headers["content-type"] == "text/turtle; charset=utf-8"
     jane = PERSON.replace("John", "Jane")
-    assert writer.put("/store", params={"graph": G}, content=jane, headers=TURTLE).status_code == 204
+    assert (
+        writer.put("/store", params={"graph": G}, content=jane, headers=TURTLE).status_code == 204
+    )
     more = '<http://example.org/p1> <http://xmlns.com/foaf/0.1/givenName> "Jane" .'
-    assert writer.post("/store", params={"graph": G}, content=more, headers=TURTLE).status_code == 204
-    rows = select(writer, f"SELECT ?o WHERE {{ GRAPH <{G}> {{ ?s ?p ?o FILTER(isLiteral(?o)) }} }} ORDER BY ?o")
+    assert (
+        writer.post("/store", params={"graph": G}, content=more, headers=TURTLE).status_code == 204
+    )
+    rows = select(
+        writer,
+        f"SELECT ?o WHERE {{ GRAPH <{G}> {{ ?s ?p ?o FILTER(isLiteral(?o)) }} }} ORDER BY ?o",
+    )
     assert [r["o"] for r in rows] == ["Jane", "Jane Doe"]
     assert writer.delete("/store", params={"graph": G}, headers=AUTH).status_code == 204
     assert writer.delete("/store", params={"graph": G}, headers=AUTH).status_code == 404
 
 
 def test_graph_store_default_graph_and_new_graph(writer: TestClient) -> None:
-    alice = '[] a <http://xmlns.com/foaf/0.1/Person> ; <http://www.w3.org/2006/vcard/ns#given-name> "Alice" .'
+    alice = '[] a <http://xmlns.com/foaf/0.1/Person> ; <http://www.w3.org/2006/vcard/ns#given-name> "Alice" .'  # noqa: E501
     assert writer.put("/store?default", content=alice, headers=TURTLE).status_code == 204
     response = writer.get("/store?default", headers={"Accept": "application/n-triples"})
-    assert '"Alice"' in response.text and "example.org/alice" not in response.text
+    assert '"Alice"' in response.text
+    assert "example.org/alice" not in response.text
     created = writer.post("/store", content=alice, headers=TURTLE)
     assert created.status_code == 201
     location = created.headers["location"]
@@ -71,7 +100,12 @@ def test_graph_store_bad_body_changes_nothing(writer: TestClient) -> None:
     response = writer.put("/store", params={"graph": G}, content="<a> <b> .", headers=TURTLE)
     assert response.status_code == 400
     assert ask(writer, f'ASK {{ GRAPH <{G}> {{ ?s ?p "John Doe" }} }}') is True
-    response = writer.put("/store", params={"graph": G}, content=PERSON, headers={"Content-Type": "text/plain", **AUTH})
+    response = writer.put(
+        "/store",
+        params={"graph": G},
+        content=PERSON,
+        headers={"Content-Type": "text/plain", **AUTH},
+    )
     assert response.status_code == 415
 
 
