@@ -179,6 +179,7 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     asserted = asserted_statements(loaded.quads, NamedNode(settings.base_iri + "graph/asserted"))
     progress("canonicalising")
     quads = canonical_quads([*loaded.quads, *asserted])
+    report.graphs = len({q.graph_name for q in quads})
     nquads = serialize(quads, format=RdfFormat.N_QUADS)
     trig = serialize(quads, format=RdfFormat.TRIG, prefixes=_prefixes(settings))
     digest = hashlib.sha256(nquads).hexdigest()[:16]

@@ -94,7 +94,9 @@ def load(paths: Sequence[Path], *, base: str = DEFAULT_BASE) -> Loaded:
 
 
 def rebase(quads: Iterable[Quad], base: str) -> Iterable[Quad]:
-    """Move every IRI under the default namespace to ``base``.
+    """Move the graph's own IRIs (entities, claims, sources, graphs) from the default namespace to ``base``.
+
+    The ontology's terms keep their IRIs: they are the vocabulary, not this dataset's data.
 
     >>> q = Quad(NamedNode(DEFAULT_BASE + "id/x"), NamedNode("http://e/p"), NamedNode("http://e/o"),
     ...          NamedNode(DEFAULT_BASE + "graph/g"))
@@ -103,7 +105,11 @@ def rebase(quads: Iterable[Quad], base: str) -> Iterable[Quad]:
     """
 
     def move(term):  # type: ignore[no-untyped-def]
-        if isinstance(term, NamedNode) and term.value.startswith(DEFAULT_BASE):
+        if (
+            isinstance(term, NamedNode)
+            and term.value.startswith(DEFAULT_BASE)
+            and not term.value.startswith(DEFAULT_BASE + "ontology")
+        ):
             return NamedNode(base + term.value[len(DEFAULT_BASE) :])
         return term
 
