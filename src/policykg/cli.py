@@ -93,7 +93,7 @@ def build() -> None:
     for warning in report.warnings:
         typer.echo(f"  {warning}", err=True)
     typer.echo(
-        f"built: {report.sources} sources, {report.claims} claims, {report.triples} triples "
+        f"built: {report.sources} sources, {report.claims} claims, {report.triples} quads "
         f"in {report.graphs} graphs, {len(report.warnings)} warnings → {settings.dist}"
     )
 
@@ -102,22 +102,25 @@ def build() -> None:
 def check(
     files: Annotated[list[Path], typer.Argument(help="Source files (TriG) to check.")],
 ) -> None:
-    """Check source files (syntax and shapes) with the ontology and entities, writing nothing."""
+    """Check source files (syntax and shapes) in the context of the whole graph, writing nothing."""
     from .build import check as run_check
     from .sources import source_files
 
     settings = Settings()
     chosen = [f.resolve() for f in files]
-    context = [p for p in source_files(settings.root) if "sources" not in p.parts]
+    context = [p.resolve() for p in source_files(settings.root)]
     try:
-        _, report = run_check([*context, *(f for f in chosen if f not in context)], settings)
+        _, report = run_check(
+            [*context, *(f for f in chosen if f not in context)], settings, focus=chosen
+        )
     except PolicyKGError as err:
         _fail(err, "check")
     for problem in report.problems:
         if problem.severity == "warning":
             typer.echo(f"  {problem}", err=True)
     typer.echo(
-        f"ok: {report.sources} sources, {report.claims} claims, {len(report.warnings)} warnings"
+        f"ok: {len(chosen)} file(s) checked: {report.sources} sources, {report.claims} claims, "
+        f"{len(report.warnings)} warnings"
     )
 
 
@@ -155,7 +158,8 @@ def _show(result: object, fmt: str) -> None:
     if fmt not in FORMATS:
         raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
     if isinstance(result, Rows | bool):
-        typer.echo(render(result, fmt))
+        text = render(result, fmt)
+        typer.echo(text, nl=not text.endswith("\n"))
     else:
         raise typer.BadParameter(
             "CONSTRUCT and DESCRIBE results are served by the API, not printed"

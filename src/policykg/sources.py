@@ -11,6 +11,7 @@ read even when an earlier one fails, so a curator sees all syntax errors at once
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,7 +67,8 @@ def load(paths: Sequence[Path], *, base: str = DEFAULT_BASE) -> Loaded:
         try:
             quads = list(parse(path=str(path), format=fmt))
         except SyntaxError as err:
-            problems.append(f"{path}:{err.lineno}:{err.offset}: {err.msg}")
+            message = re.sub(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ", "", err.msg)
+            problems.append(f"{path}:{err.lineno}:{err.offset}: {message}")
             continue
         except OSError as err:
             problems.append(f"{path}: cannot read: {err.strerror or err}")
