@@ -24,7 +24,14 @@ NAMESPACES = {
     "legal-nl": "https://w3id.org/dpv/legal/nl#",
     "eu-gdpr": "https://w3id.org/dpv/legal/eu/gdpr#",
 }
-KEEP = (RDF.type, SKOS.prefLabel, SKOS.broader, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.isDefinedBy)
+KEEP = (
+    RDF.type,
+    SKOS.prefLabel,
+    SKOS.broader,
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    RDFS.isDefinedBy,
+)
 
 
 def used_terms() -> set[URIRef]:
@@ -63,9 +70,9 @@ def main() -> int:
                     if obj not in seen:
                         seen.add(obj)
                         todo.append(obj)
-                if pred == RDF.type and obj not in (RDFS.Class, RDF.Property, SKOS.Concept, OWL.Class):
-                    if not any(str(obj).startswith(ns) for ns in NAMESPACES.values()):
-                        continue
+                generic = (RDFS.Class, RDF.Property, SKOS.Concept, OWL.Class)
+                if pred == RDF.type and obj not in generic and not in_dpv:
+                    continue
                 out.add((term, pred, obj))
     header = (
         "# DPV 2.3 terms used by policykg, with their labels and broader links.\n"

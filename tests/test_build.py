@@ -22,10 +22,11 @@ def copy_project(root: Path, tmp: Path) -> Path:
 
 
 def test_build_reports_what_it_read(built: tuple[Settings, BuildReport]) -> None:
-    settings, report = built
+    report = built[1]
     assert (report.sources, report.graphs) == (5, 8)  # 5 sources + entities + ontology + asserted
     assert report.claims == 163
-    assert report.violations == [] and report.warnings == []
+    assert report.violations == []
+    assert report.warnings == []
     assert {p.name for p in report.written} == {"store", "policykg.nq", "policykg.trig"}
 
 

@@ -36,7 +36,9 @@ def test_check_accepts_a_good_source_file(env: dict[str, str]) -> None:
     assert result.stdout.strip() == "ok: 1 file(s) checked: 1 sources, 39 claims, 0 warnings"
 
 
-def test_check_reports_syntax_errors_with_file_and_line(tmp_path: Path, env: dict[str, str]) -> None:
+def test_check_reports_syntax_errors_with_file_and_line(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
     bad = tmp_path / "005_new.trig"
     bad.write_text("@prefix ex: <http://e/> .\nex:g {\n  ex:a ex:b .\n}\n", encoding="utf-8")
     result = runner.invoke(app, ["check", str(bad)], env=env)
@@ -62,7 +64,9 @@ def test_query_as_json(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["query", "corrections", "-f", "json"], env=env)
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert [r["claim"] for r in data["rows"]] == ["https://w3id.org/policykg/claim/000/openai-recipient"]
+    assert [r["claim"] for r in data["rows"]] == [
+        "https://w3id.org/policykg/claim/000/openai-recipient"
+    ]
 
 
 def test_query_with_a_badly_typed_parameter(env: dict[str, str]) -> None:
@@ -100,9 +104,11 @@ def test_sparql_syntax_error_names_the_position(env: dict[str, str]) -> None:
 def test_table_output_and_stats(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["query", "lawsuits"], env=env)
     assert result.exit_code == 0
-    assert "id:de-la-torre-v-linkedin" in result.stdout and result.stdout.rstrip().endswith("1 row(s)")
+    assert "id:de-la-torre-v-linkedin" in result.stdout
+    assert result.stdout.rstrip().endswith("1 row(s)")
     stats = runner.invoke(app, ["stats"], env=env)
-    assert stats.exit_code == 0 and stats.stdout.rstrip().endswith("12 row(s)")
+    assert stats.exit_code == 0
+    assert stats.stdout.rstrip().endswith("12 row(s)")
 
 
 def test_queries_lists_every_named_query(env: dict[str, str]) -> None:

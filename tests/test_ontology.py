@@ -33,8 +33,10 @@ def test_every_own_term_has_an_english_label_a_definition_and_a_standard_anchor(
         labels = list(g.objects(term, RDFS.label)) + list(g.objects(term, SKOS.prefLabel))
         if not any(getattr(lbl, "language", None) == "en" for lbl in labels):
             problems.append(f"{term}: no English label")
-        if (term, SKOS.definition, None) not in g and (term, SKOS.inScheme, None) not in g and not (
-            (term, rdflib.RDF.type, SKOS.ConceptScheme) in g
+        if (
+            (term, SKOS.definition, None) not in g
+            and (term, SKOS.inScheme, None) not in g
+            and (term, rdflib.RDF.type, SKOS.ConceptScheme) not in g
         ):
             problems.append(f"{term}: no definition")
         if not any((term, p, None) in g for p in anchors):
@@ -45,7 +47,9 @@ def test_every_own_term_has_an_english_label_a_definition_and_a_standard_anchor(
 def test_every_dpv_term_used_is_declared_locally(kg: PolicyGraph) -> None:
     declared = rdflib.Graph().parse(ROOT / "ontology" / "dpv.ttl")
     declared_terms = set(declared.subjects())
-    rows = kg.select("SELECT DISTINCT ?t WHERE { { ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t } FILTER isIRI(?t) }")
+    rows = kg.select(
+        "SELECT DISTINCT ?t WHERE { { ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t } FILTER isIRI(?t) }"
+    )
     used = {rdflib.URIRef(str(r["t"])) for r in rows if str(r["t"]).startswith(DPV_FAMILY)}
     used = {t for t in used if not str(t).endswith(("#", "/"))}  # namespaces (rdfs:isDefinedBy)
     assert used - declared_terms == set()

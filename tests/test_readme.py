@@ -18,7 +18,9 @@ ROOT = Settings().root
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def test_example_query_output_is_what_the_command_prints(built: tuple[Settings, BuildReport]) -> None:
+def test_example_query_output_is_what_the_command_prints(
+    built: tuple[Settings, BuildReport],
+) -> None:
     command = re.search(r"\$ \.venv/bin/policykg (query [^\n]+)\n```\n\n((?:\|[^\n]*\n)+)", README)
     assert command, "README lost its example query"
     args = command[1].split()

@@ -12,16 +12,23 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, Quad, RdfFormat, Store, serialize
+from pyoxigraph import (
+    CanonicalizationAlgorithm,
+    Dataset,
+    NamedNode,
+    Quad,
+    RdfFormat,
+    Store,
+    serialize,
+)
 
 from .errors import BuildError
 from .settings import Settings
-from .sources import Loaded, load, source_files
+from .sources import Loaded, load, source_files, term_key
 from .validate import Problem, validate
 
 __all__ = ["PREFIXES", "BuildReport", "asserted_statements", "build", "canonical_quads", "check"]
@@ -29,7 +36,10 @@ __all__ = ["PREFIXES", "BuildReport", "asserted_statements", "build", "canonical
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = RDF + "type"
 CLAIM = "https://w3id.org/policykg/ontology#Claim"
-_ASSERTING = {"https://w3id.org/policykg/ontology#Asserted", "https://w3id.org/policykg/ontology#ReportedSpeech"}
+_ASSERTING = {
+    "https://w3id.org/policykg/ontology#Asserted",
+    "https://w3id.org/policykg/ontology#ReportedSpeech",
+}
 _INVALIDATED = "http://www.w3.org/ns/prov#wasInvalidatedBy"
 _STANCE = "https://w3id.org/policykg/ontology#stance"
 
@@ -102,12 +112,18 @@ def check(
     chosen = {str(p) for p in focus}
     if chosen:
         problems = [p for p in problems if p.file in chosen]
-    mine = [q for q in loaded.quads if not chosen or str(loaded.origin.get(str(q.subject.value))) in chosen]
+    mine = [
+        q
+        for q in loaded.quads
+        if not chosen or str(loaded.origin.get(term_key(q.subject))) in chosen
+    ]
     report = BuildReport(files=list(loaded.files), problems=problems)
     report.triples = len(mine)
     report.graphs = len({q.graph_name for q in mine})
-    report.claims = sum(1 for q in mine if q.predicate.value == RDF_TYPE and q.object.value == CLAIM)
-    report.sources = sum(1 for q in mine if q.predicate.value == PREFIXES["pkg"] + "seedFile")
+    report.claims = len(
+        [q for q in mine if q.predicate.value == RDF_TYPE and term_key(q.object) == CLAIM]
+    )
+    report.sources = len([q for q in mine if q.predicate.value == PREFIXES["pkg"] + "seedFile"])
     if report.violations:
         raise BuildError(
             f"{len(report.violations)} shape violation(s); nothing was written",
@@ -133,7 +149,11 @@ def asserted_statements(quads: Sequence[Quad], graph: NamedNode) -> list[Quad]:
     out = set()
     for claim, p in parts.items():
         stance = p.get(_STANCE)
-        if claim in invalidated or not isinstance(stance, NamedNode) or stance.value not in _ASSERTING:
+        if (
+            claim in invalidated
+            or not isinstance(stance, NamedNode)
+            or stance.value not in _ASSERTING
+        ):
             continue
         s, pred, o = p.get(RDF + "subject"), p.get(RDF + "predicate"), p.get(RDF + "object")
         if s is not None and isinstance(pred, NamedNode) and o is not None:
@@ -145,7 +165,9 @@ def canonical_quads(quads: Sequence[Quad]) -> list[Quad]:
     """Quads with RDFC-1.0 blank-node labels, sorted: the same input always gives the same list."""
     dataset = Dataset(quads)
     dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    return sorted(
+        dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+    )
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -195,8 +217,8 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     quads = canonical_quads([*loaded.quads, *asserted])
     report.graphs = len({q.graph_name for q in quads})
     report.triples = len(quads)
-    nquads = serialize(quads, format=RdfFormat.N_QUADS)
-    trig = serialize(quads, format=RdfFormat.TRIG, prefixes=_prefixes(settings))
+    nquads = _serialize(quads, RdfFormat.N_QUADS, {})
+    trig = _serialize(quads, RdfFormat.TRIG, _prefixes(settings))
     digest = hashlib.sha256(nquads).hexdigest()[:16]
     settings.dist.mkdir(parents=True, exist_ok=True)
     progress("writing the store")
@@ -207,9 +229,13 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     return report
 
 
+def _serialize(quads: list[Quad], fmt: RdfFormat, prefixes: dict[str, str]) -> bytes:
+    data = serialize(quads, format=fmt, prefixes=prefixes)
+    assert data is not None  # no output file given: pyoxigraph returns the bytes
+    return data
+
+
 def _prefixes(settings: Settings) -> dict[str, str]:
     base = settings.base_iri
     own = {"id": base + "id/", "kg": base + "graph/", "src": base + "source/"}
     return {**PREFIXES, **own}
-
-

@@ -113,16 +113,23 @@ class PolicyGraph:
             raise BadRequest(f"query {name!r} is not a SELECT query; use run_named()")
         return result
 
-    def run_named(self, name: str, params: Mapping[str, str]) -> Rows | bool | list[tuple[Term, Term, Term]]:
+    def run_named(
+        self, name: str, params: Mapping[str, str]
+    ) -> Rows | bool | list[tuple[Term, Term, Term]]:
         named = self.library.get(name)
         return _collect(self._run(named.sparql, named.bind(params)))
 
     def to_networkx(self, *, include_corrected: bool = False) -> nx.MultiDiGraph:
         """Entities as nodes and claims as edges (subject → object), with provenance attributes."""
-        rows = self.query("claims-graph", include_corrected="true" if include_corrected else "false")
+        rows = self.query(
+            "claims-graph", include_corrected="true" if include_corrected else "false"
+        )
         graph = nx.MultiDiGraph()
         for row in rows:
-            for node, label in ((row["subject"], row["subject_label"]), (row["object"], row["object_label"])):
+            for node, label in (
+                (row["subject"], row["subject_label"]),
+                (row["object"], row["object_label"]),
+            ):
                 graph.add_node(node, label=label or node)
             graph.add_edge(
                 row["subject"],

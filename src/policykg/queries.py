@@ -70,7 +70,9 @@ class Param:
         kind = self.type
         if kind == "iri":
             if not raw or _IRI_FORBIDDEN.search(raw) or ":" not in raw:
-                raise ParameterError(f"parameter {self.name!r} must be an absolute IRI, got {raw!r}")
+                raise ParameterError(
+                    f"parameter {self.name!r} must be an absolute IRI, got {raw!r}"
+                )
             return NamedNode(raw)
         if kind == "xsd:string":
             return Literal(raw)

@@ -15,13 +15,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, parse
 
 from .errors import BuildError
 from .settings import DEFAULT_BASE
 
-__all__ = ["ONTOLOGY_GRAPH", "Loaded", "load", "rebase", "source_files"]
+__all__ = ["ONTOLOGY_GRAPH", "Loaded", "load", "rebase", "source_files", "term_key"]
 
 #: The named graph the ontology, declared vocabulary and shapes-free term list go into.
 ONTOLOGY_GRAPH = DEFAULT_BASE + "graph/ontology"
@@ -42,6 +43,12 @@ class Loaded:
     files: list[Path] = field(default_factory=list)
     origin: dict[str, Path] = field(default_factory=dict)
     graph_of: dict[str, str] = field(default_factory=dict)
+
+
+def term_key(term: Any) -> str:
+    """The string a term is known by in ``Loaded.origin``: its IRI, blank-node id or value."""
+    value = getattr(term, "value", None)
+    return str(term) if value is None else str(value)
 
 
 def source_files(root: Path) -> list[Path]:
@@ -67,14 +74,20 @@ def load(paths: Sequence[Path], *, base: str = DEFAULT_BASE) -> Loaded:
         try:
             quads = list(parse(path=str(path), format=fmt))
         except SyntaxError as err:
-            message = re.sub(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ", "", err.msg)
+            message = re.sub(
+                r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ",
+                "",
+                err.msg,
+            )
             problems.append(f"{path}:{err.lineno}:{err.offset}: {message}")
             continue
         except OSError as err:
             problems.append(f"{path}: cannot read: {err.strerror or err}")
             continue
         if fmt == RdfFormat.TURTLE:
-            quads = [Quad(q.subject, q.predicate, q.object, NamedNode(ONTOLOGY_GRAPH)) for q in quads]
+            quads = [
+                Quad(q.subject, q.predicate, q.object, NamedNode(ONTOLOGY_GRAPH)) for q in quads
+            ]
         stray = next((q for q in quads if isinstance(q.graph_name, DefaultGraph)), None)
         if stray is not None:
             problems.append(
@@ -84,9 +97,9 @@ def load(paths: Sequence[Path], *, base: str = DEFAULT_BASE) -> Loaded:
             continue
         loaded.files.append(path)
         for quad in quads:
-            subject = str(quad.subject.value)
+            subject = term_key(quad.subject)
             loaded.origin.setdefault(subject, path)
-            loaded.graph_of.setdefault(subject, str(quad.graph_name.value))
+            loaded.graph_of.setdefault(subject, term_key(quad.graph_name))
         loaded.quads.extend(quads)
     if problems:
         raise BuildError(f"{len(problems)} file(s) could not be read", problems)
@@ -106,7 +119,7 @@ def rebase(quads: Iterable[Quad], base: str) -> Iterable[Quad]:
     <NamedNode value=http://example.org/kg/id/x>
     """
 
-    def move(term):  # type: ignore[no-untyped-def]
+    def move(term: Any) -> Any:
         if (
             isinstance(term, NamedNode)
             and term.value.startswith(DEFAULT_BASE)

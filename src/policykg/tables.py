@@ -45,7 +45,7 @@ def compact(value: str | None) -> str:
         return ""
     for prefix, ns in _PREFIXES:
         if value.startswith(ns) and len(value) > len(ns):
-            return f"{prefix}:{value[len(ns):]}"
+            return f"{prefix}:{value[len(ns) :]}"
     return value
 
 
@@ -61,11 +61,15 @@ def render(rows: Rows | bool, fmt: str, *, width: int | None = None) -> str:
             writer.writerow(["" if record[c] is None else record[c] for c in rows.columns])
         return out.getvalue()
     if fmt == "json":
-        return json.dumps({"columns": rows.columns, "rows": rows.records}, ensure_ascii=False, indent=2)
+        return json.dumps(
+            {"columns": rows.columns, "rows": rows.records}, ensure_ascii=False, indent=2
+        )
     if fmt == "markdown":
         lines = ["| " + " | ".join(rows.columns) + " |", "|" + " --- |" * len(rows.columns)]
         for record in rows:
-            cells = (compact(record[c]).replace("|", "\\|").replace("\n", " ") for c in rows.columns)
+            cells = (
+                compact(record[c]).replace("|", "\\|").replace("\n", " ") for c in rows.columns
+            )
             lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines)
     if fmt == "table":

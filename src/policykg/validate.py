@@ -89,7 +89,7 @@ def validate(loaded: Loaded, shapes: Path) -> list[Problem]:
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
         value = report.value(result, SH.value)
-        severity = _SEVERITY.get(report.value(result, SH.resultSeverity), "violation")  # type: ignore[arg-type]
+        severity = _SEVERITY.get(report.value(result, SH.resultSeverity), "violation")
         message = str(report.value(result, SH.resultMessage) or "constraint not met")
         origin = loaded.origin.get(str(focus))
         problems.append(
@@ -103,4 +103,6 @@ def validate(loaded: Loaded, shapes: Path) -> list[Problem]:
             )
         )
     order = {"violation": 0, "warning": 1, "info": 2}
-    return sorted(set(problems), key=lambda p: (order[p.severity], p.file, p.focus, p.path, p.message))
+    return sorted(
+        set(problems), key=lambda p: (order[p.severity], p.file, p.focus, p.path, p.message)
+    )

@@ -52,7 +52,9 @@ def test_disagreement_names_the_sources_on_each_side(kg: PolicyGraph) -> None:
 
 
 def test_eu_data_not_used_on_2024_10_01(kg: PolicyGraph) -> None:
-    assert kg.query("data-used-on", jurisdiction=LOC + "EU", date="2024-10-01")[0]["used"] == "false"
+    assert (
+        kg.query("data-used-on", jurisdiction=LOC + "EU", date="2024-10-01")[0]["used"] == "false"
+    )
     rows = kg.query("status-as-of", jurisdiction=LOC + "EU", date="2024-10-01")
     assert pairs(rows, "practice", "status", "claim") == {
         (ID + "linkedin-genai-training", "excluded", CLAIM + "000/eu-excluded")
@@ -93,7 +95,9 @@ def test_corrected_claim_is_hidden_by_default_and_kept_on_request(kg: PolicyGrap
     default = pairs(kg.query("recipients"), "recipient", "relation", "source")
     assert (ID + "openai", "recipient", S000) not in default
     assert (ID + "openai", "not a recipient", S000) in default
-    everything = pairs(kg.query("recipients", include_corrected="true"), "recipient", "relation", "source")
+    everything = pairs(
+        kg.query("recipients", include_corrected="true"), "recipient", "relation", "source"
+    )
     assert (ID + "openai", "recipient", S000) in everything
 
 
@@ -144,7 +148,11 @@ def test_ownership_and_investment_chain(kg: PolicyGraph) -> None:
 
 
 def test_regulator_actions_of_the_dutch_authority(kg: PolicyGraph) -> None:
-    rows = [r for r in kg.query("regulator-actions") if r["authority"] == ID + "autoriteit-persoonsgegevens"]
+    rows = [
+        r
+        for r in kg.query("regulator-actions")
+        if r["authority"] == ID + "autoriteit-persoonsgegevens"
+    ]
     assert pairs(rows, "type", "date", "deadline") == {
         (PKG + "PublicWarning", "2025-09-24", None),
         (PKG + "OptOutAdvice", "2025-09-24", "2025-11-03"),
@@ -174,7 +182,9 @@ def test_comparable_practices_of_meta_and_x(kg: PolicyGraph) -> None:
     assert pairs([r for r in rows if r["aspect"] == "model"], "controller", "value") == {
         (ID + "meta", ID + "llama"), (ID + "x", ID + "grok"),
     }  # fmt: skip
-    excluded = pairs([r for r in rows if r["aspect"] == "excluded jurisdiction"], "controller", "value")
+    excluded = pairs(
+        [r for r in rows if r["aspect"] == "excluded jurisdiction"], "controller", "value"
+    )
     assert excluded == {(ID + "meta", LOC + "EU"), (ID + "x", LOC + "EU")}
 
 

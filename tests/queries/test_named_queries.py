@@ -41,7 +41,9 @@ def test_the_library_has_at_least_25_queries() -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_exact_result_on_the_seed_graph(name: str, kg: PolicyGraph, request: pytest.FixtureRequest) -> None:
+def test_exact_result_on_the_seed_graph(
+    name: str, kg: PolicyGraph, request: pytest.FixtureRequest
+) -> None:
     query = LIBRARY.get(name)
     result = kg.run_named(name, {})
     assert isinstance(result, Rows), f"{name} should be a SELECT query"
@@ -56,14 +58,18 @@ def test_exact_result_on_the_seed_graph(name: str, kg: PolicyGraph, request: pyt
     assert actual["rows"] == expected["rows"]
 
 
-@pytest.mark.parametrize("name", [q.name for q in LIBRARY if any(p.type == "iri" for p in q.params)])
+@pytest.mark.parametrize(
+    "name", [q.name for q in LIBRARY if any(p.type == "iri" for p in q.params)]
+)
 def test_an_iri_parameter_with_sparql_syntax_is_rejected(name: str, kg: PolicyGraph) -> None:
     param = next(p for p in LIBRARY.get(name).params if p.type == "iri")
     with pytest.raises(ParameterError, match=f"parameter '{param.name}' must be an absolute IRI"):
         kg.run_named(name, {param.name: "https://x.org/> } ; DROP ALL ; SELECT * { <"})
 
 
-@pytest.mark.parametrize("name", [q.name for q in LIBRARY if any(p.type == "iri" for p in q.params)])
+@pytest.mark.parametrize(
+    "name", [q.name for q in LIBRARY if any(p.type == "iri" for p in q.params)]
+)
 def test_an_iri_parameter_is_bound_as_one_term(name: str, kg: PolicyGraph) -> None:
     # A legal IRI full of SPARQL punctuation is just an IRI: the query behaves exactly as it
     # does for any other unknown IRI, apart from echoing the value.
@@ -71,7 +77,8 @@ def test_an_iri_parameter_is_bound_as_one_term(name: str, kg: PolicyGraph) -> No
     tricky, plain = "https://x.org/a'),(?s)UNION(?s?p?o.", "https://x.org/unknown"
     with_tricky = kg.run_named(name, {param.name: tricky})
     with_plain = kg.run_named(name, {param.name: plain})
-    assert isinstance(with_tricky, Rows) and isinstance(with_plain, Rows)
+    assert isinstance(with_tricky, Rows)
+    assert isinstance(with_plain, Rows)
     assert [r[param.name] for r in with_tricky] == [tricky] * len(with_tricky)
     swap = [{k: (plain if v == tricky else v) for k, v in r.items()} for r in with_tricky]
     assert swap == with_plain.records
@@ -90,11 +97,13 @@ def test_a_string_parameter_with_sparql_syntax_is_a_literal(kg: PolicyGraph) -> 
     ("param", "value", "message"),
     [
         ("date", "2025-13-01", "parameter 'date' must be a date (YYYY-MM-DD), got '2025-13-01'"),
-        ("date", "2025-11-10\"^^<x>", "parameter 'date' must be a date (YYYY-MM-DD)"),
+        ("date", '2025-11-10"^^<x>', "parameter 'date' must be a date (YYYY-MM-DD)"),
         ("jurisdiction", "EU", "parameter 'jurisdiction' must be an absolute IRI, got 'EU'"),
         ("nope", "1", "query 'status-as-of' has no parameter 'nope'; it takes: jurisdiction, date"),
     ],
 )
-def test_bad_parameters_get_clear_errors(kg: PolicyGraph, param: str, value: str, message: str) -> None:
+def test_bad_parameters_get_clear_errors(
+    kg: PolicyGraph, param: str, value: str, message: str
+) -> None:
     with pytest.raises(ParameterError, match=re.escape(message)):
         kg.run_named("status-as-of", {param: value})
