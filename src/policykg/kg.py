@@ -1,8 +1,8 @@
 """The Python API for notebooks: open the graph, run named or ad-hoc queries, get a networkx view.
 
->>> kg = PolicyGraph.open()
->>> rows = kg.query("excluded-jurisdictions", source="https://w3id.org/policykg/source/000_d336fba75509138b")
->>> sorted(r["jurisdiction"] for r in rows)
+>>> kg = PolicyGraph.load()  # validated sources, in memory; PolicyGraph.open() reads dist/store
+>>> rows = kg.query("excluded-jurisdictions")
+>>> sorted(r["jurisdiction"] for r in rows if r["source"].endswith("/000_d336fba75509138b"))
 ['https://w3id.org/dpv/loc#CH', 'https://w3id.org/dpv/loc#EU']
 >>> kg.ask("ASK { ?c a <https://w3id.org/policykg/ontology#Claim> }")
 True
@@ -80,6 +80,21 @@ class PolicyGraph:
 
             build(settings)
         store = Store.read_only(str(settings.store_path))
+        return cls(store, QueryLibrary.load(settings.queries_dir))
+
+    @classmethod
+    def load(cls, settings: Settings | None = None) -> PolicyGraph:
+        """Read and validate the sources into an in-memory store, writing nothing to disk."""
+        from .build import asserted_statements, check
+        from .sources import source_files
+
+        settings = settings or Settings()
+        loaded, _ = check(source_files(settings.root), settings)
+        store = Store()
+        store.extend(loaded.quads)
+        store.extend(
+            asserted_statements(loaded.quads, NamedNode(settings.base_iri + "graph/asserted"))
+        )
         return cls(store, QueryLibrary.load(settings.queries_dir))
 
     def _run(self, sparql: str, substitutions: Mapping[Variable, Term] | None = None) -> Any:

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from apisupport import DATA, PEOPLE, PROTOCOL, TOKEN
 from fastapi.testclient import TestClient
 
 from policykg.api.app import create_app
 from policykg.settings import Settings
+
+from .apisupport import DATA, PEOPLE, PROTOCOL, TOKEN
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,9 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from apisupport import AUTH, ask
 from fastapi.testclient import TestClient
+
+from .apisupport import AUTH, ask
 
 D = "http://kasei.us/2009/09/sparql/data/"
 D0, D1, D2, D3 = (D + f"data{i}.rdf" for i in range(4))
@@ -123,16 +124,16 @@ def test_update_dataset_default_graph(writer: TestClient) -> None:
     target = "http://example.org/protocol-update-dataset-test/"
     update = (
         PREFIXES + f"CLEAR ALL ; INSERT DATA {{ GRAPH <{D1}> {{ <{D1}> a foaf:Document }} }} ;\n"
-        f"INSERT {{ GRAPH <{target}> {{ ?s a dc:BibliographicResource }} }} WHERE {{ ?s a foaf:Document }}"  # noqa: E501
+        f"INSERT {{ GRAPH <{target}> {{ ?s a dc:BibliographicResource }} }} WHERE {{ ?s a foaf:Document }}"
     )
-    check = f"ASK {{ GRAPH <{target}> {{ <{D1}> a <http://purl.org/dc/terms/BibliographicResource> }} }}"  # noqa: E501
+    check = f"ASK {{ GRAPH <{target}> {{ <{D1}> a <http://purl.org/dc/terms/BibliographicResource> }} }}"
     assert _update_then_ask(writer, update, check, **{"using-graph-uri": D1}) is True
 
 
 def test_update_dataset_default_graphs(writer: TestClient) -> None:
     target = "http://example.org/protocol-update-dataset-graphs-test/"
     update = RESET + (
-        f"INSERT {{ GRAPH <{target}> {{ ?s a dc:BibliographicResource }} }} WHERE {{ ?s a foaf:Document }}"  # noqa: E501
+        f"INSERT {{ GRAPH <{target}> {{ ?s a dc:BibliographicResource }} }} WHERE {{ ?s a foaf:Document }}"
     )
     check = (
         f"ASK {{ GRAPH <{target}> {{ <{D1}> a <http://purl.org/dc/terms/BibliographicResource> . "

@@ -44,7 +44,7 @@ def test_construct_named_query(client: TestClient) -> None:
     assert [r["person"]["value"] for r in rows] == ["http://example.org/alice"]
     response = client.get("/queries/ages", params={"format": "nt"})
     assert response.text == (
-        '<http://example.org/alice> <http://example.org/age> "41"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'  # noqa: E501
+        '<http://example.org/alice> <http://example.org/age> "41"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
     )
 
 

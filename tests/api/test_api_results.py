@@ -8,11 +8,12 @@ import time
 from pathlib import Path
 
 import pytest
-from apisupport import PEOPLE, select
-from conftest import make_settings
 from fastapi.testclient import TestClient
 
 from policykg.api.app import create_app
+
+from .apisupport import PEOPLE, select
+from .conftest import make_settings
 
 NAMES = "SELECT ?name WHERE { ?s <http://example.org/name> ?name } ORDER BY ?name"
 SLOW = (
@@ -112,7 +113,7 @@ def test_construct_formats(client: TestClient, fmt: str, media: str, needle: str
 
 
 def test_jsonld_is_compacted_with_the_project_context(client: TestClient) -> None:
-    query = "CONSTRUCT WHERE { <http://example.org/alice> <http://example.org/name> ?n ; <http://example.org/age> ?a }"  # noqa: E501
+    query = "CONSTRUCT WHERE { <http://example.org/alice> <http://example.org/name> ?n ; <http://example.org/age> ?a }"
     response = client.get(
         "/sparql", params={"query": query}, headers={"Accept": "application/ld+json"}
     )

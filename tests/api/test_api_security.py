@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from apisupport import AUTH, DATA, PEOPLE, TOKEN, ask, select
-from conftest import make_settings
 from fastapi.testclient import TestClient
 
 from policykg.api.app import create_app
 from policykg.errors import BadRequest
+
+from .apisupport import AUTH, DATA, PEOPLE, TOKEN, ask, select
+from .conftest import make_settings
 
 # Port 9 (discard) is refused by pyoxigraph's HTTP client, so a missed SERVICE would
 # show up as a store error rather than a network request.
@@ -41,7 +42,7 @@ def test_service_variable_is_refused(client: TestClient) -> None:
 
 
 def test_service_words_in_strings_and_comments_are_fine(client: TestClient) -> None:
-    query = f"SELECT ?service WHERE {{ BIND('SERVICE <{EVIL}> {{}}' AS ?service) }} # SERVICE <{EVIL}> {{}}"  # noqa: E501
+    query = f"SELECT ?service WHERE {{ BIND('SERVICE <{EVIL}> {{}}' AS ?service) }} # SERVICE <{EVIL}> {{}}"
     assert select(client, query) == [{"service": f"SERVICE <{EVIL}> {{}}"}]
 
 

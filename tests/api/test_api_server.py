@@ -13,10 +13,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from apisupport import PEOPLE, PROTOCOL
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+
+from .apisupport import PEOPLE, PROTOCOL
 
 pytestmark = pytest.mark.server
 NAME = URIRef("http://example.org/name")

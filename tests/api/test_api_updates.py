@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from apisupport import AUTH, ask, select
 from fastapi.testclient import TestClient
+
+from .apisupport import AUTH, ask, select
 
 UPDATE = {"Content-Type": "application/sparql-update", **AUTH}
 TURTLE = {"Content-Type": "text/turtle", **AUTH}
 G = "http://example.org/graphs/person1"
-PERSON = '<http://example.org/p1> a <http://xmlns.com/foaf/0.1/Person> ; <http://xmlns.com/foaf/0.1/name> "John Doe" .'  # noqa: E501
+PERSON = '<http://example.org/p1> a <http://xmlns.com/foaf/0.1/Person> ; <http://xmlns.com/foaf/0.1/name> "John Doe" .'
 
 
 def test_update_is_seen_by_every_worker(writer: TestClient) -> None:
@@ -31,7 +32,7 @@ def test_failed_update_changes_nothing(writer: TestClient) -> None:
         content='INSERT DATA { <http://example.org/keep> <http://example.org/p> "kept" }',
         headers=UPDATE,
     )
-    bad = 'DELETE DATA { <http://example.org/keep> <http://example.org/p> "kept" } ; INSERT DATA { <x> <y> }'  # noqa: E501
+    bad = 'DELETE DATA { <http://example.org/keep> <http://example.org/p> "kept" } ; INSERT DATA { <x> <y> }'
     response = writer.post("/sparql", content=bad, headers=UPDATE)
     assert response.status_code == 400
     assert ask(writer, 'ASK { <http://example.org/keep> <http://example.org/p> "kept" }') is True
@@ -83,7 +84,7 @@ def test_graph_store_put_get_post_delete_head(writer: TestClient) -> None:
 
 
 def test_graph_store_default_graph_and_new_graph(writer: TestClient) -> None:
-    alice = '[] a <http://xmlns.com/foaf/0.1/Person> ; <http://www.w3.org/2006/vcard/ns#given-name> "Alice" .'  # noqa: E501
+    alice = '[] a <http://xmlns.com/foaf/0.1/Person> ; <http://www.w3.org/2006/vcard/ns#given-name> "Alice" .'
     assert writer.put("/store?default", content=alice, headers=TURTLE).status_code == 204
     response = writer.get("/store?default", headers={"Accept": "application/n-triples"})
     assert '"Alice"' in response.text
