@@ -13,17 +13,12 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from policykg.build import PREFIXES
+
 ROOT = Path(__file__).resolve().parents[1]
 VOCAB = ROOT.parent / "shared" / "vocab" / "dpv-2.3"
-NAMESPACES = {
-    "dpv": "https://w3id.org/dpv#",
-    "pd": "https://w3id.org/dpv/pd#",
-    "ai": "https://w3id.org/dpv/ai#",
-    "tech": "https://w3id.org/dpv/tech#",
-    "loc": "https://w3id.org/dpv/loc#",
-    "legal-nl": "https://w3id.org/dpv/legal/nl#",
-    "eu-gdpr": "https://w3id.org/dpv/legal/eu/gdpr#",
-}
+# The DPV family among the project's prefixes (dpv, pd, ai, tech, loc, legal-nl, eu-gdpr).
+NAMESPACES = {k: v for k, v in PREFIXES.items() if v.startswith("https://w3id.org/dpv")}
 KEEP = (
     RDF.type,
     SKOS.prefLabel,
