@@ -391,7 +391,10 @@ def measure_sequential(server: Server, query: Query, budget: Budget) -> Measurem
     m = Measurement(server.spec.name, query.name, "seq", 1)
     client = Client(server.port, server.spec.path, budget.timeout)
     try:
-        for _ in range(budget.warmup):
+        warm_until = time.perf_counter() + budget.seconds / 3
+        for i in range(budget.warmup):  # at least one; more while they are cheap
+            if i and time.perf_counter() > warm_until:
+                break
             _ms, body = client.get(query)
             m.rows, m.bytes = count_rows(body, query.accept), len(body)
         start = time.perf_counter()
@@ -517,6 +520,14 @@ def policykg_dist(store: Path) -> Path:
         link.unlink(missing_ok=True)
         link.symlink_to(store.resolve(), target_is_directory=True)
     return dist
+
+
+def loadavg() -> float:
+    """The 1-minute load average: other work on the machine skews every figure."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return math.nan
 
 
 def _version(dist: str) -> str:
@@ -738,16 +749,26 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[tuple[str, str, str], Measurement] = {}
     servers: dict[str, dict[str, float]] = {}
     interrupted = False
+    loads: list[float] = []
     try:
-        for name in systems:
-            spec = SYSTEMS[name]
-            print(f"\n== {spec.label}: starting …", flush=True)
-            with running(spec, nq, store, log_dir, args.ready_timeout) as server:
+        with contextlib.ExitStack() as stack:
+            # all servers up at once (an idle server costs memory, not CPU), then each query
+            # is timed on every server in turn: background load on a shared machine then
+            # hits the figures being compared alike
+            live: dict[str, Server] = {}
+            for name in systems:
+                spec = SYSTEMS[name]
+                print(f"== {spec.label}: starting …", flush=True)
+                server = stack.enter_context(running(spec, nq, store, log_dir, args.ready_timeout))
+                live[name] = server
                 ready = server.ready_after or math.nan
-                print(f"   ready in {ready:.1f} s, RSS {server.rss_mib():.0f} MiB", flush=True)
-                servers[name] = {"ready_s": ready, "rss_mib_loaded": server.rss_mib()}
-                for q in queries:
-                    for mode in modes:
+                rss = server.rss_mib()
+                print(f"   ready in {ready:.1f} s, RSS {rss:.0f} MiB", flush=True)
+                servers[name] = {"ready_s": ready, "rss_mib_loaded": rss}
+            for q in queries:
+                for mode in modes:
+                    loads.append(loadavg())
+                    for name, server in live.items():
                         if mode == "seq":
                             m = measure_sequential(server, q, budget)
                         else:
@@ -756,10 +777,12 @@ def main(argv: list[str] | None = None) -> int:
                         results[(name, q.name, mode)] = m
                         err = f", {len(m.errors)} errors: {m.errors[0]}" if m.errors else ""
                         print(
-                            f"   {q.name:<15} {mode:<4} median {_fmt_ms(m.median):>7} ms"
+                            f"   {q.name:<15} {mode:<4} {name:<8} median {_fmt_ms(m.median):>7} ms"
                             f"  p99 {_fmt_ms(m.p99):>7} ms  n={m.n:<4} rows={m.rows}{err}",
                             flush=True,
                         )
+                    print(f"   load average (1 min) {loadavg():.2f}", flush=True)
+            for name, server in live.items():
                 servers[name]["rss_mib_after"] = server.rss_mib()
     except KeyboardInterrupt:
         interrupted = True
@@ -774,9 +797,14 @@ def main(argv: list[str] | None = None) -> int:
         if len(set(counts.values())) > 1:
             mismatches.append(f"{q.name}: row counts differ: {counts}")
 
+    load_note = (
+        f"1-min load average during the run {min(loads):.1f} to {max(loads):.1f}"
+        if loads
+        else "no load sampled"
+    )
     header = (
         f"{label} claims ({manifest['quads']:,} quads, {manifest['graphs']:,} graphs); "
-        f"{machine['nproc']} CPUs; medians and p99 in ms over n timed requests"
+        f"{machine['nproc']} CPUs; medians and p99 in ms over n timed requests; {load_note}"
     )
     targets = check_targets(results, queries)
     print("\n" + header + "\n")
@@ -793,6 +821,7 @@ def main(argv: list[str] | None = None) -> int:
         "data": manifest,
         "machine": machine,
         "servers": servers,
+        "loadavg": loads,
         "settings": {k: str(v) for k, v in vars(args).items()},
         "interrupted": interrupted,
         "mismatches": mismatches,
