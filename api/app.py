@@ -19,7 +19,7 @@ from policykg.settings import Settings
 
 from .accesslog import AccessLog
 from .errors import install_error_handlers
-from .routers import health, queries, sparql, store
+from .routers import health, queries, sparql, store, ui
 from .service import open_service
 
 __all__ = ["create_app"]
@@ -53,12 +53,7 @@ def create_app(settings: Settings | None = None, *, data: Sequence[Path] = ()) -
         expose_headers=["X-PolicyKG-Truncated", "X-PolicyKG-Row-Limit"],
     )
     app.add_middleware(AccessLog)
-    for module in (sparql, store, queries, health):
+    # The query page at / answers 503 with instructions when node_modules is missing.
+    for module in (sparql, store, queries, health, ui):
         app.include_router(module.router)
-    try:
-        from .routers import ui  # owned by the query-page work; optional until it lands
-    except ImportError:
-        pass
-    else:
-        app.include_router(ui.router)
     return app

@@ -94,3 +94,15 @@ def test_missing_node_modules_says_to_run_npm_ci(tmp_path: Path) -> None:
     assert "npm ci" in response.text
     assert str(tmp_path) in response.text
     assert client(tmp_path).get("/static/vendor/yasgui/yasgui.min.js").status_code == 404
+
+
+def test_the_app_always_includes_the_page() -> None:
+    """``create_app`` serves the page; without ``npm ci`` it answers 503, never 404."""
+    from policykg.api.app import create_app
+    from policykg.settings import Settings
+
+    http = TestClient(create_app(Settings()))  # no lifespan: the page needs no store
+    page = http.get("/")
+    assert page.status_code in (200, 503)
+    assert "content-security-policy" in page.headers
+    assert http.get("/static/ui/app.js").status_code == 200
