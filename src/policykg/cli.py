@@ -152,18 +152,12 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 
 def _show(result: object, fmt: str) -> None:
-    from .kg import Rows
     from .tables import FORMATS, render
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
-    if isinstance(result, Rows | bool):
-        text = render(result, fmt)
-        typer.echo(text, nl=not text.endswith("\n"))
-    else:
-        raise typer.BadParameter(
-            "CONSTRUCT and DESCRIBE results are served by the API, not printed"
-        )
+    text = render(result, fmt)  # type: ignore[arg-type]
+    typer.echo(text, nl=not text.endswith("\n"))
 
 
 @app.command()
@@ -220,3 +214,21 @@ def docs() -> None:
     settings = Settings()
     path = write_readme(PolicyGraph.open(settings), settings.queries_dir / "README.md")
     typer.echo(f"wrote {path}")
+
+
+@app.command()
+def export(
+    path: Annotated[Path, typer.Argument(help="Output file; its ending picks the format.")],
+    include_corrected: Annotated[
+        bool, typer.Option(help="Also draw corrected claims (GraphML, GEXF).")
+    ] = False,
+) -> None:
+    """Write the graph as RDF (.trig .nq .jsonld .ttl .nt .rdf) or for graph tools (.graphml .gexf)."""
+    from .export import export as run_export
+    from .kg import PolicyGraph
+
+    try:
+        written = run_export(PolicyGraph.open(), path, include_corrected=include_corrected)
+    except PolicyKGError as err:
+        _fail(err, "export")
+    typer.echo(f"wrote {written}")

@@ -23,6 +23,7 @@ from pyoxigraph import (
     QuerySolutions,
     QueryTriples,
     Store,
+    Triple,
     Variable,
 )
 
@@ -105,7 +106,7 @@ class PolicyGraph:
         except SyntaxError as err:
             raise QuerySyntaxError(f"SPARQL syntax error: {err}") from None
 
-    def sparql(self, sparql: str) -> Rows | bool | list[tuple[Term, Term, Term]]:
+    def sparql(self, sparql: str) -> Rows | bool | list[Triple]:
         """Run any read-only query: rows for SELECT, a bool for ASK, triples for CONSTRUCT/DESCRIBE."""
         return _collect(self._run(sparql))
 
@@ -128,9 +129,7 @@ class PolicyGraph:
             raise BadRequest(f"query {name!r} is not a SELECT query; use run_named()")
         return result
 
-    def run_named(
-        self, name: str, params: Mapping[str, str]
-    ) -> Rows | bool | list[tuple[Term, Term, Term]]:
+    def run_named(self, name: str, params: Mapping[str, str]) -> Rows | bool | list[Triple]:
         named = self.library.get(name)
         return _collect(self._run(named.sparql, named.bind(params)))
 
@@ -158,7 +157,7 @@ class PolicyGraph:
         return graph
 
 
-def _collect(result: Any) -> Rows | bool | list[tuple[Term, Term, Term]]:
+def _collect(result: Any) -> Rows | bool | list[Triple]:
     if isinstance(result, QueryBoolean):
         return bool(result)
     if isinstance(result, QuerySolutions):
@@ -170,5 +169,5 @@ def _collect(result: Any) -> Rows | bool | list[tuple[Term, Term, Term]]:
             rows.records.append({c: term_value(t) for c, t in terms.items()})
         return rows
     if isinstance(result, QueryTriples):
-        return [(t.subject, t.predicate, t.object) for t in result]
+        return list(result)
     raise TypeError(f"unexpected query result {type(result).__name__}")

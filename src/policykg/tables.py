@@ -16,6 +16,7 @@ import csv
 import io
 import json
 
+from pyoxigraph import RdfFormat, Triple, serialize
 from rich.console import Console
 from rich.table import Table
 
@@ -49,8 +50,14 @@ def compact(value: str | None) -> str:
     return value
 
 
-def render(rows: Rows | bool, fmt: str, *, width: int | None = None) -> str:
-    """Text for ``rows`` (or an ASK answer) in one of FORMATS."""
+def render(rows: Rows | bool | list[Triple], fmt: str, *, width: int | None = None) -> str:
+    """Text for ``rows``, an ASK answer, or CONSTRUCT/DESCRIBE triples (as Turtle, or N-Triples
+    when a line-based format is asked for) in one of FORMATS."""
+    if isinstance(rows, list):
+        rdf = RdfFormat.N_TRIPLES if fmt in ("csv", "tsv") else RdfFormat.TURTLE
+        prefixes = {} if rdf == RdfFormat.N_TRIPLES else dict(_PREFIXES)
+        data = serialize(rows, format=rdf, prefixes=prefixes)
+        return data.decode("utf-8") if data else ""
     if isinstance(rows, bool):
         return json.dumps({"boolean": rows}) if fmt == "json" else str(rows).lower()
     if fmt in ("csv", "tsv"):

@@ -1,0 +1,51 @@
+"""Exports for reuse: the dataset as RDF, or the claims graph for visualisation tools.
+
+RDF formats with named graphs (TriG, N-Quads, JSON-LD) keep each source's graph; the others
+(Turtle, N-Triples, RDF/XML) hold the union. GraphML and GEXF hold the networkx view (entities
+as nodes, uncorrected claims as edges with predicate, stance and source), for Gephi, Cytoscape
+or yEd.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+from pyoxigraph import Quad, RdfFormat, Triple, serialize
+
+from .build import PREFIXES
+from .errors import BadRequest
+from .kg import PolicyGraph
+
+__all__ = ["EXPORT_FORMATS", "export"]
+
+_RDF = {
+    ".trig": RdfFormat.TRIG,
+    ".nq": RdfFormat.N_QUADS,
+    ".jsonld": RdfFormat.JSON_LD,
+    ".ttl": RdfFormat.TURTLE,
+    ".nt": RdfFormat.N_TRIPLES,
+    ".rdf": RdfFormat.RDF_XML,
+}
+_GRAPH = {".graphml": nx.write_graphml, ".gexf": nx.write_gexf}
+
+#: File endings ``export`` understands.
+EXPORT_FORMATS = (*_RDF, *_GRAPH)
+
+
+def export(graph: PolicyGraph, path: Path, *, include_corrected: bool = False) -> Path:
+    """Write the graph to ``path`` in the format its ending names; return the path."""
+    suffix = path.suffix.lower()
+    if suffix in _GRAPH:
+        _GRAPH[suffix](graph.to_networkx(include_corrected=include_corrected), path)
+        return path
+    fmt = _RDF.get(suffix)
+    if fmt is None:
+        raise BadRequest(f"cannot export to {path.name!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    quads = list(graph.store.quads_for_pattern(None, None, None, None))
+    data: list[Quad] | list[Triple] = quads
+    if not fmt.supports_datasets:
+        data = sorted({Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    prefixes = {} if fmt in (RdfFormat.N_QUADS, RdfFormat.N_TRIPLES) else PREFIXES
+    serialize(data, path, format=fmt, prefixes=prefixes)
+    return path
