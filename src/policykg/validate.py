@@ -2,6 +2,10 @@
 
 Each result names the focus node, the property, the rule broken (the shape's sh:message),
 its severity, and the source file the focus node was written in.
+
+No inference is run: the only reasoning the shapes need is ``sh:class`` following
+``rdfs:subClassOf``, which SHACL already does over the data graph, and the data graph holds
+the ontology (ontology/*.ttl). SPARQL-based targets and constraints need pyshacl's advanced mode.
 """
 
 from __future__ import annotations
