@@ -7,8 +7,14 @@
   const status = document.getElementById("pk-status");
   const list = document.getElementById("pk-query-list");
 
+  // Prefixes for the result table, from the project's JSON-LD context: IRIs show as
+  // id:…, claim:…, "…"^^xsd:date. Empty until /context.jsonld answers (full IRIs then);
+  // prefixes a query declares itself take precedence (YASGUI merges them in per tab).
+  let contextPrefixes = {};
+
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
+    yasr: { prefixes: () => contextPrefixes },
     copyEndpointOnNewTab: true,
     endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }], keys: [] },
     persistenceId: "policykg-yasgui",
@@ -82,6 +88,36 @@
     document.body.dataset.queries = String(queries.length);
   }
 
+  /* The prefixes of a JSON-LD context: terms mapped to an http(s) IRI ending in / or #,
+   * named as a SPARQL prefix may be; the longest namespace first, so it wins a tie. */
+  function prefixesOf(body) {
+    const context = body && body["@context"];
+    if (!context || typeof context !== "object" || Array.isArray(context)) return {};
+    const pairs = Object.entries(context).filter(([name, iri]) =>
+      /^[A-Za-z](?:[\w.-]*[\w-])?$/.test(name)
+      && typeof iri === "string" && /^https?:\/\/[^\s<>"{}|\\^`]*[/#]$/.test(iri));
+    pairs.sort((a, b) => b[1].length - a[1].length);
+    return Object.fromEntries(pairs);
+  }
+
+  async function loadPrefixes() {
+    const response = await fetch("context.jsonld", { headers: { Accept: "application/ld+json" } });
+    if (!response.ok) throw new Error("GET /context.jsonld answered " + response.status);
+    contextPrefixes = prefixesOf(await response.json());
+    // Results drawn before the context came (restored from an earlier visit): redraw.
+    for (const id of Object.keys(yasgui._tabs)) {
+      const tab = yasgui.getTab(id);
+      const yasr = tab && tab.getYasr();
+      if (yasr && yasr.results) yasr.draw();
+    }
+    document.body.dataset.prefixes = String(Object.keys(contextPrefixes).length);
+  }
+
+  // Without the context the page works as before, with IRIs in full.
+  loadPrefixes().catch((error) => {
+    console.warn("No prefixes for the results: " + error.message);
+    document.body.dataset.prefixes = "error";
+  });
   loadQueries().catch((error) => {
     say("Could not load the named queries: " + error.message, true);
     document.body.dataset.queries = "error";

@@ -125,9 +125,11 @@ def _serving(env: dict[str, str], folder: Path, data: Path | None = None) -> Ite
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``policykg serve`` on a free loopback port: ``data/sample.ttl`` and ``data/queries``."""
+    """``policykg serve`` on a free loopback port: ``data/sample.ttl``, ``data/queries``
+    and the JSON-LD context ``data/ontology/context.jsonld``."""
     root = tmp_path_factory.mktemp("root")
     shutil.copytree(DATA / "queries", root / "queries")
+    shutil.copytree(DATA / "ontology", root / "ontology")
     env = {
         **os.environ,
         "POLICYKG_ROOT": str(root),

@@ -6,7 +6,7 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request
 
 from .conftest import Server
 
-__all__ = ["open_page", "result_headers", "result_rows"]
+__all__ = ["cut_cells", "open_page", "result_headers", "result_rows"]
 
 
 def result_rows(page: Page) -> list[list[str]]:
@@ -23,13 +23,38 @@ def result_headers(page: Page) -> list[str]:
     return [h.strip() for h in headers[1:]]
 
 
+def cut_cells(page: Page) -> list[str]:
+    """Cells of the active tab's table, headers included, not shown whole in the window.
+
+    A cell is cut when it reaches beyond the results panel or the window (so one must
+    scroll to see it), or when its text is wider than its box (cut off with an ellipsis).
+    """
+    cut: list[str] = page.evaluate(
+        """() => {
+            const panel = document.querySelector(".tabPanel.active .yasr_results")
+                .getBoundingClientRect();
+            const right = Math.min(panel.right, window.innerWidth);
+            const cells = document.querySelectorAll(
+                ".tabPanel.active .yasr_results table.dataTable :is(thead th, tbody td)");
+            return Array.from(cells).filter((cell) => {
+                const box = cell.getBoundingClientRect();
+                const inner = cell.firstElementChild || cell;
+                return box.left < panel.left - 0.5 || box.right > right + 0.5
+                    || inner.scrollWidth > inner.clientWidth;
+            }).map((cell) => cell.innerText.trim());
+        }"""
+    )
+    return cut
+
+
 def open_page(
     browser: BrowserContext, server: Server, queries: int | None = None
 ) -> tuple[Page, list[str], list[str]]:
     """The page at ``/`` with its console errors and off-origin requests being recorded.
 
-    Waits until the named queries are listed; ``queries`` is how many there must be
-    (any number but none when not given).
+    Waits until the named queries are listed and the JSON-LD context's prefixes are
+    in (or failed: ``body[data-prefixes="error"]``); ``queries`` is how many there
+    must be (any number but none when not given).
     """
     page = browser.new_page()
     errors: list[str] = []
@@ -50,7 +75,7 @@ def open_page(
     assert response is not None
     assert response.status == 200
     assert "script-src 'self'" in response.headers["content-security-policy"]
-    page.wait_for_selector("body[data-queries]")
+    page.wait_for_selector("body[data-queries][data-prefixes]")
     listed = page.evaluate("document.body.dataset.queries")
     assert listed != "error", f"the named queries did not load: {errors}"
     if queries is None:
