@@ -96,3 +96,56 @@ def test_base_iri_can_be_overridden(built: tuple[Settings, BuildReport], tmp_pat
     assert "<http://example.org/kg/claim/000/eu-excluded>" in text
     assert "https://w3id.org/policykg/id/" not in text
     assert "https://w3id.org/policykg/ontology#" in text  # the ontology keeps its own namespace
+
+
+SIXTH = """\
+@prefix src: <https://w3id.org/policykg/source/> .
+@prefix kg: <https://w3id.org/policykg/graph/> .
+@prefix c: <https://w3id.org/policykg/claim/005/> .
+@prefix id: <https://w3id.org/policykg/id/> .
+@prefix pkg: <https://w3id.org/policykg/ontology#> .
+@prefix dpv: <https://w3id.org/dpv#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix schema: <https://schema.org/> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+kg:005_test {
+    # A made-up article for this test only.
+    src:005_test a schema:NewsArticle, prov:Entity ;
+        dct:identifier "005_test" ; pkg:seedFile "005_test.txt" ;
+        dct:title "Test"@en ; dct:language "en" ; dct:issued "2025-12-01"^^xsd:date .
+
+    # ¶1
+    c:owned a pkg:Claim ;
+        rdf:subject id:linkedin ; rdf:predicate dpv:isSubsidiaryOf ; rdf:object id:microsoft ;
+        pkg:stance pkg:Asserted ; prov:wasDerivedFrom src:005_test ; pkg:paragraph 1 .
+}
+"""
+
+
+def test_adding_a_sixth_article_is_one_file_check_and_build(
+    built: tuple[Settings, BuildReport], tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from policykg.cli import app
+
+    root = copy_project(built[0].root, tmp_path / "project")
+    new = root / "graph" / "sources" / "005_test.trig"
+    new.write_text(SIXTH, encoding="utf-8")
+    env = {"POLICYKG_ROOT": str(root), "POLICYKG_DIST": str(tmp_path / "dist")}
+    runner = CliRunner()
+    checked = runner.invoke(app, ["check", str(new)], env=env)
+    assert checked.stdout.strip() == "ok: 1 file(s) checked: 1 sources, 1 claims, 0 warnings"
+    assert runner.invoke(app, ["build"], env=env).exit_code == 0
+    rows = runner.invoke(
+        app, ["query", "corroborated-claims", "-p", "min_sources=5", "-f", "csv"], env=env
+    )
+    assert rows.stdout.splitlines()[1].split(",")[1:5] == [
+        "https://w3id.org/policykg/id/linkedin",
+        "https://w3id.org/dpv#isSubsidiaryOf",
+        "https://w3id.org/policykg/id/microsoft",
+        "5",
+    ]
