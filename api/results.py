@@ -16,7 +16,7 @@ from pyoxigraph import Literal, NamedNode, Variable
 
 from policykg.errors import NotAcceptable
 from policykg.formats import GRAPHS, SOLUTIONS, FormatList, content_type, negotiate
-from policykg.sparqlsafety import enforce, scan_query
+from policykg.sparqlsafety import enforce, scan_query_async
 
 from .service import Service
 
@@ -50,7 +50,7 @@ async def run_query(
     """Check, run and stream one query."""
     settings = service.settings
     base = endpoint_iri(request)
-    scan = scan_query(text, base)
+    scan = await scan_query_async(text, base)
     enforce(scan, settings.service_allowlist)
     solutions, solutions_error = _choose(request, SOLUTIONS, format_param)
     graph, graph_error = _choose(request, GRAPHS, format_param)

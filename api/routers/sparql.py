@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from policykg.errors import BadRequest, NotAcceptable
 from policykg.formats import GRAPHS, content_type, negotiate, parse_accept
-from policykg.sparqlsafety import enforce, scan_update
+from policykg.sparqlsafety import enforce, scan_update_async
 from policykg.updatedataset import apply_using
 
 from ..deps import ServiceDep, require_writer
@@ -71,7 +71,7 @@ async def _query(service: Service, request: Request, operation: Operation) -> Re
 async def _update(service: Service, request: Request, operation: Operation) -> Response:
     require_writer(request, service)
     base = endpoint_iri(request)
-    scan = scan_update(operation.text, base)
+    scan = await scan_update_async(operation.text, base)
     enforce(scan, service.settings.service_allowlist)
     using, named = operation.all("using-graph-uri"), operation.all("using-named-graph-uri")
     text = operation.text
