@@ -36,7 +36,12 @@ class Service:
 async def open_service(settings: Settings, data: Sequence[Path] = ()) -> AsyncIterator[Service]:
     """Prepare the store, start the worker pool, and stop everything on exit."""
     source = await prepare(settings, data)
-    engine = Engine(source.store, workers=settings.workers, timeout=settings.query_timeout)
+    engine = Engine(
+        source.store,
+        workers=settings.workers,
+        timeout=settings.query_timeout,
+        memory_max_quads=None if settings.on_disk else settings.memory_max_quads,
+    )
     try:
         await engine.start()
         library = (

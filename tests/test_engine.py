@@ -229,15 +229,20 @@ def test_capped_graph(store: ox.Store) -> None:
     assert out.getvalue().count(b"\n") == 2
 
 
-def test_engine_pool(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("memory_max_quads", "store_kind"), [(None, "disk"), (1000, "memory"), (0, "disk")]
+)
+def test_engine_pool(tmp_path: Path, memory_max_quads: int | None, store_kind: str) -> None:
+    """On disk, in memory, and on disk because the store is over the in-memory limit."""
     data = tmp_path / "d.ttl"
     data.write_text("<http://e/s> <http://e/p> 1 .\n")
 
     async def scenario() -> None:
         await Engine.load(tmp_path / "store", [(str(data), "turtle")])
-        engine = Engine(tmp_path / "store", workers=1, timeout=1)
+        engine = Engine(tmp_path / "store", workers=1, timeout=1, memory_max_quads=memory_max_quads)
         await engine.start()
         try:
+            assert engine.opened["store"] == store_kind
             job = {"op": "query", "query": "SELECT ?o { ?s ?p ?o }", "solutions_format": "tsv",
                    "graph_format": None, "max_rows": 10}  # fmt: skip
             result = await engine.query(job)
@@ -247,9 +252,16 @@ def test_engine_pool(tmp_path: Path) -> None:
             values = " ".join(f"VALUES ?v{i} {{1 2 3 4 5 6 7 8 9}}" for i in range(10))
             with pytest.raises(QueryTimeout):
                 await engine.query({**job, "query": "SELECT (COUNT(*) AS ?n) { " + values + " }"})
-            result = await engine.query(job)  # a fresh worker took over
+            result = await engine.query(job)  # a fresh worker took over, with the same data
             assert b"".join([c async for c in result.body]) == b"?o\n1\n"
+            assert engine.opened["store"] == store_kind
             assert (await engine.stats())["triples"] == 1
+            await engine.write(
+                {"op": "update", "update": "INSERT DATA { <http://e/s> <http://e/p> 2 }"}
+            )
+            result = await engine.query(job)  # recycled workers see the update
+            assert sorted(b"".join([c async for c in result.body]).split()) == [b"1", b"2", b"?o"]
+            assert engine.opened["store"] == store_kind
         finally:
             await engine.close()
 

@@ -15,10 +15,11 @@ router = APIRouter(tags=["health"])
 
 @router.get("/healthz")
 async def healthz(service: ServiceDep) -> dict[str, Any]:
-    """Liveness: the worker count, the data generation (bumped by each update)."""
+    """Liveness: the worker count and store, the data generation (bumped by each update)."""
     return {
         "status": "ok",
         "workers": service.engine.size,
+        "store": service.engine.opened.get("store"),
         "generation": service.engine.generation,
         "updates": service.updatable,
     }

@@ -33,6 +33,13 @@ def serve(
     timeout: Annotated[float | None, typer.Option(help="Per-query time limit, seconds.")] = None,
     workers: Annotated[int | None, typer.Option(help="Query worker processes.")] = None,
     max_rows: Annotated[int | None, typer.Option(help="Result row cap.")] = None,
+    on_disk: Annotated[
+        bool,
+        typer.Option(
+            "--on-disk",
+            help="Query the on-disk store read-only instead of an in-memory copy per worker.",
+        ),
+    ] = False,
     enable_update: Annotated[
         bool, typer.Option("--enable-update", help="Allow SPARQL Update and Graph Store writes.")
     ] = False,
@@ -59,6 +66,8 @@ def serve(
     overrides: dict[str, Any] = {k: v for k, v in options.items() if v is not None}
     if enable_update:
         overrides["enable_update"] = True
+    if on_disk:
+        overrides["on_disk"] = True
     settings = Settings(**overrides)
     from .api.server import run  # imported late: the web stack is not needed to build
     from .errors import PolicyKGError

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     max_query_chars: int = 100_000
     max_body_bytes: int = 1_048_576
     workers: int = 2
+    #: Workers copy a store of at most this many quads into memory (several times faster
+    #: queries; each worker holds its own copy, about 440 bytes per quad, so 4.4 GB at the
+    #: limit); a larger store, or ``on_disk``, is queried on disk, read-only.
+    memory_max_quads: int = 10_000_000
+    on_disk: bool = False
 
     enable_update: bool = False
     update_token: SecretStr | None = None

@@ -224,9 +224,18 @@ def test_healthz(client: TestClient) -> None:
     assert client.get("/healthz").json() == {
         "status": "ok",
         "workers": 2,
+        "store": "memory",
         "generation": 0,
         "updates": False,
     }
+
+
+def test_on_disk_and_over_the_memory_limit_query_the_store_read_only(project_root: Path) -> None:
+    for overrides in ({"on_disk": True}, {"memory_max_quads": 1}):
+        app = create_app(make_settings(project_root, workers=1, **overrides), data=[PEOPLE])
+        with TestClient(app) as client:
+            assert client.get("/healthz").json()["store"] == "disk"
+            assert [r["name"] for r in select(client, NAMES)][:1] == ["Alice"]
 
 
 def test_access_log_is_json_lines(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
