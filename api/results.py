@@ -2,15 +2,16 @@
 
 Headers: ``X-PolicyKG-Row-Limit`` always states the row cap. ``X-PolicyKG-Truncated``
 is ``true`` or ``false`` when the whole result was produced before the response began
-(results under 1 MB); a larger result streams as it is produced, and then only a row
-count equal to the limit shows that rows may have been cut.
+(results under 1 MB, sent in one piece with a ``Content-Length``); a larger result
+streams as it is produced, and then only a row count equal to the limit shows that rows
+may have been cut.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from fastapi import Request
+from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
 from pyoxigraph import Literal, NamedNode, Variable
 
@@ -46,8 +47,8 @@ async def run_query(
     named_graphs: list[str] | None = None,
     substitutions: Mapping[Variable, NamedNode | Literal] | None = None,
     format_param: str | None = None,
-) -> StreamingResponse:
-    """Check, run and stream one query."""
+) -> Response:
+    """Check, run and answer one query: in one piece if small, else streamed."""
     settings = service.settings
     base = endpoint_iri(request)
     scan = await scan_query_async(text, base)
@@ -80,4 +81,6 @@ async def run_query(
     headers = {"X-PolicyKG-Row-Limit": str(settings.max_rows), "Vary": "Accept"}
     if result.truncated is not None:
         headers["X-PolicyKG-Truncated"] = "true" if result.truncated else "false"
+    if result.whole is not None:
+        return Response(result.whole, media_type=content_type(fmt), headers=headers)
     return StreamingResponse(result.body, media_type=content_type(fmt), headers=headers)

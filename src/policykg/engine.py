@@ -101,13 +101,18 @@ class WorkerProcess:
 
 @dataclass
 class QueryResult:
-    """The response head decided by the worker, then the body as it is produced."""
+    """The response head decided by the worker, then the body as it is produced.
+
+    ``whole`` holds the entire body when it fit in the worker's first flush (then
+    ``body`` is empty and ``end`` already known); otherwise ``body`` streams it.
+    """
 
     kind: str
     format: str
     truncated: bool | None
     body: AsyncIterator[bytes]
     end: dict[str, Any] = field(default_factory=dict)
+    whole: bytes | None = None
 
 
 def _error(info: dict[str, str], not_acceptable: dict[str, NotAcceptable]) -> PolicyKGError:
@@ -217,6 +222,13 @@ class Engine:
         if kind == b"X":
             self._idle.put_nowait(worker)
             raise _error(info, not_acceptable or {})
+        if kind == b"W":
+            self._idle.put_nowait(worker)
+            head = info["header"]
+            return QueryResult(
+                head["kind"], head["format"], head["truncated"], iter_empty(),
+                end=info["end"], whole=info["body"],
+            )  # fmt: skip
         result = QueryResult(info["kind"], info["format"], info["truncated"], iter_empty())
         result.body = self._body(worker, deadline, result)
         return result

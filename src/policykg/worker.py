@@ -14,7 +14,9 @@ and memory: at 965k quads (100k benchmark claims) the copy takes about 7 s of on
 and the worker holds ~420 MiB (about 440 bytes per quad), once per worker.
 
 Frames from the worker: ``H`` header (pickled dict), ``C`` chunk of body bytes, ``E``
-end (pickled dict), ``R`` result of a non-streaming job, ``X`` error (pickled dict).
+end (pickled dict), ``W`` a whole result that fit in the first flush (pickled dict:
+``header``, ``body``, ``end``; one frame instead of three), ``R`` result of a
+non-streaming job, ``X`` error (pickled dict).
 """
 
 from __future__ import annotations
@@ -96,9 +98,15 @@ class Output:
             self.buffer.clear()
 
     def finish(self, rows: int, truncated: bool) -> None:
-        self._start(truncated)
+        end = {"rows": rows, "truncated": truncated}
+        if not self.started:  # the whole result fits in the first flush: one frame
+            self.started = True
+            whole = {"header": {**self.header, "truncated": truncated}, "body": bytes(self.buffer)}
+            write_frame(self.out, b"W", pickle.dumps({**whole, "end": end}, protocol=5))
+            self.buffer.clear()
+            return
         self._drain()
-        write_frame(self.out, b"E", pickle.dumps({"rows": rows, "truncated": truncated}))
+        write_frame(self.out, b"E", pickle.dumps(end))
 
 
 def _dataset(job: dict[str, Any]) -> dict[str, Any]:

@@ -154,6 +154,19 @@ def test_row_cap_truncates_with_a_signal(tmp_path: Path) -> None:
         assert response.headers["X-PolicyKG-Truncated"] == "false"
 
 
+def test_small_results_in_one_piece_large_ones_streamed(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": NAMES})
+    assert response.headers["content-length"] == str(len(response.content))
+    assert response.headers["X-PolicyKG-Truncated"] == "false"
+    numbers = " ".join(str(i) for i in range(100))
+    large = f"SELECT ?a ?b {{ VALUES ?a {{ {numbers} }} VALUES ?b {{ {numbers} }} }}"
+    response = client.get("/sparql", params={"query": large})
+    assert len(response.content) > 1 << 20  # over the first flush: streamed
+    assert "content-length" not in response.headers
+    assert "X-PolicyKG-Truncated" not in response.headers
+    assert len(response.json()["results"]["bindings"]) == 10_000
+
+
 def test_query_length_and_body_caps(tmp_path: Path) -> None:
     (tmp_path / "queries").mkdir()
     settings = make_settings(tmp_path, workers=1, max_query_chars=40, max_body_bytes=60)
