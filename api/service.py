@@ -41,6 +41,7 @@ async def open_service(settings: Settings, data: Sequence[Path] = ()) -> AsyncIt
         workers=settings.workers,
         timeout=settings.query_timeout,
         memory_max_quads=None if settings.on_disk else settings.memory_max_quads,
+        use_jemalloc=settings.jemalloc,
     )
     try:
         await engine.start()

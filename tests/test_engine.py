@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from policykg import sparqlsafety
-from policykg.engine import Engine, QueryResult
+from policykg.engine import Engine, QueryResult, jemalloc
 from policykg.errors import BadRequest, Forbidden, QuerySyntaxError, QueryTimeout
 from policykg.resultwriter import write_graph, write_solutions
 from policykg.sparqlsafety import (
@@ -250,6 +250,7 @@ def test_engine_pool(tmp_path: Path, memory_max_quads: int | None, store_kind: s
         await engine.start()
         try:
             assert engine.opened["store"] == store_kind
+            assert engine.opened["allocator"] == ("jemalloc" if jemalloc() else "system")
             job = {"op": "query", "query": "SELECT ?o { ?s ?p ?o }", "solutions_format": "tsv",
                    "graph_format": None, "max_rows": 10}  # fmt: skip
             result = await engine.query(job)

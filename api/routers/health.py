@@ -20,6 +20,7 @@ async def healthz(service: ServiceDep) -> dict[str, Any]:
         "status": "ok",
         "workers": service.engine.size,
         "store": service.engine.opened.get("store"),
+        "allocator": service.engine.opened.get("allocator"),
         "generation": service.engine.generation,
         "updates": service.updatable,
     }

@@ -18,6 +18,8 @@ start new readers, which then see the new data.
 from __future__ import annotations
 
 import asyncio
+import ctypes.util
+import functools
 import logging
 import os
 import pickle
@@ -37,18 +39,32 @@ from .errors import (
     QueryTimeout,
 )
 
-__all__ = ["Engine", "QueryResult", "WorkerProcess"]
+__all__ = ["Engine", "QueryResult", "WorkerProcess", "jemalloc"]
 
 log = logging.getLogger("policykg.engine")
 _HEAD = struct.Struct(">cI")
 _SRC = str(Path(__file__).resolve().parents[1])
 
 
+@functools.cache
+def jemalloc() -> str | None:
+    """The jemalloc library to preload into workers (Debian's ``libjemalloc2``), if any.
+
+    pyoxigraph's query evaluation allocates heavily; with glibc's malloc it runs about
+    twice as slow as with jemalloc (property path at 100k claims: 76 vs 32 ms on disk,
+    111 vs 53 ms in memory).
+    """
+    return ctypes.util.find_library("jemalloc")
+
+
 class WorkerProcess:
     """One ``python -m policykg.worker`` child and its frame channel."""
 
-    def __init__(self, store: Path, mode: str, max_quads: int = 0) -> None:
+    def __init__(
+        self, store: Path, mode: str, max_quads: int = 0, *, use_jemalloc: bool = True
+    ) -> None:
         self.store, self.mode, self.max_quads = store, mode, max_quads
+        self.use_jemalloc = use_jemalloc
         self.proc: asyncio.subprocess.Process | None = None
         self.opened: dict[str, Any] = {}
 
@@ -57,6 +73,8 @@ class WorkerProcess:
             **os.environ,
             "PYTHONPATH": os.pathsep.join([_SRC, os.environ.get("PYTHONPATH", "")]),
         }
+        if self.use_jemalloc and (library := jemalloc()):
+            env["LD_PRELOAD"] = " ".join(filter(None, [env.get("LD_PRELOAD"), library]))
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "policykg.worker", str(self.store), self.mode,
             str(self.max_quads), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env,
@@ -133,7 +151,7 @@ class Engine:
     """The worker pool for one on-disk store.
 
     ``memory_max_quads``: workers copy a store of at most this many quads into memory;
-    ``None`` keeps them on disk.
+    ``None`` keeps them on disk. ``use_jemalloc``: preload :func:`jemalloc` if installed.
     """
 
     def __init__(
@@ -143,9 +161,10 @@ class Engine:
         workers: int = 2,
         timeout: float = 30.0,
         memory_max_quads: int | None = None,
+        use_jemalloc: bool = True,
     ) -> None:
         self.store, self.size, self.timeout = store, max(1, workers), timeout
-        self.memory_max_quads = memory_max_quads
+        self.memory_max_quads, self.use_jemalloc = memory_max_quads, use_jemalloc
         #: What the last worker started opened: ``{"store": "memory" | "disk", ...}``.
         self.opened: dict[str, Any] = {}
         self._idle: asyncio.Queue[WorkerProcess] = asyncio.Queue()
@@ -167,9 +186,12 @@ class Engine:
 
     async def _spawn(self) -> WorkerProcess:
         if self.memory_max_quads is None:
-            worker = await WorkerProcess(self.store, "read").start()
+            process = WorkerProcess(self.store, "read", use_jemalloc=self.use_jemalloc)
         else:
-            worker = await WorkerProcess(self.store, "memory", self.memory_max_quads).start()
+            process = WorkerProcess(
+                self.store, "memory", self.memory_max_quads, use_jemalloc=self.use_jemalloc
+            )
+        worker = await process.start()
         if worker.opened != self.opened:
             self.opened = worker.opened
             log.info("query worker ready: %s", worker.opened)
@@ -290,7 +312,7 @@ class Engine:
                     self._idle.put_nowait(worker)
 
     async def _run_writer(self, job: dict[str, Any], deadline: float) -> Any:
-        writer = await WorkerProcess(self.store, "write").start()
+        writer = await WorkerProcess(self.store, "write", use_jemalloc=self.use_jemalloc).start()
         try:
             await writer.send(job)
             kind, payload = await self._read(writer, deadline, "the update")

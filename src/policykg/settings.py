@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     #: limit); a larger store, or ``on_disk``, is queried on disk, read-only.
     memory_max_quads: int = 10_000_000
     on_disk: bool = False
+    #: Preload jemalloc (Debian's libjemalloc2) into query workers when it is installed:
+    #: pyoxigraph evaluates queries about twice as fast with it as with glibc's malloc.
+    jemalloc: bool = True
 
     enable_update: bool = False
     update_token: SecretStr | None = None

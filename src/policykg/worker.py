@@ -263,6 +263,14 @@ def open_store(path: str, mode: str, max_quads: int = 0) -> tuple[ox.Store, dict
     return memory, {"store": "memory", "quads": quads, "load_seconds": seconds}
 
 
+def _maps() -> str:
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            return maps.read()
+    except OSError:
+        return ""
+
+
 def main(argv: list[str] | None = None) -> None:
     """Serve jobs until stdin closes."""
     args = argv or sys.argv[1:]
@@ -270,6 +278,7 @@ def main(argv: list[str] | None = None) -> None:
     out = os.fdopen(os.dup(1), "wb")
     sys.stdout = sys.stderr  # nothing else may write to the frame channel
     store, opened = open_store(path, mode, int(args[2]) if len(args) > 2 else 0)
+    opened["allocator"] = "jemalloc" if "jemalloc" in _maps() else "system"
     write_frame(out, b"R", pickle.dumps({"ready": True, **opened}))
     while (frame := read_frame(sys.stdin.buffer)) is not None:
         run_job(store, pickle.loads(frame[1]), out)  # noqa: S301 - our own parent

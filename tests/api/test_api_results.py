@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from policykg.api.app import create_app
+from policykg.engine import jemalloc
 
 from .apisupport import PEOPLE, select
 from .conftest import make_settings
@@ -238,16 +239,19 @@ def test_healthz(client: TestClient) -> None:
         "status": "ok",
         "workers": 2,
         "store": "memory",
+        "allocator": "jemalloc" if jemalloc() else "system",
         "generation": 0,
         "updates": False,
     }
 
 
 def test_on_disk_and_over_the_memory_limit_query_the_store_read_only(project_root: Path) -> None:
-    for overrides in ({"on_disk": True}, {"memory_max_quads": 1}):
+    for overrides in ({"on_disk": True}, {"memory_max_quads": 1, "jemalloc": False}):
         app = create_app(make_settings(project_root, workers=1, **overrides), data=[PEOPLE])
         with TestClient(app) as client:
             assert client.get("/healthz").json()["store"] == "disk"
+            if not overrides.get("jemalloc", True):
+                assert client.get("/healthz").json()["allocator"] == "system"
             assert [r["name"] for r in select(client, NAMES)][:1] == ["Alice"]
 
 
