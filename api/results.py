@@ -67,7 +67,7 @@ async def run_query(
         "solutions_format": solutions,
         "graph_format": graph,
         "max_rows": settings.max_rows,
-        "context": service.context,
+        "context": service.context if graph == "jsonld" else None,
         "check_graphs": [] if protocol_dataset else list(scan.dataset),
         "allowlist": list(settings.service_allowlist),
     }

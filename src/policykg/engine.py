@@ -213,16 +213,20 @@ class Engine:
         return left
 
     async def _acquire(self, deadline: float) -> WorkerProcess:
+        self._remaining(deadline, "waiting")
         try:
-            return await asyncio.wait_for(self._idle.get(), self._remaining(deadline, "waiting"))
+            async with asyncio.timeout_at(deadline):  # no extra task, unlike wait_for
+                return await self._idle.get()
         except TimeoutError:
             raise QueryTimeout(
                 f"the server is busy: no query worker became free within {self.timeout:g} s"
             ) from None
 
     async def _read(self, worker: WorkerProcess, deadline: float, what: str) -> tuple[bytes, bytes]:
+        self._remaining(deadline, what)
         try:
-            return await asyncio.wait_for(worker.read(), self._remaining(deadline, what))
+            async with asyncio.timeout_at(deadline):
+                return await worker.read()
         except TimeoutError:
             raise QueryTimeout(
                 f"{what} exceeded the {self.timeout:g} s time limit and was stopped"
