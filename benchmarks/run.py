@@ -154,8 +154,8 @@ SYSTEMS: dict[str, SystemSpec] = {
         "policykg",
         "policykg serve",
         "/sparql",
-        lambda _nq, store, port: [
-            str(BIN / "policykg"), "serve", "--store", str(policykg_dist(store)),
+        lambda nq, _store, port: [
+            str(BIN / "policykg"), "serve", "--data", str(nq), "--union-default-graph",
             "--host", "127.0.0.1", "--port", str(port),
         ],
     ),
@@ -505,23 +505,6 @@ def ensure_oxigraph_store(nq: Path, manifest: dict[str, object]) -> Path:
     return store
 
 
-def policykg_dist(store: Path) -> Path:
-    """A ``dist`` folder for ``policykg serve --store`` whose ``store`` is the Oxigraph store.
-
-    ``policykg serve --store DIR`` serves ``DIR/store`` with the default graph as the union
-    of the named graphs, as in production (``--data`` keeps the default graph separate), so
-    all three servers see the same dataset; policykg and ``oxigraph serve-read-only`` even
-    read the very same files.
-    """
-    dist = store.with_name(store.name.removesuffix(".oxigraph") + ".policykg-dist")
-    dist.mkdir(exist_ok=True)
-    link = dist / "store"
-    if not link.is_symlink() or link.resolve() != store.resolve():
-        link.unlink(missing_ok=True)
-        link.symlink_to(store.resolve(), target_is_directory=True)
-    return dist
-
-
 def loadavg() -> float:
     """The 1-minute load average: other work on the machine skews every figure."""
     try:
@@ -741,8 +724,7 @@ def main(argv: list[str] | None = None) -> int:
         f"machine: {machine['nproc']} CPUs ({machine['cpu']}), {machine['memory']}, "
         f"Python {machine['python']}, {_versions(machine)}"
     )
-    needs_store = {"oxigraph", "policykg"} & set(systems)
-    store = ensure_oxigraph_store(nq, manifest) if needs_store else nq
+    store = ensure_oxigraph_store(nq, manifest) if "oxigraph" in systems else nq
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     log_dir = args.out / "logs" / f"{label}-{stamp}"
 

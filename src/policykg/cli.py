@@ -27,6 +27,13 @@ def serve(
         list[Path] | None,
         typer.Option(help="Serve these RDF files instead of the policy graph (repeatable)."),
     ] = None,
+    union_default_graph: Annotated[
+        bool,
+        typer.Option(
+            "--union-default-graph",
+            help="With --data: the default graph is the union of all graphs.",
+        ),
+    ] = False,
     store: Annotated[
         Path | None, typer.Option(help="Folder holding dist/store (default: ./dist).")
     ] = None,
@@ -68,6 +75,8 @@ def serve(
         overrides["enable_update"] = True
     if on_disk:
         overrides["on_disk"] = True
+    if union_default_graph:
+        overrides["union_default_graph"] = True
     settings = Settings(**overrides)
     from .api.server import run  # imported late: the web stack is not needed to build
     from .errors import PolicyKGError

@@ -58,7 +58,11 @@ def rdf_format(path: Path) -> str:
 
 
 async def prepare(settings: Settings, data: Sequence[Path] = ()) -> DataSource:
-    """Load ``data`` into a fresh on-disk store, or use (building if needed) the policy graph."""
+    """Load ``data`` into a fresh on-disk store, or use (building if needed) the policy graph.
+
+    The policy graph's default graph is the union of its named graphs; ``data``'s is the
+    files' own default graph unless ``settings.union_default_graph``.
+    """
     if data:
         files = [(str(Path(p).resolve()), rdf_format(Path(p))) for p in data]
         for path, _ in files:
@@ -71,7 +75,8 @@ async def prepare(settings: Settings, data: Sequence[Path] = ()) -> DataSource:
         except BaseException:
             tempdir.cleanup()
             raise
-        return DataSource(store, union=False, writable=True, tempdir=tempdir)
+        union = settings.union_default_graph
+        return DataSource(store, union=union, writable=True, tempdir=tempdir)
     if not settings.store_path.exists():
         try:
             from .build import build  # type: ignore[attr-defined,unused-ignore]

@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     #: pyoxigraph evaluates queries about twice as fast with it as with glibc's malloc.
     jemalloc: bool = True
 
+    #: With ``--data``: the default graph is the union of all graphs (as for the policy
+    #: graph, and ``oxigraph serve --union-default-graph``), not the files' default graph.
+    union_default_graph: bool = False
+
     enable_update: bool = False
     update_token: SecretStr | None = None
     service_allowlist: list[str] = Field(default_factory=list)
