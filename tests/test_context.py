@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 
-from policykg.build import PREFIXES
-from policykg.settings import DEFAULT_BASE, Settings
+from policykg.build import all_prefixes
+from policykg.settings import Settings
 
 
 def test_context_covers_the_prefixes() -> None:
     context = json.loads(
         (Settings().root / "ontology" / "context.jsonld").read_text(encoding="utf-8")
     )
-    own = {"id": "id/", "src": "source/", "kg": "graph/", "claim": "claim/"}
-    assert context["@context"] == {**PREFIXES, **{k: DEFAULT_BASE + v for k, v in own.items()}}
+    assert context["@context"] == all_prefixes()

@@ -27,11 +27,19 @@ from pyoxigraph import (
 )
 
 from .errors import BuildError
-from .settings import Settings
+from .settings import DEFAULT_BASE, Settings
 from .sources import Loaded, load, source_files, term_key
 from .validate import Problem, validate
 
-__all__ = ["PREFIXES", "BuildReport", "asserted_statements", "build", "canonical_quads", "check"]
+__all__ = [
+    "PREFIXES",
+    "BuildReport",
+    "all_prefixes",
+    "asserted_statements",
+    "build",
+    "canonical_quads",
+    "check",
+]
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = RDF + "type"
@@ -235,7 +243,19 @@ def _serialize(quads: list[Quad], fmt: RdfFormat, prefixes: dict[str, str]) -> b
     return data
 
 
+def all_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """PREFIXES plus the graph's own namespaces (id:, src:, kg:, claim:) under ``base``.
+
+    >>> all_prefixes("http://example.org/")["claim"]
+    'http://example.org/claim/'
+    """
+    own = {"id": "id/", "src": "source/", "kg": "graph/", "claim": "claim/"}
+    return {**PREFIXES, **{name: base + path for name, path in own.items()}}
+
+
 def _prefixes(settings: Settings) -> dict[str, str]:
-    base = settings.base_iri
-    own = {"id": base + "id/", "kg": base + "graph/", "src": base + "source/"}
-    return {**PREFIXES, **own}
+    # claim: is left out of the TriG dump: its local names hold a slash (claim/000/x), which
+    # Turtle must escape ("claim:000\\/x"); full IRIs read better there.
+    prefixes = all_prefixes(settings.base_iri)
+    del prefixes["claim"]
+    return prefixes

@@ -20,24 +20,14 @@ from pyoxigraph import RdfFormat, Triple, serialize
 from rich.console import Console
 from rich.table import Table
 
-from .build import PREFIXES
+from .build import all_prefixes
 from .kg import Rows
-from .settings import DEFAULT_BASE
 
 __all__ = ["FORMATS", "compact", "render"]
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 
-_PREFIXES = sorted(
-    {
-        **PREFIXES,
-        "id": DEFAULT_BASE + "id/",
-        "src": DEFAULT_BASE + "source/",
-        "kg": DEFAULT_BASE + "graph/",
-        "claim": DEFAULT_BASE + "claim/",
-    }.items(),
-    key=lambda item: -len(item[1]),
-)
+_PREFIXES = sorted(all_prefixes().items(), key=lambda item: -len(item[1]))
 
 
 def compact(value: str | None) -> str:
