@@ -232,18 +232,25 @@ class Engine:
                 f"{what} exceeded the {self.timeout:g} s time limit and was stopped"
             ) from None
 
+    async def _exchange(
+        self, job: dict[str, Any], deadline: float, what: str
+    ) -> tuple[WorkerProcess, bytes, bytes]:
+        """Send ``job`` to an idle worker and read its first frame; a failure discards the worker."""
+        worker = await self._acquire(deadline)
+        try:
+            await worker.send(job)
+            kind, payload = await self._read(worker, deadline, what)
+        except BaseException:
+            await self._discard(worker)
+            raise
+        return worker, kind, payload
+
     async def query(
         self, job: dict[str, Any], not_acceptable: dict[str, NotAcceptable] | None = None
     ) -> QueryResult:
         """Start a query; raise its error, or return its head and streaming body."""
         deadline = asyncio.get_running_loop().time() + self.timeout
-        worker = await self._acquire(deadline)
-        try:
-            await worker.send(job)
-            kind, payload = await self._read(worker, deadline, "the query")
-        except BaseException:
-            await self._discard(worker)
-            raise
+        worker, kind, payload = await self._exchange(job, deadline, "the query")
         info = pickle.loads(payload)  # noqa: S301 - our own child
         if kind == b"X":
             self._idle.put_nowait(worker)
@@ -282,13 +289,7 @@ class Engine:
     async def call(self, job: dict[str, Any]) -> Any:
         """Run a small read job (statistics, graph existence) and return its result."""
         deadline = asyncio.get_running_loop().time() + self.timeout
-        worker = await self._acquire(deadline)
-        try:
-            await worker.send(job)
-            kind, payload = await self._read(worker, deadline, "the request")
-        except BaseException:
-            await self._discard(worker)
-            raise
+        worker, kind, payload = await self._exchange(job, deadline, "the request")
         self._idle.put_nowait(worker)
         info = pickle.loads(payload)  # noqa: S301
         if kind == b"X":
