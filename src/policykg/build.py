@@ -39,6 +39,7 @@ __all__ = [
     "build",
     "canonical_quads",
     "check",
+    "dump_prefixes",
 ]
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -226,7 +227,7 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     report.graphs = len({q.graph_name for q in quads})
     report.triples = len(quads)
     nquads = _serialize(quads, RdfFormat.N_QUADS, {})
-    trig = _serialize(quads, RdfFormat.TRIG, _prefixes(settings))
+    trig = _serialize(quads, RdfFormat.TRIG, dump_prefixes(settings.base_iri))
     digest = hashlib.sha256(nquads).hexdigest()[:16]
     settings.dist.mkdir(parents=True, exist_ok=True)
     progress("writing the store")
@@ -253,9 +254,9 @@ def all_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
     return {**PREFIXES, **{name: base + path for name, path in own.items()}}
 
 
-def _prefixes(settings: Settings) -> dict[str, str]:
+def dump_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
     # claim: is left out of the TriG dump: its local names hold a slash (claim/000/x), which
     # Turtle must escape ("claim:000\\/x"); full IRIs read better there.
-    prefixes = all_prefixes(settings.base_iri)
+    prefixes = all_prefixes(base)
     del prefixes["claim"]
     return prefixes

@@ -79,13 +79,11 @@ def serve(
         overrides["union_default_graph"] = True
     settings = Settings(**overrides)
     from .api.server import run  # imported late: the web stack is not needed to build
-    from .errors import PolicyKGError
 
     try:
         run(settings, data=data or [])
-    except PolicyKGError as exc:
-        typer.echo(f"policykg serve: {exc.message}", err=True)
-        raise typer.Exit(1) from None
+    except PolicyKGError as err:
+        _fail(err, "serve")
 
 
 # --- Building and checking -----------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 import networkx as nx
 from pyoxigraph import Quad, RdfFormat, Triple, serialize
 
-from .build import PREFIXES
+from .build import dump_prefixes
 from .errors import BadRequest
 from .kg import PolicyGraph
 
@@ -46,6 +46,6 @@ def export(graph: PolicyGraph, path: Path, *, include_corrected: bool = False) -
     data: list[Quad] | list[Triple] = quads
     if not fmt.supports_datasets:
         data = sorted({Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
-    prefixes = {} if fmt in (RdfFormat.N_QUADS, RdfFormat.N_TRIPLES) else PREFIXES
+    prefixes = {} if fmt in (RdfFormat.N_QUADS, RdfFormat.N_TRIPLES) else dump_prefixes()
     serialize(data, path, format=fmt, prefixes=prefixes)
     return path
