@@ -1,4 +1,4 @@
-"""The ``policykg`` command: build, check, stats, query, sparql, serve."""
+"""The ``policykg`` command: serve, build, check, stats, query, sparql, queries, docs, export."""
 
 from __future__ import annotations
 
