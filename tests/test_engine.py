@@ -210,13 +210,32 @@ def store() -> ox.Store:
     return store
 
 
+@pytest.fixture(scope="module")
+def big_store() -> ox.Store:
+    """Enough rows for pyoxigraph to write in many pieces and for several batches."""
+    store = ox.Store()
+    p = ox.NamedNode("http://e/p")
+    store.extend(
+        ox.Quad(ox.NamedNode(f"http://e/{i:05}"), p, ox.Literal(f"row {i}\twith a tab"))
+        for i in range(20_000)
+    )
+    return store
+
+
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
-@pytest.mark.parametrize("cap", [0, 1, 3, 6, 100])
-def test_capped_solutions_match_pyoxigraph(store: ox.Store, fmt: str, cap: int) -> None:
+@pytest.mark.parametrize(
+    ("which", "size", "cap"),
+    [("store", 6, 0), ("store", 6, 1), ("store", 6, 3), ("store", 6, 6), ("store", 6, 100),
+     ("big_store", 20_000, 12_345), ("big_store", 20_000, 20_000), ("big_store", 20_000, 50_000)],
+)  # fmt: skip
+def test_capped_solutions_match_pyoxigraph(
+    request: pytest.FixtureRequest, which: str, size: int, fmt: str, cap: int
+) -> None:
+    store = request.getfixturevalue(which)
     query = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s"
     out = io.BytesIO()
     rows, truncated = write_solutions(store.query(query), fmt, cap, out)  # type: ignore[arg-type]
-    assert (rows, truncated) == (min(cap, 6), cap < 6)
+    assert (rows, truncated) == (min(cap, size), cap < size)
     limited = store.query(query.replace("ORDER BY ?s", f"ORDER BY ?s LIMIT {cap}"))
     expected = limited.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper()))  # type: ignore[union-attr]
     assert out.getvalue() == expected

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Iterator
-from typing import IO, Any, Protocol, cast
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import IO, Any, Protocol, TypeVar, cast
 
 import pyoxigraph as ox
 
@@ -24,6 +24,7 @@ __all__ = [
     "Sink",
     "TooManyRows",
     "write_graph",
+    "write_result",
     "write_solutions",
 ]
 
@@ -49,6 +50,9 @@ class Sink(Protocol):
     def write(self, data: bytes) -> object: ...
 
 
+SinkT = TypeVar("SinkT", bound=Sink)
+
+
 class TooManyRows(Exception):
     """Raised inside pyoxigraph's serialiser to stop it once the cap is passed."""
 
@@ -67,21 +71,30 @@ class _TsvCap:
         self.first = True
 
     def write(self, data: bytes) -> int:
-        lines = (self.pending + bytes(data)).split(b"\n")
-        self.pending = lines.pop()
-        for line in lines:
-            if self.header is None:
-                self.header = line + b"\n"
-                continue
-            if self.rows >= self.max_rows:
-                self.truncated = True
-                raise TooManyRows
-            self.rows += 1
-            self.batch.append(line + b"\n")
-            self.batch_size += len(line) + 1
+        chunk = self.pending + bytes(data)
+        end = chunk.rfind(b"\n") + 1  # complete lines only; the rest waits
+        self.pending, lines = chunk[end:], chunk[:end]
+        if self.header is None and lines:
+            first = lines.index(b"\n") + 1
+            self.header, lines = lines[:first], lines[first:]
+        count = lines.count(b"\n")
+        if self.rows + count > self.max_rows:
+            keep = 0
+            for _ in range(self.max_rows - self.rows):
+                keep = lines.index(b"\n", keep) + 1
+            self._add(lines[:keep], self.max_rows - self.rows)
+            self.truncated = True
+            raise TooManyRows
+        self._add(lines, count)
+        return len(data)
+
+    def _add(self, lines: bytes, count: int) -> None:
+        if count:
+            self.rows += count
+            self.batch.append(lines)
+            self.batch_size += len(lines)
             if self.batch_size >= _BATCH:
                 self._emit()
-        return len(data)
 
     def flush(self) -> None:
         """pyoxigraph calls this; batching is ours."""
@@ -92,6 +105,9 @@ class _TsvCap:
         self.batch, self.batch_size = [], 0
         if self.fmt == "tsv":
             out = (header if self.first else b"") + body
+        elif self.first and final:  # the whole result in one batch: one conversion
+            parsed = ox.parse_query_results(header + body, ox.QueryResultsFormat.TSV)
+            out = parsed.serialize(format=SOLUTION_FORMATS[self.fmt]) or b""
         else:
             empty = ox.parse_query_results(header, ox.QueryResultsFormat.TSV)
             envelope = empty.serialize(format=SOLUTION_FORMATS[self.fmt]) or b""
@@ -114,6 +130,38 @@ class _TsvCap:
 
     def close(self) -> None:
         self._emit(final=True)
+
+
+def write_result(
+    result: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples,
+    job: Mapping[str, Any],
+    start: Callable[[str, str], SinkT],
+) -> tuple[SinkT, int, bool]:
+    """Write any query result as ``job`` asks; return the sink, rows written, truncated.
+
+    ``job`` gives ``solutions_format`` and ``graph_format`` (a name, or None when no
+    format is acceptable for that kind of result: LookupError names the kind),
+    ``max_rows`` and, for JSON-LD, ``context``. ``start(kind, format)`` makes the sink
+    once the kind ("boolean", "solutions" or "graph") is known.
+    """
+    if isinstance(result, ox.QueryTriples):
+        fmt = _chosen(job, "graph_format", "CONSTRUCT/DESCRIBE")
+        sink = start("graph", fmt)
+        return sink, *write_graph(result, fmt, job["max_rows"], sink, job.get("context"))
+    fmt = _chosen(job, "solutions_format", "SELECT/ASK")
+    if isinstance(result, ox.QueryBoolean):
+        sink = start("boolean", fmt)
+        sink.write(result.serialize(format=SOLUTION_FORMATS[fmt]) or b"")
+        return sink, 1, False
+    sink = start("solutions", fmt)
+    return sink, *write_solutions(result, fmt, job["max_rows"], sink)
+
+
+def _chosen(job: Mapping[str, Any], key: str, kind: str) -> str:
+    fmt: str | None = job[key]
+    if fmt is None:
+        raise LookupError(kind)
+    return fmt
 
 
 def write_solutions(

@@ -31,7 +31,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from .resultwriter import write_graph, write_solutions
+from .resultwriter import write_result
 
 __all__ = [
     "FIRST_FLUSH",
@@ -134,32 +134,10 @@ def _query(store: ox.Store, job: dict[str, Any], out: BinaryIO) -> None:
         substitutions=job.get("substitutions") or None,
         **_dataset(job),
     )
-    if isinstance(result, ox.QueryBoolean):
-        fmt = job["solutions_format"]
-        if fmt is None:
-            raise LookupError("SELECT/ASK")
-        output = Output(out, {"kind": "boolean", "format": fmt})
-        output.write(result.serialize(format=_solution_format(fmt)) or b"")
-        output.finish(1, False)
-    elif isinstance(result, ox.QuerySolutions):
-        fmt = job["solutions_format"]
-        if fmt is None:
-            raise LookupError("SELECT/ASK")
-        output = Output(out, {"kind": "solutions", "format": fmt})
-        output.finish(*write_solutions(result, fmt, job["max_rows"], output))
-    else:
-        fmt = job["graph_format"]
-        if fmt is None:
-            raise LookupError("CONSTRUCT/DESCRIBE")
-        output = Output(out, {"kind": "graph", "format": fmt})
-        rows, cut = write_graph(result, fmt, job["max_rows"], output, job.get("context"))
-        output.finish(rows, cut)
-
-
-def _solution_format(fmt: str) -> ox.QueryResultsFormat:
-    from .resultwriter import SOLUTION_FORMATS
-
-    return SOLUTION_FORMATS[fmt]
+    output, rows, cut = write_result(
+        result, job, lambda kind, fmt: Output(out, {"kind": kind, "format": fmt})
+    )
+    output.finish(rows, cut)
 
 
 def _stats(store: ox.Store) -> dict[str, int]:
