@@ -19,6 +19,7 @@ from policykg.settings import Settings
 
 from .accesslog import AccessLog
 from .errors import install_error_handlers
+from .fastlane import FastLane
 from .routers import context, health, queries, sparql, store, ui
 from .service import open_service
 
@@ -42,6 +43,9 @@ def create_app(settings: Settings | None = None, *, data: Sequence[Path] = ()) -
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    # Middleware added later wraps what was added before: the access log sees everything,
+    # CORS headers go on every response, and bounded GET /sparql lookups skip the router.
+    app.add_middleware(FastLane)
     # Read-only use from any origin; no credentials, and no Authorization header, so a
     # browser cannot send an authenticated write from another site.
     app.add_middleware(

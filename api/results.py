@@ -9,33 +9,102 @@ may have been cut.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
 from pyoxigraph import Literal, NamedNode, Variable
+from starlette.datastructures import URL
+from starlette.types import Scope
 
+from policykg.engine import QueryResult
 from policykg.errors import NotAcceptable
 from policykg.formats import GRAPHS, SOLUTIONS, FormatList, content_type, negotiate
 from policykg.sparqlsafety import enforce, scan_query_async
 
 from .service import Service
 
-__all__ = ["endpoint_iri", "run_query"]
+__all__ = [
+    "endpoint_iri",
+    "negotiated",
+    "query_job",
+    "result_response",
+    "run_query",
+]
 
 
-def endpoint_iri(request: Request) -> str:
+def endpoint_iri(request: Request | Scope) -> str:
     """The URL of the resource without its query string (the base IRI of texts sent to it)."""
-    return str(request.url.replace(query=None, fragment=None))
+    scope = request.scope if isinstance(request, Request) else request
+    host = next((value for key, value in scope["headers"] if key == b"host"), None)
+    server = scope.get("server")
+    return _endpoint(
+        scope.get("scheme", "http"), tuple(server) if server else None, scope["path"], host
+    )
 
 
-def _choose(
-    request: Request, formats: FormatList, format_param: str | None
+@functools.lru_cache(maxsize=256)
+def _endpoint(scheme: str, server: tuple[str, int] | None, path: str, host: bytes | None) -> str:
+    """Starlette's reading of the request URL, kept for the few URLs an endpoint has."""
+    headers = [(b"host", host)] if host is not None else []
+    url = URL(scope={"scheme": scheme, "server": server, "path": path, "headers": headers})
+    return str(url.replace(query=None, fragment=None))
+
+
+def negotiated(
+    accept: str | None, formats: FormatList, format_param: str | None
 ) -> tuple[str | None, NotAcceptable | None]:
+    """The chosen format's name, or the error to raise if the result turns out to need it."""
     try:
-        return negotiate(request.headers.get("accept"), formats, format_param).name, None
+        return negotiate(accept, formats, format_param).name, None
     except NotAcceptable as exc:
         return None, exc
+
+
+def query_job(
+    service: Service,
+    text: str,
+    base: str,
+    *,
+    solutions: str | None,
+    graph: str | None,
+    default_graphs: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+    substitutions: Mapping[Variable, NamedNode | Literal] | None = None,
+    check_graphs: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The engine job for a query with the chosen result formats (names, or None)."""
+    settings = service.settings
+    return {
+        "op": "query",
+        "query": text,
+        "base_iri": base,
+        "union": service.source.union,
+        "default_graph": default_graphs,
+        "named_graphs": named_graphs,
+        "substitutions": dict(substitutions or {}),
+        "solutions_format": solutions,
+        "graph_format": graph,
+        "max_rows": settings.max_rows,
+        "context": service.context if graph == "jsonld" else None,
+        "check_graphs": list(check_graphs),
+        "allowlist": list(settings.service_allowlist),
+    }
+
+
+def result_response(service: Service, result: QueryResult) -> Response:
+    """The response for a query result: whole, or streamed; headers state the row cap."""
+    formats = GRAPHS if result.kind == "graph" else SOLUTIONS
+    fmt = formats.by_name(result.format)
+    assert fmt is not None
+    headers = {"X-PolicyKG-Row-Limit": str(service.settings.max_rows), "Vary": "Accept"}
+    if result.truncated is not None:
+        headers["X-PolicyKG-Truncated"] = "true" if result.truncated else "false"
+    if result.whole is not None:
+        return Response(result.whole, media_type=content_type(fmt), headers=headers)
+    return StreamingResponse(result.body, media_type=content_type(fmt), headers=headers)
 
 
 async def run_query(
@@ -49,38 +118,25 @@ async def run_query(
     format_param: str | None = None,
 ) -> Response:
     """Check, run and answer one query: in one piece if small, else streamed."""
-    settings = service.settings
     base = endpoint_iri(request)
     scan = await scan_query_async(text, base)
-    enforce(scan, settings.service_allowlist)
-    solutions, solutions_error = _choose(request, SOLUTIONS, format_param)
-    graph, graph_error = _choose(request, GRAPHS, format_param)
+    enforce(scan, service.settings.service_allowlist)
+    accept = request.headers.get("accept")
+    solutions, solutions_error = negotiated(accept, SOLUTIONS, format_param)
+    graph, graph_error = negotiated(accept, GRAPHS, format_param)
     protocol_dataset = default_graphs is not None or named_graphs is not None
-    job = {
-        "op": "query",
-        "query": text,
-        "base_iri": base,
-        "union": service.source.union,
-        "default_graph": default_graphs,
-        "named_graphs": named_graphs,
-        "substitutions": dict(substitutions or {}),
-        "solutions_format": solutions,
-        "graph_format": graph,
-        "max_rows": settings.max_rows,
-        "context": service.context if graph == "jsonld" else None,
-        "check_graphs": [] if protocol_dataset else list(scan.dataset),
-        "allowlist": list(settings.service_allowlist),
-    }
+    job = query_job(
+        service,
+        text,
+        base,
+        solutions=solutions,
+        graph=graph,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+        substitutions=substitutions,
+        check_graphs=() if protocol_dataset else scan.dataset,
+    )
     errors = {
         k: e for k, e in (("SELECT/ASK", solutions_error), ("CONSTRUCT/DESCRIBE", graph_error)) if e
     }
-    result = await service.engine.query(job, errors)
-    formats = GRAPHS if result.kind == "graph" else SOLUTIONS
-    fmt = formats.by_name(result.format)
-    assert fmt is not None
-    headers = {"X-PolicyKG-Row-Limit": str(settings.max_rows), "Vary": "Accept"}
-    if result.truncated is not None:
-        headers["X-PolicyKG-Truncated"] = "true" if result.truncated else "false"
-    if result.whole is not None:
-        return Response(result.whole, media_type=content_type(fmt), headers=headers)
-    return StreamingResponse(result.body, media_type=content_type(fmt), headers=headers)
+    return result_response(service, await service.engine.query(job, errors))

@@ -42,6 +42,7 @@ async def open_service(settings: Settings, data: Sequence[Path] = ()) -> AsyncIt
         timeout=settings.query_timeout,
         memory_max_quads=None if settings.on_disk else settings.memory_max_quads,
         use_jemalloc=settings.jemalloc,
+        inline_rows=settings.inline_rows,
     )
     try:
         await engine.start()

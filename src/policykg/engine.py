@@ -13,6 +13,10 @@ copying the store again (about 7 s of one CPU at a million quads; the other work
 answering meanwhile). Writes (SPARQL Update, Graph Store
 Protocol) take every reader out of service, run in a short-lived writer process, and
 start new readers, which then see the new data.
+
+Bounded queries (one triple pattern, :mod:`policykg.inline`) skip the workers: once the
+pool is up, the server process copies the store into memory too, in a thread, and
+answers them from there; the copy is dropped before a write and made again after it.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from .errors import (
     QuerySyntaxError,
     QueryTimeout,
 )
+from .inline import ROW_BUDGET, InlineStore
 
 __all__ = ["Engine", "QueryResult", "WorkerProcess", "jemalloc"]
 
@@ -162,9 +167,14 @@ class Engine:
         timeout: float = 30.0,
         memory_max_quads: int | None = None,
         use_jemalloc: bool = True,
+        inline_rows: int = ROW_BUDGET,
     ) -> None:
         self.store, self.size, self.timeout = store, max(1, workers), timeout
         self.memory_max_quads, self.use_jemalloc = memory_max_quads, use_jemalloc
+        self.inline_rows = inline_rows
+        #: The server process's own copy for bounded queries, once loaded (see inline).
+        self.inline: InlineStore | None = None
+        self._inline_load: asyncio.Task[None] | None = None
         #: What the last worker started opened: ``{"store": "memory" | "disk", ...}``.
         self.opened: dict[str, Any] = {}
         self._idle: asyncio.Queue[WorkerProcess] = asyncio.Queue()
@@ -177,8 +187,10 @@ class Engine:
         workers = await asyncio.gather(*(self._spawn() for _ in range(self.size)))
         for worker in workers:
             self._idle.put_nowait(worker)
+        self._load_inline()
 
     async def close(self) -> None:
+        await self.inline_ready()
         for task in list(self._tasks):
             await task
         while not self._idle.empty():
@@ -196,6 +208,34 @@ class Engine:
             self.opened = worker.opened
             log.info("query worker ready: %s", worker.opened)
         return worker
+
+    def _load_inline(self) -> None:
+        """Copy the store into this process in the background (workers answer meanwhile)."""
+        if self.memory_max_quads is None or self.inline_rows <= 0:
+            return
+        limit = self.memory_max_quads
+
+        async def load() -> None:
+            self.inline = await asyncio.to_thread(
+                InlineStore.copy, self.store, max_quads=limit, budget=self.inline_rows
+            )
+
+        self._inline_load = asyncio.get_running_loop().create_task(load())
+
+    async def inline_ready(self) -> None:
+        """Wait until the inline copy is loaded (or was not made)."""
+        if self._inline_load is not None:
+            await self._inline_load
+
+    def run_inline(self, job: dict[str, Any]) -> QueryResult | None:
+        """Answer a bounded query in this process (see :mod:`policykg.inline`), or None."""
+        answer = self.inline.run(job) if self.inline is not None else None
+        if answer is None:
+            return None
+        end = {"rows": answer.rows, "truncated": answer.truncated}
+        return QueryResult(
+            answer.kind, answer.format, answer.truncated, iter_empty(), end=end, whole=answer.body
+        )
 
     async def _respawn(self) -> None:
         self._idle.put_nowait(await self._spawn())
@@ -249,6 +289,8 @@ class Engine:
         self, job: dict[str, Any], not_acceptable: dict[str, NotAcceptable] | None = None
     ) -> QueryResult:
         """Start a query; raise its error, or return its head and streaming body."""
+        if (inline := self.run_inline(job)) is not None:
+            return inline
         deadline = asyncio.get_running_loop().time() + self.timeout
         worker, kind, payload = await self._exchange(job, deadline, "the query")
         info = pickle.loads(payload)  # noqa: S301 - our own child
@@ -305,6 +347,8 @@ class Engine:
     async def write(self, job: dict[str, Any]) -> Any:
         """Run a write job alone: readers are stopped, then restarted on the new data."""
         async with self._write_lock:
+            await self.inline_ready()  # a load still reading the store finishes first
+            self.inline = None  # stale from now on; reloaded after the write
             deadline = asyncio.get_running_loop().time() + self.timeout
             taken = [await self._acquire(deadline) for _ in range(self.size)]
             try:
@@ -315,6 +359,7 @@ class Engine:
                 self.generation += 1
                 for worker in await asyncio.gather(*(self._spawn() for _ in taken)):
                     self._idle.put_nowait(worker)
+                self._load_inline()
 
     async def _run_writer(self, job: dict[str, Any], deadline: float) -> Any:
         writer = await WorkerProcess(self.store, "write", use_jemalloc=self.use_jemalloc).start()

@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .inline import ROW_BUDGET
+
 __all__ = ["DEFAULT_BASE", "PROJECT_ROOT", "Settings"]
 
 #: The folder holding ``ontology/``, ``graph/`` and ``queries/``.
@@ -44,6 +46,10 @@ class Settings(BaseSettings):
     #: limit); a larger store, or ``on_disk``, is queried on disk, read-only.
     memory_max_quads: int = 10_000_000
     on_disk: bool = False
+    #: A bounded query (one triple pattern, see ``policykg.inline``) is answered in the
+    #: server process from its own in-memory copy, reading at most this many rows before
+    #: handing the query to a worker; 0 turns this off (and saves the copy's memory).
+    inline_rows: int = ROW_BUDGET
     #: Preload jemalloc (Debian's libjemalloc2) into query workers when it is installed:
     #: pyoxigraph evaluates queries about twice as fast with it as with glibc's malloc.
     jemalloc: bool = True

@@ -59,6 +59,8 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from .errors import BadRequest, Forbidden
 
 __all__ = [
+    "IRI_PATTERN",
+    "STRING_PATTERN",
     "Scan",
     "enforce",
     "keyword_tokens",
@@ -71,8 +73,8 @@ __all__ = [
 _KEYWORDS = ("service", "load", "from", "using", "with")
 _RISKY = frozenset({"service", "load"})
 _ANY_KEYWORD = re.compile("|".join(_KEYWORDS), re.IGNORECASE)
-_IRI = r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>"
-_STRING = "|".join(
+IRI_PATTERN = r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>"
+STRING_PATTERN = "|".join(
     [
         r"'''(?:'{0,2}(?:[^'\\]|\\.))*'''",
         r'"""(?:"{0,2}(?:[^"\\]|\\.))*"""',
@@ -85,8 +87,8 @@ _TOKEN = re.compile(
         [
             r"(?P<space>\s+)",
             r"(?P<comment>#[^\n\r]*)",
-            f"(?P<iri>{_IRI})",
-            f"(?P<string>{_STRING})",
+            f"(?P<iri>{IRI_PATTERN})",
+            f"(?P<string>{STRING_PATTERN})",
             r"(?P<open>['\"])",  # a quote that starts no complete string
             r"(?P<variable>[?$][\w\u00B7\u0300-\u036F\u203F\u2040]+)",
             r"(?P<local>(?<=:)[\w\-]+)",  # right after a prefix's colon

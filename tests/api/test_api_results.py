@@ -235,11 +235,13 @@ def test_cors_for_reads_without_credentials(client: TestClient) -> None:
 
 
 def test_healthz(client: TestClient) -> None:
+    client.portal.call(client.app.state.service.engine.inline_ready)  # type: ignore[union-attr,attr-defined]
     assert client.get("/healthz").json() == {
         "status": "ok",
         "workers": 2,
         "store": "memory",
         "allocator": "jemalloc" if jemalloc() else "system",
+        "inline": True,
         "generation": 0,
         "updates": False,
     }
@@ -249,7 +251,9 @@ def test_on_disk_and_over_the_memory_limit_query_the_store_read_only(project_roo
     for overrides in ({"on_disk": True}, {"memory_max_quads": 1, "jemalloc": False}):
         app = create_app(make_settings(project_root, workers=1, **overrides), data=[PEOPLE])
         with TestClient(app) as client:
+            client.portal.call(app.state.service.engine.inline_ready)
             assert client.get("/healthz").json()["store"] == "disk"
+            assert client.get("/healthz").json()["inline"] is False  # no copy of a big store
             if not overrides.get("jemalloc", True):
                 assert client.get("/healthz").json()["allocator"] == "system"
             assert [r["name"] for r in select(client, NAMES)][:1] == ["Alice"]

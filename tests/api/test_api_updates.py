@@ -26,6 +26,25 @@ def test_update_is_seen_by_every_worker(writer: TestClient) -> None:
     assert writer.get("/healthz").json()["generation"] >= 1
 
 
+def test_lookups_in_the_server_process_never_see_old_data(writer: TestClient) -> None:
+    engine = writer.app.state.service.engine  # type: ignore[attr-defined]
+    lookup = {"query": "SELECT ?o { <http://example.org/fresh> <http://example.org/v> ?o }"}
+    for value in ("1", "2"):
+        writer.portal.call(engine.inline_ready)  # type: ignore[union-attr]
+        assert engine.inline is not None
+        response = writer.post(
+            "/sparql",
+            content=f"DELETE WHERE {{ <http://example.org/fresh> ?p ?o }} ; "
+            f"INSERT DATA {{ <http://example.org/fresh> <http://example.org/v> {value} }}",
+            headers=UPDATE,
+        )
+        assert response.status_code == 204
+        assert [row["o"] for row in select(writer, lookup["query"])] == [value]  # a worker
+        writer.portal.call(engine.inline_ready)  # type: ignore[union-attr]
+        assert engine.inline is not None
+        assert [row["o"] for row in select(writer, lookup["query"])] == [value]  # inline
+
+
 def test_failed_update_changes_nothing(writer: TestClient) -> None:
     writer.post(
         "/sparql",

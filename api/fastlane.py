@@ -1,0 +1,101 @@
+"""ASGI middleware: bounded ``GET /sparql`` queries answered without the router.
+
+A one-pattern lookup (see :mod:`policykg.inline`) takes a few tens of microseconds to
+evaluate; routing, dependency injection and request parsing would cost several times
+that. This layer sits inside CORS and the access log and answers ``GET /sparql`` itself
+when the request carries only ``query`` (and perhaps ``format``), the query is bounded,
+a solutions format is acceptable and the inline copy of the store is loaded. The
+response is the one the router would send (same job, engine and headers; a test checks
+that). Anything else, including every error, goes on to the application unchanged.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from policykg.errors import PolicyKGError
+from policykg.formats import SOLUTIONS
+from policykg.sparqlsafety import enforce, scan_query
+
+from .results import endpoint_iri, negotiated, query_job, result_response
+from .service import Service
+
+__all__ = ["FastLane"]
+
+_PARAMS = frozenset({"query", "format"})
+
+
+class FastLane:
+    """Answers bounded ``GET /sparql`` queries in the server process; passes on the rest.
+
+    What a request asks for (its job, or that it is not for this lane) depends only on
+    its query string and a few headers, so it is kept for the last ``cache_size``
+    distinct requests; the rows are read from the store every time.
+    """
+
+    def __init__(self, app: ASGIApp, *, cache_size: int = 1024) -> None:
+        self.app, self.cache_size = app, cache_size
+        self._jobs: OrderedDict[tuple[Any, ...], tuple[Service, dict[str, Any] | None]]
+        self._jobs = OrderedDict()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
+            response = self._answer(scope)
+            if response is not None:
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    def _answer(self, scope: Scope) -> Response | None:
+        service: Service | None = getattr(scope["app"].state, "service", None)
+        if service is None or service.engine.inline is None:
+            return None
+        job = self._job(service, scope)
+        result = service.engine.run_inline(job) if job is not None else None
+        return None if result is None else result_response(service, result)
+
+    def _job(self, service: Service, scope: Scope) -> dict[str, Any] | None:
+        accept = host = None
+        for name, value in scope["headers"]:  # the first of each, as Starlette reads them
+            if name == b"accept" and accept is None:
+                accept = value
+            elif name == b"host" and host is None:
+                host = value
+        server = scope.get("server")
+        key = (scope["query_string"], accept, host, scope.get("scheme"),
+               tuple(server) if server else None)  # fmt: skip
+        hit = self._jobs.get(key)
+        if hit is not None and hit[0] is service:
+            self._jobs.move_to_end(key)
+            return hit[1]
+        job = _read(service, scope, accept.decode("latin-1") if accept is not None else None)
+        self._jobs[key] = (service, job)
+        if len(self._jobs) > self.cache_size:
+            self._jobs.popitem(last=False)
+        return job
+
+
+def _read(service: Service, scope: Scope, accept: str | None) -> dict[str, Any] | None:
+    """The job for a lane request, or None if it carries anything but query and format."""
+    params = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+    names = [name for name, _ in params]
+    if "query" not in names or len(set(names)) != len(names) or not _PARAMS.issuperset(names):
+        return None
+    given = dict(params)
+    text = given["query"]
+    if len(text) > service.settings.max_query_chars:
+        return None
+    solutions, _ = negotiated(accept, SOLUTIONS, given.get("format"))
+    if solutions is None:
+        return None
+    base = endpoint_iri(scope)
+    try:
+        enforce(scan_query(text, base), service.settings.service_allowlist)
+    except PolicyKGError:
+        return None
+    return query_job(service, text, base, solutions=solutions, graph=None)

@@ -1,0 +1,187 @@
+"""Bounded queries, answered in the server process from its own in-memory copy of the store.
+
+Queries run in worker processes because only killing a process stops pyoxigraph at the
+time limit. For a lookup that returns a handful of rows, the trip to a worker costs
+more than the query. Some queries cannot run long, though: one triple pattern, asked
+with SELECT or ASK, is answered by stepping through one index of the store, lazily,
+so the work done is proportional to the rows read. :func:`is_bounded` recognises such
+queries from their tokens, and :class:`InlineStore` runs them in the server process,
+reading at most ``budget`` rows; a result with more rows is abandoned (after that
+much work) and the caller sends the query to a worker as usual. The answer is the same
+either way: same engine, same data, same serialiser.
+
+Accepted: ``PREFIX``/``BASE`` declarations, then ``SELECT *`` or ``SELECT ?a ?b…``
+(with an optional ``LIMIT``) or ``ASK``, an optional ``WHERE``, and a group holding one
+triple pattern whose terms are IRIs, prefixed names, variables (no variable twice),
+``a`` as the predicate, or a literal as the object. Anything else (``FILTER``, paths,
+``DISTINCT``, ``ORDER BY``, ``OFFSET``, ``FROM``, ``SERVICE``, blank nodes, a second
+pattern) goes to a worker.
+
+>>> is_bounded("SELECT ?p ?o WHERE { <http://example.org/c1> ?p ?o . }")
+True
+>>> is_bounded("PREFIX s: <https://schema.org/> ASK { ?org s:name 'LinkedIn'@en }")
+True
+>>> is_bounded("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")
+False
+>>> is_bounded("SELECT * WHERE { ?s ?p ?s }")
+False
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .lookup import Lookup
+from .resultwriter import write_result
+from .sparqlsafety import IRI_PATTERN, STRING_PATTERN
+from .worker import open_store
+
+__all__ = ["MAX_CHARS", "ROW_BUDGET", "Answer", "InlineStore", "bounded_parts", "is_bounded"]
+
+#: Rows an inline query may read before it is handed to a worker (about a millisecond).
+ROW_BUDGET = 1000
+
+#: Longer texts go to a worker without a look: a lookup is short.
+MAX_CHARS = 4096
+
+_WS = r"(?:\s|#[^\n\r]*)*+"  # white space and comments (possessive: no backtracking)
+_PNAME = r"(?:[A-Za-z][\w\-.]*)?:(?:[\w\-:]|\.(?=[\w\-:]))*+"
+_NAME = f"(?:{IRI_PATTERN}|{_PNAME})"
+_VAR = r"[?$][\w\u00B7\u0300-\u036F\u203F\u2040]++"
+_LITERAL = (
+    f"(?:{STRING_PATTERN})(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\\^\\^{_NAME})?"
+    r"|[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+)
+_BOUNDED = re.compile(
+    f"{_WS}(?P<prologue>(?:(?:PREFIX{_WS}(?:[A-Za-z][\\w\\-.]*)?:{_WS}{IRI_PATTERN}"
+    f"|BASE{_WS}{IRI_PATTERN}){_WS})*+)"
+    f"(?:SELECT{_WS}(?P<projection>\\*{_WS}|(?:{_VAR}{_WS})++)|(?P<ask>ASK){_WS})(?:WHERE{_WS})?"
+    f"\\{{{_WS}(?P<s>{_NAME}|{_VAR}){_WS}(?P<p>{_NAME}|{_VAR}|a){_WS}(?P<o>{_NAME}|{_VAR}|{_LITERAL})"
+    f"{_WS}(?:\\.{_WS})?\\}}{_WS}(?:LIMIT{_WS}(?P<limit>\\d+){_WS})?",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def bounded_parts(text: str) -> dict[str, str | None] | None:
+    """The parts of a bounded query (``prologue``, ``projection``, ``ask``, ``s``, ``p``,
+    ``o``, ``limit``), or None if ``text`` is not one (see the module docstring).
+
+    >>> bounded_parts("SELECT ?o { <http://e/s> ?p ?o } LIMIT 5")["limit"]
+    '5'
+    """
+    match = _BOUNDED.fullmatch(text) if len(text) <= MAX_CHARS else None
+    if match is None:
+        return None
+    names = [term[1:] for term in match.group("s", "p", "o") if term[0] in "?$"]
+    return match.groupdict() if len(names) == len(set(names)) else None
+
+
+def is_bounded(text: str) -> bool:
+    """Whether ``text`` is a one-triple-pattern SELECT or ASK (see the module docstring)."""
+    return bounded_parts(text) is not None
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A bounded query, and its :class:`Lookup` when it needs no SPARQL engine."""
+
+    lookup: Lookup | None
+
+
+@functools.lru_cache(maxsize=1024)
+def _prepare(text: str) -> _Prepared | None:
+    parts = bounded_parts(text)
+    if parts is None:
+        return None
+    simple = not (parts["prologue"] or parts["ask"])
+    return _Prepared(Lookup.plan(parts) if simple else None)
+
+
+@dataclass
+class Answer:
+    """A whole result: its kind ("boolean", "solutions"), format name, rows, cut or not."""
+
+    kind: str
+    format: str
+    body: bytes
+    rows: int
+    truncated: bool
+
+
+class _Body:
+    def __init__(self, kind: str, fmt: str) -> None:
+        self.kind, self.format, self.data = kind, fmt, bytearray()
+
+    def write(self, data: bytes) -> int:
+        self.data += data
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to flush: the body is sent whole."""
+
+
+class InlineStore:
+    """An in-memory copy of a store for bounded queries, read at most ``budget`` rows a time.
+
+    >>> store = ox.Store()
+    >>> store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o")))
+    >>> inline = InlineStore(store, budget=10)
+    >>> job = {"query": "SELECT ?o { <http://e/s> ?p ?o }", "solutions_format": "tsv",
+    ...        "graph_format": None, "max_rows": 100}
+    >>> inline.run(job).body
+    b'?o\\n"o"\\n'
+    >>> InlineStore(store, budget=0).run(job) is None  # over budget: a worker's job
+    True
+    """
+
+    def __init__(self, store: ox.Store, *, budget: int = ROW_BUDGET) -> None:
+        self.store, self.budget = store, budget
+
+    @classmethod
+    def copy(cls, path: Path, *, max_quads: int, budget: int = ROW_BUDGET) -> InlineStore | None:
+        """Copy the on-disk store at ``path`` into memory, unless it has over ``max_quads``."""
+        store, opened = open_store(str(path), "memory", max_quads)
+        return cls(store, budget=budget) if opened["store"] == "memory" else None
+
+    def run(self, job: dict[str, Any]) -> Answer | None:
+        """The whole answer to a bounded query on the default dataset, or None: not
+        bounded, over budget, or an error (which the worker will report as usual)."""
+        if (
+            job.get("default_graph") is not None
+            or job.get("named_graphs") is not None
+            or job.get("check_graphs")
+            or job.get("solutions_format") is None
+            or (prepared := _prepare(job["query"])) is None
+        ):
+            return None
+        limit = min(job["max_rows"], self.budget)
+        plan = None if job.get("substitutions") else prepared.lookup
+        try:
+            if plan is not None:
+                kind, fmt = "solutions", job["solutions_format"]
+                body, rows, cut = plan.run(
+                    self.store, union=job.get("union", False), fmt=fmt, max_rows=limit
+                )
+            else:
+                kind, fmt, body, rows, cut = self._sparql(job, limit)
+        except (SyntaxError, LookupError, ValueError, TypeError, OSError):
+            return None
+        if cut and limit < job["max_rows"]:
+            return None
+        return Answer(kind, fmt, body, rows, cut)
+
+    def _sparql(self, job: dict[str, Any], limit: int) -> tuple[str, str, bytes, int, bool]:
+        result = self.store.query(
+            job["query"],
+            base_iri=job.get("base_iri"),
+            use_default_graph_as_union=job.get("union", False),
+            substitutions=job.get("substitutions") or None,
+        )
+        body, rows, cut = write_result(result, {**job, "max_rows": limit}, _Body)
+        return body.kind, body.format, bytes(body.data), rows, cut
