@@ -24,6 +24,7 @@ from policykg.sparqlsafety import (
     scan_update,
 )
 from policykg.updatedataset import apply_using
+from policykg.worker import open_store, run_job
 
 EVIL = "http://127.0.0.1:9/sparql"
 
@@ -293,3 +294,63 @@ def test_engine_pool(tmp_path: Path, memory_max_quads: int | None, store_kind: s
             await engine.close()
 
     asyncio.run(scenario())
+
+
+def test_memory_copy_holds_every_quad(tmp_path: Path) -> None:
+    """Copied predicate by predicate: default graph and named graphs, nothing lost or added."""
+    disk = ox.Store(str(tmp_path / "store"))
+    s, g = ox.NamedNode("http://e/s"), ox.NamedNode("http://e/g")
+    quads = [
+        ox.Quad(s, ox.NamedNode(f"http://e/p{i % 3}"), ox.Literal(str(i)), g if i % 2 else None)
+        for i in range(30)
+    ]
+    disk.extend(quads)
+    disk.flush()
+    del disk
+    memory, opened = open_store(str(tmp_path / "store"), "memory", 100)
+    assert opened["store"] == "memory"
+    assert sorted(map(str, memory)) == sorted(map(str, quads))
+
+
+class _Spy:
+    """A store that records which writing methods a job calls."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store, self.calls = store, []
+
+    def __getattr__(self, name: str) -> object:
+        if name in ("update", "extend", "bulk_extend", "clear_graph", "remove_graph", "add_graph"):
+            self.calls.append(name)
+        return getattr(self.store, name)
+
+
+@pytest.mark.parametrize(("op", "graph"), [("put", "http://e/g"), ("post", "http://e/g"),
+                                           ("put", None), ("post", None)])  # fmt: skip
+def test_graph_store_writes_are_one_transaction(op: str, graph: str | None) -> None:
+    """PUT and POST are one Store.update, whatever the body holds."""
+    store = ox.Store()
+    old = ox.Triple(ox.NamedNode("http://e/old"), ox.NamedNode("http://e/p"), ox.Literal("old"))
+    target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    other = ox.Quad(old.subject, old.predicate, old.object, ox.NamedNode("http://e/other"))
+    store.extend([ox.Quad(old.subject, old.predicate, old.object, target), other])
+    body = (
+        '<http://e/s> <http://e/p> "} } ; DROP ALL ; INSERT DATA { <x> <y> <z> } #", '
+        '"tab\\tline\\nquote\\"", _:b .\n_:b <http://e/p> "x"@en .\n'
+    )
+    spy = _Spy(store)
+    out = io.BytesIO()
+    job = {"op": op, "graph": graph, "data": body.encode(), "format": "turtle", "base_iri": None}
+    run_job(spy, job, out)  # type: ignore[arg-type]
+    assert out.getvalue()[:1] == b"R", out.getvalue()
+    assert spy.calls == ["update"]
+    written = ox.Dataset(store.quads_for_pattern(None, None, None, target))
+    expected = ox.Dataset(
+        ox.Quad(t.subject, t.predicate, t.object, target)
+        for t in ox.parse(body.encode(), ox.RdfFormat.TURTLE)
+    )
+    if op == "post":
+        expected.add(ox.Quad(old.subject, old.predicate, old.object, target))
+    written.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    expected.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    assert written == expected
+    assert other in store  # the rest of the store is untouched

@@ -8,10 +8,16 @@ quads, made at start-up, when it holds at most ``MAX`` quads; otherwise as ``rea
 ``write`` (``Store``: updates, graph-store writes, loading files). A job that runs too
 long is stopped by killing the process, which is the only way to interrupt pyoxigraph.
 
-The in-memory copy answers the benchmark queries 4-10x faster than RocksDB read-only
+The in-memory copy answers the benchmark queries 2-5x faster than RocksDB read-only
 (no block decoding, no string-id lookups on disk pages) at the price of start-up time
-and memory: at 965k quads (100k benchmark claims) the copy takes about 7 s of one CPU
-and the worker holds ~420 MiB (about 440 bytes per quad), once per worker.
+and memory: at 965k quads (100k benchmark claims) the copy takes about 9 s of one CPU
+and the worker holds ~420 MiB (about 440 bytes per quad), once per worker. Quads are
+copied one predicate at a time: pyoxigraph's in-memory store chains the quads of a
+term in insertion order, so this keeps the quads of a predicate together in memory,
+and a scan of ``?s <p> ?o`` (the usual start of an analytical query) reads them in
+order. Measured at 100k claims against copying graph by graph: the property path query
+26 instead of 61 ms (RocksDB: 39 ms), the per-publisher aggregate 565 instead of 292 ms
+(RocksDB: 1,264 ms), so every benchmark query is faster than on disk.
 
 Frames from the worker: ``H`` header (pickled dict), ``C`` chunk of body bytes, ``E``
 end (pickled dict), ``W`` a whole result that fit in the first flush (pickled dict:
@@ -36,6 +42,7 @@ from .resultwriter import write_result
 __all__ = [
     "FIRST_FLUSH",
     "Output",
+    "graph_update",
     "main",
     "open_store",
     "read_frame",
@@ -180,13 +187,39 @@ def _write_job(store: ox.Store, job: dict[str, Any]) -> Any:
     # put / post: parse everything first, so a bad body changes nothing
     triples = list(ox.parse(job["data"], _PARSE_FORMATS[job["format"]], base_iri=job["base_iri"]))
     existed = isinstance(target, ox.DefaultGraph) or store.contains_named_graph(target)
-    quads = [ox.Quad(t.subject, t.predicate, t.object, target) for t in triples]
-    if op == "put" and existed:
-        store.clear_graph(target)
-    store.extend(quads)
-    if isinstance(target, ox.NamedNode):
-        store.add_graph(target)
+    store.update(graph_update(op, target, triples))
     return existed
+
+
+def graph_update(op: str, target: ox.NamedNode | ox.DefaultGraph, triples: list[ox.Triple]) -> str:
+    """The SPARQL Update that replaces ("put") or adds to ("post") a graph, in one transaction.
+
+    pyoxigraph runs one ``Store.update`` as one transaction, and has no other way to
+    remove and add atomically. The text is made only of keywords and pyoxigraph's own
+    serialisations (the graph as ``str(NamedNode)``, the triples as N-Triples), which
+    escape every term, so nothing from the request can change the operation.
+
+    >>> g, t = ox.NamedNode("http://e/g"), ox.Triple(ox.NamedNode("http://e/s"),
+    ...     ox.NamedNode("http://e/p"), ox.Literal("} } ; DROP ALL ; #"))
+    >>> print(graph_update("put", g, [t]))
+    DROP SILENT GRAPH <http://e/g> ;
+    CREATE SILENT GRAPH <http://e/g> ;
+    INSERT DATA { GRAPH <http://e/g> {
+    <http://e/s> <http://e/p> "} } ; DROP ALL ; #" .
+    } }
+    """
+    data = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+    if isinstance(target, ox.NamedNode):
+        graph = str(target)
+        steps = ["DROP SILENT GRAPH " + graph] if op == "put" else []
+        steps += [
+            "CREATE SILENT GRAPH " + graph,
+            "INSERT DATA { GRAPH " + graph + " {\n" + data + "} }",
+        ]
+    else:
+        steps = ["CLEAR SILENT DEFAULT"] if op == "put" else []
+        steps += ["INSERT DATA {\n" + data + "}"]
+    return " ;\n".join(steps)
 
 
 def run_job(store: ox.Store, job: dict[str, Any], out: BinaryIO) -> None:
@@ -235,10 +268,19 @@ def open_store(path: str, mode: str, max_quads: int = 0) -> tuple[ox.Store, dict
         return disk, {"store": "disk", "quads": quads}
     start = time.perf_counter()
     memory = ox.Store()
-    memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+    for predicate in _predicates(disk):
+        memory.bulk_extend(disk.quads_for_pattern(None, predicate, None, None))
+    if len(memory) != quads:
+        raise RuntimeError(f"copied {len(memory)} of {quads} quads into memory")
     del disk  # closes RocksDB: a writer may open the store later
     seconds = round(time.perf_counter() - start, 3)
     return memory, {"store": "memory", "quads": quads, "load_seconds": seconds}
+
+
+def _predicates(store: ox.Store) -> list[ox.NamedNode]:
+    """Every predicate, in the default graph or a named one."""
+    query = "SELECT DISTINCT ?p { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+    return [row[0] for row in store.query(query)]  # type: ignore[union-attr]
 
 
 def _maps() -> str:
