@@ -1,10 +1,10 @@
 """Run a query through the engine and stream its results as an HTTP response.
 
-Headers: ``X-PolicyKG-Row-Limit`` always states the row cap. ``X-PolicyKG-Truncated``
-is ``true`` or ``false`` when the whole result was produced before the response began
-(results under 1 MB, sent in one piece with a ``Content-Length``); a larger result
-streams as it is produced, and then only a row count equal to the limit shows that rows
-may have been cut.
+Headers: ``X-PolicyKG-Row-Limit`` states the row cap and ``X-PolicyKG-Truncated``
+(``true`` or ``false``) whether rows were cut. The flag is exact because a worker holds
+the result until it is complete or past the cap: a result under 1 MB is sent in one
+piece with a ``Content-Length``, a larger one is streamed from the worker's temporary
+file, so neither process holds it whole in memory.
 """
 
 from __future__ import annotations
@@ -99,9 +99,11 @@ def result_response(service: Service, result: QueryResult) -> Response:
     formats = GRAPHS if result.kind == "graph" else SOLUTIONS
     fmt = formats.by_name(result.format)
     assert fmt is not None
-    headers = {"X-PolicyKG-Row-Limit": str(service.settings.max_rows), "Vary": "Accept"}
-    if result.truncated is not None:
-        headers["X-PolicyKG-Truncated"] = "true" if result.truncated else "false"
+    headers = {
+        "X-PolicyKG-Row-Limit": str(service.settings.max_rows),
+        "X-PolicyKG-Truncated": "true" if result.truncated else "false",
+        "Vary": "Accept",
+    }
     if result.whole is not None:
         return Response(result.whole, media_type=content_type(fmt), headers=headers)
     return StreamingResponse(result.body, media_type=content_type(fmt), headers=headers)

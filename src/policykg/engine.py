@@ -124,15 +124,15 @@ class WorkerProcess:
 
 @dataclass
 class QueryResult:
-    """The response head decided by the worker, then the body as it is produced.
+    """A complete result: its kind, format and whether rows were cut, then its body.
 
-    ``whole`` holds the entire body when it fit in the worker's first flush (then
-    ``body`` is empty and ``end`` already known); otherwise ``body`` streams it.
+    ``whole`` holds the body when it is under 1 MB (then ``body`` is empty and ``end``
+    already known); otherwise ``body`` streams it from the worker's temporary file.
     """
 
     kind: str
     format: str
-    truncated: bool | None
+    truncated: bool
     body: AsyncIterator[bytes]
     end: dict[str, Any] = field(default_factory=dict)
     whole: bytes | None = None

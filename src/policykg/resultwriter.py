@@ -5,8 +5,8 @@ pyoxigraph's TSV output, where one line is exactly one row (TSV escapes newlines
 literals). Complete lines are re-read in batches with ``parse_query_results`` and
 re-serialised to the requested format; the envelope (JSON head, XML header, CSV header)
 is written once. Graph results are capped by slicing the triple iterator before
-``pyoxigraph.serialize``. Output goes to a :class:`Sink` that decides when to start
-sending, so small results carry an exact truncation flag in the response headers.
+``pyoxigraph.serialize``. Output goes to a :class:`Sink` (the worker's holds the body
+until the result is complete, so the response can say exactly whether rows were cut).
 """
 
 from __future__ import annotations

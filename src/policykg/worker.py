@@ -31,9 +31,10 @@ import os
 import pickle
 import struct
 import sys
+import tempfile
 import time
 import traceback
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -50,7 +51,8 @@ __all__ = [
     "write_frame",
 ]
 
-#: Bytes buffered before the response starts; smaller results get exact headers.
+#: Bodies up to this size are held in memory and sent in one frame; larger ones spill
+#: to a temporary file until the result is complete.
 FIRST_FLUSH = 1 << 20
 _CHUNK = 1 << 16
 _HEAD = struct.Struct(">cI")
@@ -78,42 +80,50 @@ def read_frame(inp: BinaryIO) -> tuple[bytes, bytes] | None:
 
 
 class Output:
-    """Buffers the start of a body so the header can say whether rows were cut."""
+    """Holds a body until the result is complete, so its header says whether rows were cut.
+
+    Up to ``FIRST_FLUSH`` bytes stay in memory and go out as one ``W`` frame; a larger
+    body spills to a temporary file and is then sent as ``H``, ``C``… and ``E`` frames.
+    The row cap bounds how much is held either way.
+    """
 
     def __init__(self, out: BinaryIO, header: dict[str, Any]) -> None:
-        self.out, self.header, self.buffer, self.started = out, header, bytearray(), False
+        self.out, self.header, self.buffer = out, header, bytearray()
+        self.spool: IO[bytes] | None = None
 
     def write(self, data: bytes) -> int:
-        self.buffer += data
-        limit = _CHUNK if self.started else FIRST_FLUSH
-        if len(self.buffer) >= limit:
-            self._start(truncated=None)
-            self._drain()
+        if self.spool is not None:
+            self.spool.write(data)
+        else:
+            self.buffer += data
+            if len(self.buffer) > FIRST_FLUSH:
+                self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish/close
+                self.spool.write(self.buffer)
+                self.buffer.clear()
         return len(data)
 
     def flush(self) -> None:
-        """Sending is batched; pyoxigraph's flushes are ignored."""
-
-    def _start(self, truncated: bool | None) -> None:
-        if not self.started:
-            self.started = True
-            write_frame(self.out, b"H", pickle.dumps({**self.header, "truncated": truncated}))
-
-    def _drain(self) -> None:
-        if self.buffer:
-            write_frame(self.out, b"C", bytes(self.buffer))
-            self.buffer.clear()
+        """Sending waits for :meth:`finish`; pyoxigraph's flushes are ignored."""
 
     def finish(self, rows: int, truncated: bool) -> None:
         end = {"rows": rows, "truncated": truncated}
-        if not self.started:  # the whole result fits in the first flush: one frame
-            self.started = True
-            whole = {"header": {**self.header, "truncated": truncated}, "body": bytes(self.buffer)}
-            write_frame(self.out, b"W", pickle.dumps({**whole, "end": end}, protocol=5))
+        head = {**self.header, "truncated": truncated}
+        if self.spool is None:
+            whole = {"header": head, "body": bytes(self.buffer), "end": end}
+            write_frame(self.out, b"W", pickle.dumps(whole, protocol=5))
             self.buffer.clear()
             return
-        self._drain()
+        write_frame(self.out, b"H", pickle.dumps(head))
+        self.spool.seek(0)
+        while chunk := self.spool.read(_CHUNK):
+            write_frame(self.out, b"C", chunk)
         write_frame(self.out, b"E", pickle.dumps(end))
+        self.close()
+
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+            self.spool = None
 
 
 def _dataset(job: dict[str, Any]) -> dict[str, Any]:
@@ -141,10 +151,18 @@ def _query(store: ox.Store, job: dict[str, Any], out: BinaryIO) -> None:
         substitutions=job.get("substitutions") or None,
         **_dataset(job),
     )
-    output, rows, cut = write_result(
-        result, job, lambda kind, fmt: Output(out, {"kind": kind, "format": fmt})
-    )
-    output.finish(rows, cut)
+    outputs: list[Output] = []
+
+    def start(kind: str, fmt: str) -> Output:
+        outputs.append(Output(out, {"kind": kind, "format": fmt}))
+        return outputs[-1]
+
+    try:
+        output, rows, cut = write_result(result, job, start)
+        output.finish(rows, cut)
+    finally:
+        for output in outputs:
+            output.close()
 
 
 def _stats(store: ox.Store) -> dict[str, int]:

@@ -164,8 +164,28 @@ def test_small_results_in_one_piece_large_ones_streamed(client: TestClient) -> N
     response = client.get("/sparql", params={"query": large})
     assert len(response.content) > 1 << 20  # over the first flush: streamed
     assert "content-length" not in response.headers
-    assert "X-PolicyKG-Truncated" not in response.headers
+    assert response.headers["X-PolicyKG-Truncated"] == "false"
     assert len(response.json()["results"]["bindings"]) == 10_000
+
+
+def test_truncation_flag_is_exact_for_streamed_results(tmp_path: Path) -> None:
+    """Over 1 MB and over (or exactly at) the cap: the header still knows."""
+    (tmp_path / "queries").mkdir()
+    numbers = " ".join(str(i) for i in range(100))
+    large = f"SELECT ?a ?b {{ VALUES ?a {{ {numbers} }} VALUES ?b {{ {numbers} }} }}"
+    for cap, truncated in ((9_999, "true"), (10_000, "false")):
+        settings = make_settings(tmp_path, workers=1, max_rows=cap)
+        with TestClient(create_app(settings, data=[PEOPLE])) as client:
+            for fmt in ("json", "xml"):
+                response = client.get("/sparql", params={"query": large, "format": fmt})
+                assert "content-length" not in response.headers  # streamed
+                assert response.headers["X-PolicyKG-Truncated"] == truncated
+                rows = (
+                    response.text.count("<result>")
+                    if fmt == "xml"
+                    else len(response.json()["results"]["bindings"])
+                )
+                assert rows == cap
 
 
 def test_query_length_and_body_caps(tmp_path: Path) -> None:
