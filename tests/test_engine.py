@@ -15,6 +15,7 @@ import pytest
 from policykg import sparqlsafety
 from policykg.engine import Engine, QueryResult, jemalloc
 from policykg.errors import BadRequest, Forbidden, QuerySyntaxError, QueryTimeout
+from policykg.inline import InlineStore
 from policykg.resultwriter import write_graph, write_solutions
 from policykg.sparqlsafety import (
     enforce,
@@ -294,6 +295,35 @@ def test_engine_pool(tmp_path: Path, memory_max_quads: int | None, store_kind: s
             await engine.close()
 
     asyncio.run(scenario())
+
+
+def test_lookups_fall_back_to_workers_if_the_copy_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = tmp_path / "d.ttl"
+    data.write_text("<http://e/s> <http://e/p> 1 .\n")
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(InlineStore, "copy", fail)
+
+    async def scenario() -> None:
+        await Engine.load(tmp_path / "store", [(str(data), "turtle")])
+        engine = Engine(tmp_path / "store", workers=1, timeout=5, memory_max_quads=1000)
+        await engine.start()
+        try:
+            await engine.inline_ready()
+            assert engine.inline is None
+            job = {"op": "query", "query": "SELECT ?o { <http://e/s> ?p ?o }",
+                   "solutions_format": "tsv", "graph_format": None, "max_rows": 10}  # fmt: skip
+            assert engine.run_inline(job) is None
+            assert await _content(await engine.query(job)) == b"?o\n1\n"
+        finally:
+            await engine.close()
+
+    asyncio.run(scenario())
+    assert "could not copy the store for inline lookups: no space left" in caplog.text
 
 
 def test_memory_copy_holds_every_quad(tmp_path: Path) -> None:

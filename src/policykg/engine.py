@@ -216,9 +216,12 @@ class Engine:
         limit = self.memory_max_quads
 
         async def load() -> None:
-            self.inline = await asyncio.to_thread(
-                InlineStore.copy, self.store, max_quads=limit, budget=self.inline_rows
-            )
+            try:
+                self.inline = await asyncio.to_thread(
+                    InlineStore.copy, self.store, max_quads=limit, budget=self.inline_rows
+                )
+            except (OSError, RuntimeError) as exc:  # the workers still answer everything
+                log.error("could not copy the store for inline lookups: %s", exc)
 
         self._inline_load = asyncio.get_running_loop().create_task(load())
 
