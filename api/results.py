@@ -4,7 +4,8 @@ Headers: ``X-PolicyKG-Row-Limit`` states the row cap and ``X-PolicyKG-Truncated`
 (``true`` or ``false``) whether rows were cut. The flag is exact because a worker holds
 the result until it is complete or past the cap: a result under 1 MB is sent in one
 piece with a ``Content-Length``, a larger one is streamed from the worker's temporary
-file, so neither process holds it whole in memory.
+file, so neither process holds it whole in memory. A SELECT whose own LIMIT is within
+the cap cannot be cut, so a large result of one is streamed as it is produced.
 """
 
 from __future__ import annotations

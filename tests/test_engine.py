@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import json
+import pickle
 import random
+import tempfile
 import threading
 from pathlib import Path
 
@@ -25,7 +28,7 @@ from policykg.sparqlsafety import (
     scan_update,
 )
 from policykg.updatedataset import apply_using
-from policykg.worker import open_store, run_job
+from policykg.worker import FIRST_FLUSH, open_store, read_frame, run_job
 
 EVIL = "http://127.0.0.1:9/sparql"
 
@@ -384,3 +387,43 @@ def test_graph_store_writes_are_one_transaction(op: str, graph: str | None) -> N
     expected.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
     assert written == expected
     assert other in store  # the rest of the store is untouched
+
+
+def _frames(data: bytes) -> list[tuple[bytes, bytes]]:
+    stream, frames = io.BytesIO(data), []
+    while (frame := read_frame(stream)) is not None:
+        frames.append(frame)
+    return frames
+
+
+@pytest.mark.parametrize(
+    ("limit", "max_rows", "spooled", "truncated"),
+    [("LIMIT 10000", 10_000, False, False),  # cannot pass the cap: sent as produced
+     ("LIMIT 10001", 10_000, True, False), ("", 10_000, True, False), ("", 9_999, True, True)],
+)  # fmt: skip
+def test_large_results_are_held_until_the_flag_is_known(
+    monkeypatch: pytest.MonkeyPatch, limit: str, max_rows: int, spooled: bool, truncated: bool
+) -> None:
+    spools: list[object] = []
+    real = tempfile.TemporaryFile
+
+    def spy() -> object:
+        spools.append(real())
+        return spools[-1]
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", spy)
+    numbers = " ".join(str(i) for i in range(100))
+    query = f"SELECT ?a ?b {{ VALUES ?a {{ {numbers} }} VALUES ?b {{ {numbers} }} }} {limit}"
+    job = {"op": "query", "query": query, "solutions_format": "json", "graph_format": None,
+           "max_rows": max_rows}  # fmt: skip
+    out = io.BytesIO()
+    run_job(ox.Store(), job, out)
+    frames = _frames(out.getvalue())
+    assert [kind for kind, _ in frames[:1] + frames[-1:]] == [b"H", b"E"]
+    head, end = (pickle.loads(frames[i][1]) for i in (0, -1))  # noqa: S301 - our own frames
+    assert head["truncated"] is truncated
+    assert end == {"rows": max_rows, "truncated": truncated}
+    assert bool(spools) is spooled
+    body = b"".join(payload for kind, payload in frames if kind == b"C")
+    assert len(body) > FIRST_FLUSH
+    assert len(json.loads(body)["results"]["bindings"]) == max_rows

@@ -127,7 +127,8 @@ class QueryResult:
     """A complete result: its kind, format and whether rows were cut, then its body.
 
     ``whole`` holds the body when it is under 1 MB (then ``body`` is empty and ``end``
-    already known); otherwise ``body`` streams it from the worker's temporary file.
+    already known); otherwise ``body`` streams it from the worker (from its temporary
+    file, or as it is produced when the query's own LIMIT keeps it within the cap).
     """
 
     kind: str

@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from typing import IO, Any, BinaryIO
 
 import pyoxigraph as ox
@@ -43,6 +44,7 @@ from .resultwriter import write_result
 __all__ = [
     "FIRST_FLUSH",
     "Output",
+    "declared_limit",
     "graph_update",
     "main",
     "open_store",
@@ -84,46 +86,91 @@ class Output:
 
     Up to ``FIRST_FLUSH`` bytes stay in memory and go out as one ``W`` frame; a larger
     body spills to a temporary file and is then sent as ``H``, ``C``… and ``E`` frames.
-    The row cap bounds how much is held either way.
+    The row cap bounds how much is held either way. When ``uncut()`` says the result
+    cannot pass the cap (a SELECT with its own LIMIT within it), a large body is sent as
+    it is produced instead.
     """
 
-    def __init__(self, out: BinaryIO, header: dict[str, Any]) -> None:
-        self.out, self.header, self.buffer = out, header, bytearray()
+    def __init__(
+        self, out: BinaryIO, header: dict[str, Any], uncut: Callable[[], bool] = lambda: False
+    ) -> None:
+        self.out, self.header, self.uncut, self.buffer = out, header, uncut, bytearray()
         self.spool: IO[bytes] | None = None
+        self.streaming = False
 
     def write(self, data: bytes) -> int:
         if self.spool is not None:
             self.spool.write(data)
-        else:
-            self.buffer += data
-            if len(self.buffer) > FIRST_FLUSH:
+            return len(data)
+        self.buffer += data
+        if self.streaming:
+            if len(self.buffer) >= _CHUNK:
+                self._drain()
+        elif len(self.buffer) > FIRST_FLUSH:
+            if self.uncut():
+                self.streaming = True
+                write_frame(self.out, b"H", pickle.dumps({**self.header, "truncated": False}))
+                self._drain()
+            else:
                 self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish/close
                 self.spool.write(self.buffer)
                 self.buffer.clear()
         return len(data)
 
     def flush(self) -> None:
-        """Sending waits for :meth:`finish`; pyoxigraph's flushes are ignored."""
+        """Sending is batched; pyoxigraph's flushes are ignored."""
+
+    def _drain(self) -> None:
+        if self.buffer:
+            write_frame(self.out, b"C", bytes(self.buffer))
+            self.buffer.clear()
 
     def finish(self, rows: int, truncated: bool) -> None:
         end = {"rows": rows, "truncated": truncated}
         head = {**self.header, "truncated": truncated}
-        if self.spool is None:
+        if self.streaming:
+            self._drain()
+        elif self.spool is None:
             whole = {"header": head, "body": bytes(self.buffer), "end": end}
             write_frame(self.out, b"W", pickle.dumps(whole, protocol=5))
             self.buffer.clear()
             return
-        write_frame(self.out, b"H", pickle.dumps(head))
-        self.spool.seek(0)
-        while chunk := self.spool.read(_CHUNK):
-            write_frame(self.out, b"C", chunk)
+        else:
+            write_frame(self.out, b"H", pickle.dumps(head))
+            self.spool.seek(0)
+            while chunk := self.spool.read(_CHUNK):
+                write_frame(self.out, b"C", chunk)
+            self.close()
         write_frame(self.out, b"E", pickle.dumps(end))
-        self.close()
 
     def close(self) -> None:
         if self.spool is not None:
             self.spool.close()
             self.spool = None
+
+
+def declared_limit(query: str) -> int | None:
+    """The LIMIT of a SELECT query itself (not of a sub-select), if it has one.
+
+    Read with rdflib's SPARQL parser, only for results over ``FIRST_FLUSH``.
+
+    >>> declared_limit("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 5 } } LIMIT 100")
+    100
+    >>> declared_limit("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 5 } }") is None
+    True
+    >>> declared_limit("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 5") is None  # rows are triples
+    True
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        top = parseQuery(query)[1]
+    except ParseException:
+        return None
+    clauses = dict.get(top, "limitoffset") if top.name == "SelectQuery" else None
+    limit = dict.get(clauses, "limit") if clauses is not None else None
+    return int(limit) if limit is not None else None
 
 
 def _dataset(job: dict[str, Any]) -> dict[str, Any]:
@@ -153,8 +200,12 @@ def _query(store: ox.Store, job: dict[str, Any], out: BinaryIO) -> None:
     )
     outputs: list[Output] = []
 
+    def uncut() -> bool:
+        limit = declared_limit(job["query"])
+        return limit is not None and limit <= job["max_rows"]
+
     def start(kind: str, fmt: str) -> Output:
-        outputs.append(Output(out, {"kind": kind, "format": fmt}))
+        outputs.append(Output(out, {"kind": kind, "format": fmt}, uncut))
         return outputs[-1]
 
     try:
