@@ -5,10 +5,12 @@ time limit. For a lookup that returns a handful of rows, the trip to a worker co
 more than the query. Some queries cannot run long, though: one triple pattern, asked
 with SELECT or ASK, is answered by stepping through one index of the store, lazily,
 so the work done is proportional to the rows read. :func:`is_bounded` recognises such
-queries from their tokens, and :class:`InlineStore` runs them in the server process,
-reading at most ``budget`` rows; a result with more rows is abandoned (after that
-much work) and the caller sends the query to a worker as usual. The answer is the same
-either way: same engine, same data, same serialiser.
+queries with one regular expression, and :class:`InlineStore` runs them in the server
+process (the simplest through :class:`~policykg.lookup.Lookup`, the others through the
+SPARQL engine), reading at most ``budget`` rows; a result with more rows is abandoned
+(after that much work) and the caller sends the query to a worker as usual. The
+answer is the same either way (``tests/test_inline.py`` compares them), and so is the
+parsing: the recognised parts of a query text are kept for the last 1024 texts.
 
 Accepted: ``PREFIX``/``BASE`` declarations, then ``SELECT *`` or ``SELECT ?a ?b…``
 (with an optional ``LIMIT``) or ``ASK``, an optional ``WHERE``, and a group holding one
