@@ -43,6 +43,7 @@ async def open_service(settings: Settings, data: Sequence[Path] = ()) -> AsyncIt
         memory_max_quads=None if settings.on_disk else settings.memory_max_quads,
         use_jemalloc=settings.jemalloc,
         inline_rows=settings.inline_rows,
+        inline_max_quads=settings.inline_max_quads,
     )
     try:
         await engine.start()

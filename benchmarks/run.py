@@ -159,7 +159,7 @@ def _policykg_warmed(port: int) -> bool:
         health = json.loads(conn.getresponse().read())
     finally:
         conn.close()
-    return bool(health.get("inline", True))
+    return health.get("inline") != "loading"
 
 
 SYSTEMS: dict[str, SystemSpec] = {

@@ -300,7 +300,7 @@ def test_engine_pool(tmp_path: Path, memory_max_quads: int | None, store_kind: s
     asyncio.run(scenario())
 
 
-def test_lookups_fall_back_to_workers_if_the_copy_fails(
+def test_lookups_fall_back_to_workers_if_the_store_cannot_be_opened(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     data = tmp_path / "d.ttl"
@@ -309,7 +309,7 @@ def test_lookups_fall_back_to_workers_if_the_copy_fails(
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError("no space left on device")
 
-    monkeypatch.setattr(InlineStore, "copy", fail)
+    monkeypatch.setattr(InlineStore, "open", fail)
 
     async def scenario() -> None:
         await Engine.load(tmp_path / "store", [(str(data), "turtle")])
@@ -317,7 +317,7 @@ def test_lookups_fall_back_to_workers_if_the_copy_fails(
         await engine.start()
         try:
             await engine.inline_ready()
-            assert engine.inline is None
+            assert engine.inline_state == "off"
             job = {"op": "query", "query": "SELECT ?o { <http://e/s> ?p ?o }",
                    "solutions_format": "tsv", "graph_format": None, "max_rows": 10}  # fmt: skip
             assert engine.run_inline(job) is None
@@ -326,7 +326,7 @@ def test_lookups_fall_back_to_workers_if_the_copy_fails(
             await engine.close()
 
     asyncio.run(scenario())
-    assert "could not copy the store for inline lookups: no space left" in caplog.text
+    assert "could not open the store for inline lookups: no space left" in caplog.text
 
 
 def test_memory_copy_holds_every_quad(tmp_path: Path) -> None:

@@ -15,14 +15,15 @@ router = APIRouter(tags=["health"])
 
 @router.get("/healthz")
 async def healthz(service: ServiceDep) -> dict[str, Any]:
-    """Liveness: the worker count and store, whether bounded lookups are answered in the
-    server process (its copy is loaded), the data generation (bumped by each update)."""
+    """Liveness: the worker count and store, where the server process reads bounded
+    lookups ("memory", "disk", "loading" or "off"), the data generation (bumped by each
+    update)."""
     return {
         "status": "ok",
         "workers": service.engine.size,
         "store": service.engine.opened.get("store"),
         "allocator": service.engine.opened.get("allocator"),
-        "inline": service.engine.inline is not None,
+        "inline": service.engine.inline_state,
         "generation": service.engine.generation,
         "updates": service.updatable,
     }

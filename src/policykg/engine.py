@@ -15,8 +15,10 @@ Protocol) take every reader out of service, run in a short-lived writer process,
 start new readers, which then see the new data.
 
 Bounded queries (one triple pattern, :mod:`policykg.inline`) skip the workers: once the
-pool is up, the server process copies the store into memory too, in a thread, and
-answers them from there; the copy is dropped before a write and made again after it.
+pool is up, the server process copies the store into memory too (up to
+``inline_max_quads``; a larger store, or ``--on-disk``, is opened read-only instead), in
+a thread, and answers them from there; it is dropped before a write and opened again
+after it.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from .errors import (
     QuerySyntaxError,
     QueryTimeout,
 )
-from .inline import ROW_BUDGET, InlineStore
+from .inline import INLINE_MAX_QUADS, ROW_BUDGET, InlineStore
 
 __all__ = ["Engine", "QueryResult", "WorkerProcess", "jemalloc"]
 
@@ -169,10 +171,11 @@ class Engine:
         memory_max_quads: int | None = None,
         use_jemalloc: bool = True,
         inline_rows: int = ROW_BUDGET,
+        inline_max_quads: int = INLINE_MAX_QUADS,
     ) -> None:
         self.store, self.size, self.timeout = store, max(1, workers), timeout
         self.memory_max_quads, self.use_jemalloc = memory_max_quads, use_jemalloc
-        self.inline_rows = inline_rows
+        self.inline_rows, self.inline_max_quads = inline_rows, inline_max_quads
         #: The server process's own copy for bounded queries, once loaded (see inline).
         self.inline: InlineStore | None = None
         self._inline_load: asyncio.Task[None] | None = None
@@ -211,20 +214,34 @@ class Engine:
         return worker
 
     def _load_inline(self) -> None:
-        """Copy the store into this process in the background (workers answer meanwhile)."""
-        if self.memory_max_quads is None or self.inline_rows <= 0:
+        """Open the store for inline lookups in the background (workers answer meanwhile):
+        a copy in memory if it has at most ``inline_max_quads`` quads (and the workers copy
+        it too), else the on-disk store read-only."""
+        if self.inline_rows <= 0:
             return
-        limit = self.memory_max_quads
+        limit = (
+            0
+            if self.memory_max_quads is None
+            else min(self.memory_max_quads, self.inline_max_quads)
+        )
 
         async def load() -> None:
             try:
                 self.inline = await asyncio.to_thread(
-                    InlineStore.copy, self.store, max_quads=limit, budget=self.inline_rows
+                    InlineStore.open, self.store, max_quads=limit, budget=self.inline_rows
                 )
             except (OSError, RuntimeError) as exc:  # the workers still answer everything
-                log.error("could not copy the store for inline lookups: %s", exc)
+                log.error("could not open the store for inline lookups: %s", exc)
 
         self._inline_load = asyncio.get_running_loop().create_task(load())
+
+    @property
+    def inline_state(self) -> str:
+        """ "memory" or "disk" (where lookups are read), "loading", or "off"."""
+        if self.inline is not None:
+            return self.inline.kind
+        loading = self._inline_load is not None and not self._inline_load.done()
+        return "loading" if loading else "off"
 
     async def inline_ready(self) -> None:
         """Wait until the inline copy is loaded (or was not made)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .inline import ROW_BUDGET
+from .inline import INLINE_MAX_QUADS, ROW_BUDGET
 
 __all__ = ["DEFAULT_BASE", "PROJECT_ROOT", "Settings"]
 
@@ -47,9 +47,12 @@ class Settings(BaseSettings):
     memory_max_quads: int = 10_000_000
     on_disk: bool = False
     #: A bounded query (one triple pattern, see ``policykg.inline``) is answered in the
-    #: server process from its own in-memory copy, reading at most this many rows before
-    #: handing the query to a worker; 0 turns this off (and saves the copy's memory).
+    #: server process, reading at most this many rows before handing the query to a
+    #: worker; 0 sends every query to the workers.
     inline_rows: int = ROW_BUDGET
+    #: The server process reads those queries from its own in-memory copy of a store of at
+    #: most this many quads (and at most ``memory_max_quads``), else from the on-disk store.
+    inline_max_quads: int = INLINE_MAX_QUADS
     #: Preload jemalloc (Debian's libjemalloc2) into query workers when it is installed:
     #: pyoxigraph evaluates queries about twice as fast with it as with glibc's malloc.
     jemalloc: bool = True

@@ -261,7 +261,7 @@ def test_healthz(client: TestClient) -> None:
         "workers": 2,
         "store": "memory",
         "allocator": "jemalloc" if jemalloc() else "system",
-        "inline": True,
+        "inline": "memory",
         "generation": 0,
         "updates": False,
     }
@@ -273,10 +273,20 @@ def test_on_disk_and_over_the_memory_limit_query_the_store_read_only(project_roo
         with TestClient(app) as client:
             client.portal.call(app.state.service.engine.inline_ready)
             assert client.get("/healthz").json()["store"] == "disk"
-            assert client.get("/healthz").json()["inline"] is False  # no copy of a big store
+            assert client.get("/healthz").json()["inline"] == "disk"  # no copy of a big store
             if not overrides.get("jemalloc", True):
                 assert client.get("/healthz").json()["allocator"] == "system"
             assert [r["name"] for r in select(client, NAMES)][:1] == ["Alice"]
+            lookup = "SELECT ?n { <http://example.org/alice> <http://example.org/name> ?n }"
+            assert select(client, lookup) == [{"n": "Alice"}]  # read inline, on disk
+
+
+def test_inline_lookups_can_be_turned_off(project_root: Path) -> None:
+    app = create_app(make_settings(project_root, workers=1, inline_rows=0), data=[PEOPLE])
+    with TestClient(app) as client:
+        client.portal.call(app.state.service.engine.inline_ready)
+        assert client.get("/healthz").json()["inline"] == "off"
+        assert [r["name"] for r in select(client, NAMES)][:1] == ["Alice"]
 
 
 def test_access_log_is_json_lines(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:

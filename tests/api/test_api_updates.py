@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from fastapi.testclient import TestClient
 
-from .apisupport import AUTH, ask, select
+from policykg.api.app import create_app
+
+from .apisupport import AUTH, PEOPLE, TOKEN, ask, select
+from .conftest import make_settings
 
 UPDATE = {"Content-Type": "application/sparql-update", **AUTH}
 TURTLE = {"Content-Type": "text/turtle", **AUTH}
@@ -26,23 +32,30 @@ def test_update_is_seen_by_every_worker(writer: TestClient) -> None:
     assert writer.get("/healthz").json()["generation"] >= 1
 
 
-def test_lookups_in_the_server_process_never_see_old_data(writer: TestClient) -> None:
-    engine = writer.app.state.service.engine  # type: ignore[attr-defined]
-    lookup = {"query": "SELECT ?o { <http://example.org/fresh> <http://example.org/v> ?o }"}
-    for value in ("1", "2"):
-        writer.portal.call(engine.inline_ready)  # type: ignore[union-attr]
-        assert engine.inline is not None
-        response = writer.post(
-            "/sparql",
-            content=f"DELETE WHERE {{ <http://example.org/fresh> ?p ?o }} ; "
-            f"INSERT DATA {{ <http://example.org/fresh> <http://example.org/v> {value} }}",
-            headers=UPDATE,
-        )
-        assert response.status_code == 204
-        assert [row["o"] for row in select(writer, lookup["query"])] == [value]  # a worker
-        writer.portal.call(engine.inline_ready)  # type: ignore[union-attr]
-        assert engine.inline is not None
-        assert [row["o"] for row in select(writer, lookup["query"])] == [value]  # inline
+@pytest.mark.parametrize("on_disk", [False, True])
+def test_lookups_in_the_server_process_never_see_old_data(
+    project_root: Path, on_disk: bool
+) -> None:
+    """Inline lookups read a copy in memory, or the on-disk store itself: both are reopened."""
+    settings = make_settings(project_root, enable_update=True, update_token=TOKEN, on_disk=on_disk)
+    app = create_app(settings, data=[PEOPLE])
+    with TestClient(app) as writer:
+        engine = app.state.service.engine
+        query = "SELECT ?o { <http://example.org/fresh> <http://example.org/v> ?o }"
+        for value in ("1", "2"):
+            writer.portal.call(engine.inline_ready)  # type: ignore[union-attr]
+            assert engine.inline_state == ("disk" if on_disk else "memory")
+            response = writer.post(
+                "/sparql",
+                content=f"DELETE WHERE {{ <http://example.org/fresh> ?p ?o }} ; "
+                f"INSERT DATA {{ <http://example.org/fresh> <http://example.org/v> {value} }}",
+                headers=UPDATE,
+            )
+            assert response.status_code == 204
+            assert [row["o"] for row in select(writer, query)] == [value]  # a worker, or inline
+            writer.portal.call(engine.inline_ready)  # type: ignore[union-attr]
+            assert engine.inline is not None
+            assert [row["o"] for row in select(writer, query)] == [value]  # inline
 
 
 def test_failed_update_changes_nothing(writer: TestClient) -> None:
