@@ -4,7 +4,7 @@ A one-pattern lookup (see :mod:`policykg.inline`) takes a few tens of microsecon
 evaluate; routing, dependency injection and request parsing would cost several times
 that. This layer sits inside CORS and the access log and answers ``GET /sparql`` itself
 when the request carries only ``query`` (and perhaps ``format``), the query is bounded,
-a solutions format is acceptable and the inline copy of the store is loaded. The
+a solutions format is acceptable and the inline store is open. The
 response is the one the router would send (same job, engine and headers; a test checks
 that). Anything else, including every error, goes on to the application unchanged.
 """
