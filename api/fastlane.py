@@ -40,8 +40,10 @@ class FastLane:
 
     def __init__(self, app: ASGIApp, *, cache_size: int = 1024) -> None:
         self.app, self.cache_size = app, cache_size
-        self._jobs: OrderedDict[tuple[Any, ...], tuple[Service, dict[str, Any] | None]]
-        self._jobs = OrderedDict()
+        #: request key -> (the service it was read for, its job or None if not for the lane)
+        self._jobs: OrderedDict[tuple[Any, ...], tuple[Service, dict[str, Any] | None]] = (
+            OrderedDict()
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":

@@ -120,6 +120,15 @@ RESET = (
 )
 
 
+def _d1_d2_only(target: str) -> str:
+    """ASK: the documents of D1 and D2, not D3's, were copied into ``target``."""
+    return (
+        f"ASK {{ GRAPH <{target}> {{ <{D1}> a <http://purl.org/dc/terms/BibliographicResource> . "
+        f"<{D2}> a <http://purl.org/dc/terms/BibliographicResource> }} FILTER NOT EXISTS {{ "
+        f"GRAPH <{target}> {{ <{D3}> a <http://purl.org/dc/terms/BibliographicResource> }} }} }}"
+    )
+
+
 def test_update_dataset_default_graph(writer: TestClient) -> None:
     target = "http://example.org/protocol-update-dataset-test/"
     update = (
@@ -135,11 +144,7 @@ def test_update_dataset_default_graphs(writer: TestClient) -> None:
     update = RESET + (
         f"INSERT {{ GRAPH <{target}> {{ ?s a dc:BibliographicResource }} }} WHERE {{ ?s a foaf:Document }}"
     )
-    check = (
-        f"ASK {{ GRAPH <{target}> {{ <{D1}> a <http://purl.org/dc/terms/BibliographicResource> . "
-        f"<{D2}> a <http://purl.org/dc/terms/BibliographicResource> }} FILTER NOT EXISTS {{ "
-        f"GRAPH <{target}> {{ <{D3}> a <http://purl.org/dc/terms/BibliographicResource> }} }} }}"
-    )
+    check = _d1_d2_only(target)
     assert _update_then_ask(writer, update, check, **{"using-graph-uri": [D1, D2]}) is True
 
 
@@ -149,11 +154,7 @@ def test_update_dataset_named_graphs(writer: TestClient) -> None:
         f"INSERT {{ GRAPH <{target}> {{ ?s a dc:BibliographicResource }} }} "
         "WHERE { GRAPH ?g { ?s a foaf:Document } }"
     )
-    check = (
-        f"ASK {{ GRAPH <{target}> {{ <{D1}> a <http://purl.org/dc/terms/BibliographicResource> . "
-        f"<{D2}> a <http://purl.org/dc/terms/BibliographicResource> }} FILTER NOT EXISTS {{ "
-        f"GRAPH <{target}> {{ <{D3}> a <http://purl.org/dc/terms/BibliographicResource> }} }} }}"
-    )
+    check = _d1_d2_only(target)
     assert _update_then_ask(writer, update, check, **{"using-named-graph-uri": [D1, D2]}) is True
 
 
