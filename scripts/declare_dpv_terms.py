@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from policykg.build import PREFIXES
+from policykg.namespaces import PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
 VOCAB = ROOT.parent / "shared" / "vocab" / "dpv-2.3"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from policykg.build import all_prefixes
+from policykg.namespaces import all_prefixes
 from policykg.settings import Settings
 
 

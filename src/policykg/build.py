@@ -27,52 +27,24 @@ from pyoxigraph import (
 )
 
 from .errors import BuildError
-from .settings import DEFAULT_BASE, Settings
+from .namespaces import PKG, PROV, RDF, dump_prefixes
+from .settings import Settings
 from .sources import Loaded, load, source_files, term_key
 from .validate import Problem, validate
 
 __all__ = [
-    "PREFIXES",
     "BuildReport",
-    "all_prefixes",
     "asserted_statements",
     "build",
     "canonical_quads",
     "check",
-    "dump_prefixes",
 ]
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = RDF + "type"
-CLAIM = "https://w3id.org/policykg/ontology#Claim"
-_ASSERTING = {
-    "https://w3id.org/policykg/ontology#Asserted",
-    "https://w3id.org/policykg/ontology#ReportedSpeech",
-}
-_INVALIDATED = "http://www.w3.org/ns/prov#wasInvalidatedBy"
-_STANCE = "https://w3id.org/policykg/ontology#stance"
-
-#: Prefixes used in the TriG dump and the JSON-LD context.
-PREFIXES = {
-    "pkg": "https://w3id.org/policykg/ontology#",
-    "dpv": "https://w3id.org/dpv#",
-    "pd": "https://w3id.org/dpv/pd#",
-    "ai": "https://w3id.org/dpv/ai#",
-    "tech": "https://w3id.org/dpv/tech#",
-    "loc": "https://w3id.org/dpv/loc#",
-    "legal-nl": "https://w3id.org/dpv/legal/nl#",
-    "eu-gdpr": "https://w3id.org/dpv/legal/eu/gdpr#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "dct": "http://purl.org/dc/terms/",
-    "time": "http://www.w3.org/2006/time#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "wd": "http://www.wikidata.org/entity/",
-}
+CLAIM = PKG + "Claim"
+_ASSERTING = {PKG + "Asserted", PKG + "ReportedSpeech"}
+_INVALIDATED = PROV + "wasInvalidatedBy"
+_STANCE = PKG + "stance"
 
 Progress = Callable[[str], None]
 
@@ -132,7 +104,7 @@ def check(
     report.claims = len(
         [q for q in mine if q.predicate.value == RDF_TYPE and term_key(q.object) == CLAIM]
     )
-    report.sources = len([q for q in mine if q.predicate.value == PREFIXES["pkg"] + "seedFile"])
+    report.sources = len([q for q in mine if q.predicate.value == PKG + "seedFile"])
     if report.violations:
         raise BuildError(
             f"{len(report.violations)} shape violation(s); nothing was written",
@@ -242,21 +214,3 @@ def _serialize(quads: list[Quad], fmt: RdfFormat, prefixes: dict[str, str]) -> b
     data = serialize(quads, format=fmt, prefixes=prefixes)
     assert data is not None  # no output file given: pyoxigraph returns the bytes
     return data
-
-
-def all_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
-    """PREFIXES plus the graph's own namespaces (id:, src:, kg:, claim:) under ``base``.
-
-    >>> all_prefixes("http://example.org/")["claim"]
-    'http://example.org/claim/'
-    """
-    own = {"id": "id/", "src": "source/", "kg": "graph/", "claim": "claim/"}
-    return {**PREFIXES, **{name: base + path for name, path in own.items()}}
-
-
-def dump_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
-    # claim: is left out of the TriG dump: its local names hold a slash (claim/000/x), which
-    # Turtle must escape ("claim:000\\/x"); full IRIs read better there.
-    prefixes = all_prefixes(base)
-    del prefixes["claim"]
-    return prefixes

@@ -8,14 +8,12 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .inline import INLINE_MAX_QUADS, ROW_BUDGET
+from .namespaces import DEFAULT_BASE
 
-__all__ = ["DEFAULT_BASE", "PROJECT_ROOT", "Settings"]
+__all__ = ["PROJECT_ROOT", "Settings"]
 
 #: The folder holding ``ontology/``, ``graph/`` and ``queries/``.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-#: The namespace every policykg IRI starts with, unless overridden.
-DEFAULT_BASE = "https://w3id.org/policykg/"
 
 
 class Settings(BaseSettings):

@@ -20,7 +20,7 @@ from typing import Any
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, parse
 
 from .errors import BuildError
-from .settings import DEFAULT_BASE
+from .namespaces import DEFAULT_BASE
 
 __all__ = ["ONTOLOGY_GRAPH", "Loaded", "load", "rebase", "source_files", "term_key"]
 
