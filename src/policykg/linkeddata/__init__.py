@@ -1,0 +1,1 @@
+"""Linked data: dumps, the dataset description, and resource pages of the graph's IRIs."""
