@@ -13,6 +13,7 @@ from ..deps import ServiceDep, require_writer
 from ..protocol import Operation, read_operation
 from ..results import endpoint_iri, run_query
 from ..service import Service
+from ..served import served_build
 from ..servicedesc import service_description
 
 __all__ = ["router"]
@@ -109,12 +110,14 @@ async def _description(service: Service, request: Request, operation: Operation)
         return page
     fmt = negotiate(request.headers.get("accept"), GRAPHS, operation.one("format"))
     endpoint = endpoint_iri(request)
+    described = served_build(request.app.state).manifest is not None
     graph = service_description(
         endpoint,
         await service.engine.stats(),
         union=service.source.union,
         update=service.updatable,
         base_iri=service.settings.base_iri,
+        dataset_description=str(request.base_url) + ".well-known/void" if described else None,
     )
     body = graph.serialize(format=_RDFLIB[fmt.name], encoding="utf-8")
     return Response(body, media_type=content_type(fmt), headers={"Vary": "Accept"})
