@@ -12,8 +12,8 @@ from policykg.updatedataset import apply_using
 from ..deps import ServiceDep, require_writer
 from ..protocol import Operation, read_operation
 from ..results import endpoint_iri, run_query
-from ..service import Service
 from ..served import served_build
+from ..service import Service
 from ..servicedesc import service_description
 
 __all__ = ["router"]
