@@ -35,16 +35,6 @@ UNION_FILES = ("policykg.ttl", "policykg.nt", "policykg.rdf")
 
 
 @pytest.fixture(scope="module")
-def manifest(built: tuple[Settings, BuildReport]) -> Manifest:
-    settings = built[0]
-    version = served_version(settings.store_path)
-    assert version is not None
-    found = Manifest.read(version_dir(settings, version))
-    assert found is not None
-    return found
-
-
-@pytest.fixture(scope="module")
 def folder(built: tuple[Settings, BuildReport], manifest: Manifest) -> Path:
     return version_dir(built[0], manifest.version)
 
