@@ -6,9 +6,9 @@
   application sees a GET (with ``scope[HEAD_KEY]`` set), the headers go out unchanged;
 - a ``GET`` of the policy graph's server gets a weak ``ETag``, ``W/"<build>-<variant>"``: the
   build's digest and a hash of what picks the representation (path, query string,
-  ``Accept``, ``Accept-Language``, host, the policykg version and the server's settings), so
-  ``If-None-Match`` with it is answered ``304`` before anything runs; responses that carry
-  their own ``ETag`` (files) are matched against it. Both come with ``Cache-Control: public,
+  ``Accept``, ``Accept-Language``, host, the policykg version, the server's settings and
+  JSON-LD context), so ``If-None-Match`` with it is answered ``304`` before anything runs;
+  responses that carry their own ``ETag`` (files) are matched against it. Both come with ``Cache-Control: public,
   no-cache`` (keep it, but ask each time: a 304 costs nothing). A server over ``--data``
   files (which may change) sends no build ETag.
 
@@ -20,6 +20,7 @@ results are compressed as they stream), except for dump files (``/dumps/{name}``
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -111,7 +112,8 @@ class HttpCache:
         service = state.service
         key = id(service)
         if key not in self._settings:
-            self._settings = {key: service.settings.model_dump_json().encode()}
+            context = json.dumps(service.context, sort_keys=True)  # in JSON-LD results
+            self._settings = {key: (service.settings.model_dump_json() + context).encode()}
         return self._settings[key]
 
 

@@ -21,6 +21,7 @@ from policykg.linkeddata.dumps import DUMP_FILES, VOID_NAME, served_version, ver
 from policykg.linkeddata.manifest import Manifest
 from policykg.settings import Settings
 
+from . import rdfcheck
 from .rdfcheck import (
     assert_same_dataset,
     assert_same_graph,
@@ -194,3 +195,49 @@ def test_a_failed_build_leaves_the_dumps_and_a_new_build_keeps_the_previous(
         first.version,
         second.version,
     }
+
+
+def test_another_build_writes_the_same_files_and_can_fix_its_date(
+    built: tuple[Settings, BuildReport],
+    manifest: Manifest,
+    folder: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # 2025-12-01T00:00:00Z
+    settings = Settings(dist=tmp_path / "dist")
+    build(settings)
+    again = Manifest.read(version_dir(settings, manifest.version))
+    assert again is not None
+    assert again.modified == "2025-12-01T00:00:00Z"
+    described = {"void.ttl", "void.ttl.gz"}  # the description states the date
+    assert [f for f in again.files if f.name not in described] == [
+        f for f in manifest.files if f.name not in described
+    ]
+    for entry in again.files:
+        if entry.name not in described:
+            again_bytes = (version_dir(settings, again.version) / entry.name).read_bytes()
+            assert again_bytes == (folder / entry.name).read_bytes(), entry.name
+
+
+def test_without_rapper_the_tests_skip_but_fail_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rdfcheck.shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="required under CI=true"):
+        rdfcheck.need_rapper()
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception, match="rapper not found"):
+        rdfcheck.need_rapper()
+
+
+def test_the_graph_comparison_sees_a_difference() -> None:
+    one = rdflib.Graph().parse(data="_:a <http://e/p> _:b .\n_:b <http://e/p> _:a .\n", format="nt")
+    same = rdflib.Graph().parse(
+        data="_:x <http://e/p> _:y .\n_:y <http://e/p> _:x .\n", format="nt"
+    )
+    other = rdflib.Graph().parse(
+        data="_:x <http://e/p> _:y .\n_:y <http://e/p> _:y .\n", format="nt"
+    )
+    assert_same_graph(one, same, "renamed blank nodes")
+    with pytest.raises(pytest.fail.Exception, match="1 extra, 1 missing"):
+        assert_same_graph(one, other, "a changed triple")
