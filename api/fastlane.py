@@ -1,6 +1,6 @@
 """ASGI middleware: bounded ``GET /sparql`` queries answered without the router.
 
-A one-pattern lookup (see :mod:`policykg.inline`) takes a few tens of microseconds to
+A one-pattern lookup (see :mod:`policykg.engine.inline`) takes a few tens of microseconds to
 evaluate; routing, dependency injection and request parsing would cost several times
 that. This layer sits inside CORS and the access log and answers ``GET /sparql`` itself
 when the request carries only ``query`` (and perhaps ``format``), the query is bounded,
@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from policykg.errors import PolicyKGError
 from policykg.formats import SOLUTIONS
-from policykg.sparqlsafety import enforce, scan_query
+from policykg.sparql.safety import enforce, scan_query
 
 from .results import endpoint_iri, negotiated, query_job, result_response
 from .service import Service

@@ -20,10 +20,10 @@ from pyoxigraph import Literal, NamedNode, Variable
 from starlette.datastructures import URL
 from starlette.types import Scope
 
-from policykg.engine import QueryResult
+from policykg.engine.pool import QueryResult
 from policykg.errors import NotAcceptable
 from policykg.formats import GRAPHS, SOLUTIONS, FormatList, content_type, negotiate
-from policykg.sparqlsafety import enforce, scan_query_async
+from policykg.sparql.safety import enforce, scan_query_async
 
 from .service import Service
 

@@ -9,8 +9,8 @@ import pytest
 import rdflib
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from policykg.build import BuildReport, build
 from policykg.errors import BuildError
+from policykg.graph.build import BuildReport, build
 from policykg.settings import Settings
 
 
@@ -130,7 +130,7 @@ def test_adding_a_sixth_article_is_one_file_check_and_build(
 ) -> None:
     from typer.testing import CliRunner
 
-    from policykg.cli import app
+    from policykg.cli.commands import app
 
     root = copy_project(built[0].root, tmp_path / "project")
     new = root / "graph" / "sources" / "005_test.trig"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from policykg.build import BuildReport
-from policykg.cli import app
+from policykg.cli.commands import app
+from policykg.graph.build import BuildReport
 from policykg.settings import Settings
 
 runner = CliRunner()

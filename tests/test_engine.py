@@ -15,20 +15,20 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from policykg import sparqlsafety
-from policykg.engine import Engine, QueryResult, jemalloc
+from policykg.sparql import safety as sparqlsafety
+from policykg.engine.inline import InlineStore
+from policykg.engine.pool import Engine, QueryResult, jemalloc
+from policykg.engine.worker import FIRST_FLUSH, open_store, read_frame, run_job
 from policykg.errors import BadRequest, Forbidden, QuerySyntaxError, QueryTimeout
-from policykg.inline import InlineStore
-from policykg.resultwriter import write_graph, write_solutions
-from policykg.sparqlsafety import (
+from policykg.sparql.dataset import apply_using
+from policykg.sparql.results import write_graph, write_solutions
+from policykg.sparql.safety import (
     enforce,
     keyword_tokens,
     scan_query,
     scan_query_async,
     scan_update,
 )
-from policykg.updatedataset import apply_using
-from policykg.worker import FIRST_FLUSH, open_store, read_frame, run_job
 
 EVIL = "http://127.0.0.1:9/sparql"
 

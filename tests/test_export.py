@@ -10,10 +10,10 @@ import rdflib
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from typer.testing import CliRunner
 
-from policykg.build import BuildReport
-from policykg.cli import app
+from policykg.cli.commands import app
 from policykg.errors import BadRequest
-from policykg.export import export
+from policykg.graph.build import BuildReport
+from policykg.graph.export import export
 from policykg.kg import PolicyGraph
 from policykg.settings import Settings
 

@@ -8,9 +8,9 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from policykg.inline import InlineStore, is_bounded
-from policykg.lookup import Lookup
-from policykg.resultwriter import write_result
+from policykg.engine.inline import InlineStore, is_bounded
+from policykg.sparql.lookup import Lookup
+from policykg.sparql.results import write_result
 
 E = "http://example.org/"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from policykg.errors import BuildError
-from policykg.sources import load, rebase
+from policykg.graph.sources import load, rebase
 
 
 def test_every_bad_file_is_reported_together(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request, Response
 
 from policykg.errors import BadRequest, NotAcceptable
 from policykg.formats import GRAPHS, content_type, negotiate, parse_accept
-from policykg.sparqlsafety import enforce, scan_update_async
-from policykg.updatedataset import apply_using
+from policykg.sparql.dataset import apply_using
+from policykg.sparql.safety import enforce, scan_update_async
 
 from ..deps import ServiceDep, require_writer
 from ..protocol import Operation, read_operation

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import NotAcceptable
+from policykg.errors import NotAcceptable
 
 __all__ = [
     "GRAPHS",

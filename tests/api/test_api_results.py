@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-
 from policykg.api.app import create_app
-from policykg.engine import jemalloc
+
+from policykg.engine.pool import jemalloc
 
 from .apisupport import PEOPLE, select
 from .conftest import make_settings

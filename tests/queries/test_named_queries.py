@@ -14,8 +14,8 @@ import pytest
 
 from policykg.errors import ParameterError
 from policykg.kg import PolicyGraph, Rows
-from policykg.queries import QueryLibrary
 from policykg.settings import Settings
+from policykg.sparql.queries import QueryLibrary
 
 EXPECTED = Path(__file__).parent / "expected"
 LIBRARY = QueryLibrary.load(Settings().queries_dir)

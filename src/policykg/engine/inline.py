@@ -39,10 +39,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .lookup import Lookup
-from .resultwriter import write_result
-from .sparqlsafety import IRI_PATTERN, STRING_PATTERN
-from .worker import open_store
+from policykg.engine.worker import open_store
+from policykg.sparql.lookup import Lookup
+from policykg.sparql.results import write_result
+from policykg.sparql.safety import IRI_PATTERN, STRING_PATTERN
 
 __all__ = [
     "INLINE_MAX_QUADS",

@@ -20,8 +20,8 @@ from pyoxigraph import RdfFormat, Triple, serialize
 from rich.console import Console
 from rich.table import Table
 
-from .kg import Rows
-from .namespaces import all_prefixes
+from policykg.kg import Rows
+from policykg.namespaces import all_prefixes
 
 __all__ = ["FORMATS", "compact", "render"]
 

@@ -14,7 +14,7 @@ answering meanwhile). Writes (SPARQL Update, Graph Store
 Protocol) take every reader out of service, run in a short-lived writer process, and
 start new readers, which then see the new data.
 
-Bounded queries (one triple pattern, :mod:`policykg.inline`) skip the workers: once the
+Bounded queries (one triple pattern, :mod:`policykg.engine.inline`) skip the workers: once the
 pool is up, the server process copies the store into memory too (up to
 ``inline_max_quads``; a larger store, or ``--on-disk``, is opened read-only instead), in
 a thread, and answers them from there; it is dropped before a write and opened again
@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import (
+from policykg.engine.inline import INLINE_MAX_QUADS, ROW_BUDGET, InlineStore
+from policykg.errors import (
     BadRequest,
     Forbidden,
     NotAcceptable,
@@ -44,13 +45,11 @@ from .errors import (
     QuerySyntaxError,
     QueryTimeout,
 )
-from .inline import INLINE_MAX_QUADS, ROW_BUDGET, InlineStore
 
 __all__ = ["Engine", "QueryResult", "WorkerProcess", "jemalloc"]
 
-log = logging.getLogger("policykg.engine")
+log = logging.getLogger("policykg.engine.pool")
 _HEAD = struct.Struct(">cI")
-_SRC = str(Path(__file__).resolve().parents[1])
 
 
 @functools.cache
@@ -65,7 +64,7 @@ def jemalloc() -> str | None:
 
 
 class WorkerProcess:
-    """One ``python -m policykg.worker`` child and its frame channel."""
+    """One ``python -m policykg.engine.worker`` child and its frame channel."""
 
     def __init__(
         self, store: Path, mode: str, max_quads: int = 0, *, use_jemalloc: bool = True
@@ -76,14 +75,11 @@ class WorkerProcess:
         self.opened: dict[str, Any] = {}
 
     async def start(self) -> WorkerProcess:
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([_SRC, os.environ.get("PYTHONPATH", "")]),
-        }
+        env = dict(os.environ)  # the worker is imported from the same installation
         if self.use_jemalloc and (library := jemalloc()):
             env["LD_PRELOAD"] = " ".join(filter(None, [env.get("LD_PRELOAD"), library]))
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "policykg.worker", str(self.store), self.mode,
+            sys.executable, "-m", "policykg.engine.worker", str(self.store), self.mode,
             str(self.max_quads), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env,
             limit=1 << 22,
         )  # fmt: skip
@@ -249,7 +245,7 @@ class Engine:
             await self._inline_load
 
     def run_inline(self, job: dict[str, Any]) -> QueryResult | None:
-        """Answer a bounded query in this process (see :mod:`policykg.inline`), or None."""
+        """Answer a bounded query in this process (see :mod:`policykg.engine.inline`), or None."""
         answer = self.inline.run(job) if self.inline is not None else None
         if answer is None:
             return None

@@ -1,6 +1,6 @@
 """A query worker: a child process that owns one pyoxigraph store and runs jobs.
 
-The server (:mod:`policykg.engine`) starts ``python -m policykg.worker PATH MODE [MAX]``
+The server (:mod:`policykg.engine.pool`) starts ``python -m policykg.engine.worker PATH MODE [MAX]``
 and talks to it over stdin/stdout in frames: one kind byte, a 4-byte big-endian length,
 a payload. ``MODE`` is ``read`` (``Store.read_only``: queries on the on-disk store),
 ``memory`` (queries on an in-memory ``Store`` holding a copy of the on-disk store's
@@ -39,7 +39,7 @@ from typing import IO, Any, BinaryIO
 
 import pyoxigraph as ox
 
-from .resultwriter import write_result
+from policykg.sparql.results import write_result
 
 __all__ = [
     "FIRST_FLUSH",

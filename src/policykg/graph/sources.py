@@ -19,8 +19,8 @@ from typing import Any
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, parse
 
-from .errors import BuildError
-from .namespaces import DEFAULT_BASE
+from policykg.errors import BuildError
+from policykg.namespaces import DEFAULT_BASE
 
 __all__ = ["ONTOLOGY_GRAPH", "Loaded", "load", "rebase", "source_files", "term_key"]
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .engine import Engine
-from .errors import BadRequest, BuildError
-from .settings import Settings
+from policykg.engine.pool import Engine
+from policykg.errors import BadRequest, BuildError
+from policykg.settings import Settings
 
 __all__ = ["DataSource", "jsonld_context", "prepare", "rdf_format"]
 
@@ -79,11 +79,11 @@ async def prepare(settings: Settings, data: Sequence[Path] = ()) -> DataSource:
         return DataSource(store, union=union, writable=True, tempdir=tempdir)
     if not settings.store_path.exists():
         try:
-            from .build import build  # type: ignore[attr-defined,unused-ignore]
+            from policykg.graph.build import build  # type: ignore[attr-defined,unused-ignore]
         except ImportError:
             raise BuildError(
                 f"{settings.store_path} does not exist and this checkout cannot build it yet "
-                "(policykg.build is missing); run 'policykg build' or pass --data FILE"
+                "(policykg.graph.build is missing); run 'policykg build' or pass --data FILE"
             ) from None
         await asyncio.to_thread(build, settings)
     return DataSource(settings.store_path, union=True, writable=False)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .resultwriter import SOLUTION_FORMATS
+from policykg.sparql.results import SOLUTION_FORMATS
 
 __all__ = ["Lookup"]
 

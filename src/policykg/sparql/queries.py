@@ -31,7 +31,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Variable
 
-from .errors import NotFound, ParameterError, QueryFileError
+from policykg.errors import NotFound, ParameterError, QueryFileError
 
 __all__ = ["PARAM_TYPES", "NamedQuery", "Param", "QueryLibrary"]
 
@@ -171,8 +171,8 @@ class NamedQuery:
 class QueryLibrary:
     """The named queries of one folder, read once.
 
-    >>> from policykg.settings import PROJECT_ROOT
-    >>> "excluded-jurisdictions" in QueryLibrary.load(PROJECT_ROOT / "queries")
+    >>> from policykg.data import data_root
+    >>> "excluded-jurisdictions" in QueryLibrary.load(data_root() / "queries")
     True
     """
 

@@ -19,7 +19,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import SH
 
-from .sources import Loaded
+from policykg.graph.sources import Loaded
 
 __all__ = ["Problem", "to_rdflib", "validate"]
 

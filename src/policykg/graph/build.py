@@ -26,11 +26,11 @@ from pyoxigraph import (
     serialize,
 )
 
-from .errors import BuildError
-from .namespaces import PKG, PROV, RDF, dump_prefixes
-from .settings import Settings
-from .sources import Loaded, load, source_files, term_key
-from .validate import Problem, validate
+from policykg.errors import BuildError
+from policykg.graph.sources import Loaded, load, source_files, term_key
+from policykg.graph.validate import Problem, validate
+from policykg.namespaces import PKG, PROV, RDF, dump_prefixes
+from policykg.settings import Settings
 
 __all__ = [
     "BuildReport",

@@ -56,7 +56,7 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from .errors import BadRequest, Forbidden
+from policykg.errors import BadRequest, Forbidden
 
 __all__ = [
     "IRI_PATTERN",

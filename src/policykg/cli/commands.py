@@ -7,8 +7,8 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from .errors import PolicyKGError
-from .settings import Settings
+from policykg.errors import PolicyKGError
+from policykg.settings import Settings
 
 __all__ = ["app"]
 
@@ -78,7 +78,7 @@ def serve(
     if union_default_graph:
         overrides["union_default_graph"] = True
     settings = Settings(**overrides)
-    from .api.server import run  # imported late: the web stack is not needed to build
+    from policykg.api.server import run  # imported late: the web stack is not needed to build
 
     try:
         run(settings, data=data or [])
@@ -99,7 +99,7 @@ def _fail(err: PolicyKGError, command: str) -> NoReturn:
 @app.command()
 def build() -> None:
     """Validate the sources and write dist/store, dist/policykg.trig and dist/policykg.nq."""
-    from .build import build as run_build
+    from policykg.graph.build import build as run_build
 
     settings = Settings()
     try:
@@ -119,8 +119,8 @@ def check(
     files: Annotated[list[Path], typer.Argument(help="Source files (TriG) to check.")],
 ) -> None:
     """Check source files (syntax and shapes) in the context of the whole graph, writing nothing."""
-    from .build import check as run_check
-    from .sources import source_files
+    from policykg.graph.build import check as run_check
+    from policykg.graph.sources import source_files
 
     settings = Settings()
     chosen = [f.resolve() for f in files]
@@ -143,8 +143,8 @@ def check(
 @app.command()
 def stats() -> None:
     """Counts of sources, claims, stances and corrections in the built graph."""
-    from .kg import PolicyGraph
-    from .tables import render
+    from policykg.cli.tables import render
+    from policykg.kg import PolicyGraph
 
     graph = PolicyGraph.open()
     typer.echo(render(graph.query("source-summary"), "table"))
@@ -168,7 +168,7 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 
 def _show(result: object, fmt: str) -> None:
-    from .tables import FORMATS, render
+    from policykg.cli.tables import FORMATS, render
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
@@ -185,7 +185,7 @@ def query(
     fmt: FormatOption = "table",
 ) -> None:
     """Run a named query with typed parameters."""
-    from .kg import PolicyGraph
+    from policykg.kg import PolicyGraph
 
     try:
         result = PolicyGraph.open().run_named(name, _params(param or []))
@@ -200,7 +200,7 @@ def sparql(
     fmt: FormatOption = "table",
 ) -> None:
     """Run your own read-only SPARQL query on the graph."""
-    from .kg import PolicyGraph
+    from policykg.kg import PolicyGraph
 
     path = Path(text)
     source = path.read_text(encoding="utf-8") if path.suffix == ".rq" and path.exists() else text
@@ -214,7 +214,7 @@ def sparql(
 @app.command("queries")
 def list_queries() -> None:
     """List the named queries with their questions and parameters."""
-    from .queries import QueryLibrary
+    from policykg.sparql.queries import QueryLibrary
 
     for named in QueryLibrary.load(Settings().queries_dir):
         params = " ".join(f"{p.name}:{p.type}={p.default}" for p in named.params)
@@ -224,8 +224,8 @@ def list_queries() -> None:
 @app.command()
 def docs() -> None:
     """Regenerate queries/README.md from the query headers and their results on the graph."""
-    from .kg import PolicyGraph
-    from .querydocs import write_readme
+    from policykg.cli.querydocs import write_readme
+    from policykg.kg import PolicyGraph
 
     settings = Settings()
     path = write_readme(PolicyGraph.open(settings), settings.queries_dir / "README.md")
@@ -240,8 +240,8 @@ def export(
     ] = False,
 ) -> None:
     """Write the graph as RDF (.trig .nq .jsonld .ttl .nt .rdf) or for graph tools (.graphml .gexf)."""
-    from .export import export as run_export
-    from .kg import PolicyGraph
+    from policykg.graph.export import export as run_export
+    from policykg.kg import PolicyGraph
 
     try:
         written = run_export(PolicyGraph.open(), path, include_corrected=include_corrected)

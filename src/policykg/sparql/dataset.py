@@ -20,7 +20,7 @@ from pyoxigraph import NamedNode
 from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseUpdate
 
-from .errors import BadRequest
+from policykg.errors import BadRequest
 
 __all__ = ["apply_using"]
 

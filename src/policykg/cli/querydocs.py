@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .kg import PolicyGraph, Rows
-from .tables import render
+from policykg.cli.tables import render
+from policykg.kg import PolicyGraph, Rows
 
 __all__ = ["EXAMPLE_ROWS", "readme", "write_readme"]
 

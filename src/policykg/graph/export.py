@@ -13,9 +13,9 @@ from pathlib import Path
 import networkx as nx
 from pyoxigraph import Quad, RdfFormat, Triple, serialize
 
-from .errors import BadRequest
-from .kg import PolicyGraph
-from .namespaces import dump_prefixes
+from policykg.errors import BadRequest
+from policykg.kg import PolicyGraph
+from policykg.namespaces import dump_prefixes
 
 __all__ = ["EXPORT_FORMATS", "export"]
 
