@@ -59,7 +59,10 @@ def test_graphml_for_visualisation(kg: PolicyGraph, tmp_path: Path) -> None:
 
 
 def test_unknown_format_is_refused(kg: PolicyGraph, tmp_path: Path) -> None:
-    with pytest.raises(BadRequest, match=r"cannot export to 'x.docx'; use one of \.trig, \.nq"):
+    with pytest.raises(
+        BadRequest,
+        match=r"cannot export to 'x.docx'; use one of \.ttl, \.nt, \.nq, \.trig, \.jsonld, \.rdf, \.graphml, \.gexf",
+    ):
         export(kg, tmp_path / "x.docx")
 
 

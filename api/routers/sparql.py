@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from policykg.engine.jobs import UpdateJob
 from policykg.errors import BadRequest, NotAcceptable
 from policykg.formats import GRAPHS, content_type, negotiate, parse_accept
 from policykg.sparql.dataset import apply_using
@@ -82,7 +83,7 @@ async def _update(service: Service, request: Request, operation: Operation) -> R
                 "its own USING or WITH clause; use one or the other"
             )
         text = apply_using(text, using, named)
-    await service.engine.write({"op": "update", "update": text, "base_iri": base})
+    await service.engine.write(UpdateJob(text, base))
     return Response(status_code=204)
 
 

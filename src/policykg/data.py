@@ -26,15 +26,14 @@ __all__ = ["checkout", "data_root", "default_dist"]
 @functools.cache
 def checkout() -> Path | None:
     """The source checkout of an editable install, or None for an installed wheel."""
-    try:
-        text = metadata.distribution("policykg").read_text("direct_url.json")
-    except metadata.PackageNotFoundError:
-        return None
-    info = json.loads(text) if text else {}
-    url = urlparse(info.get("url", ""))
-    if not info.get("dir_info", {}).get("editable") or url.scheme != "file":
-        return None
-    return Path(unquote(url.path))
+    # Every distribution of that name: a build leaves ``src/policykg.egg-info`` (without
+    # the record) beside the installed one, and either may come first on sys.path.
+    for dist in metadata.distributions(name="policykg"):
+        info = json.loads(dist.read_text("direct_url.json") or "{}")
+        url = urlparse(info.get("url", ""))
+        if info.get("dir_info", {}).get("editable") and url.scheme == "file":
+            return Path(unquote(url.path))
+    return None
 
 
 @functools.cache

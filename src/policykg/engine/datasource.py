@@ -16,22 +16,10 @@ from typing import Any
 
 from policykg.engine.pool import Engine
 from policykg.errors import BadRequest, BuildError
+from policykg.formats import GRAPHS
 from policykg.settings import Settings
 
 __all__ = ["DataSource", "jsonld_context", "prepare", "rdf_format"]
-
-_EXTENSIONS = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".nt": "ntriples",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".rdf": "rdfxml",
-    ".owl": "rdfxml",
-    ".xml": "rdfxml",
-    ".jsonld": "jsonld",
-    ".json": "jsonld",
-}
 
 
 @dataclass
@@ -50,11 +38,13 @@ class DataSource:
 
 def rdf_format(path: Path) -> str:
     """The format name of an RDF file, from its extension."""
-    try:
-        return _EXTENSIONS[path.suffix.lower()]
-    except KeyError:
-        known = ", ".join(sorted(_EXTENSIONS))
-        raise BadRequest(f"{path}: unknown RDF file extension; use one of {known}") from None
+    fmt = GRAPHS.for_path(path)
+    if fmt is None:
+        known = ", ".join(
+            sorted(f".{e}" for f in GRAPHS.formats for e in (f.extension, *f.extensions))
+        )
+        raise BadRequest(f"{path}: unknown RDF file extension; use one of {known}")
+    return fmt.name
 
 
 async def prepare(settings: Settings, data: Sequence[Path] = ()) -> DataSource:

@@ -31,24 +31,25 @@ False
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 import pyoxigraph as ox
 
+from policykg.engine.jobs import QueryJob, ResultEnd, ResultHead, WholeResult
 from policykg.engine.worker import open_store
 from policykg.sparql.lookup import Lookup
-from policykg.sparql.results import write_result
+from policykg.sparql.results import NoFormat, write_result
 from policykg.sparql.safety import IRI_PATTERN, STRING_PATTERN
 
 __all__ = [
     "INLINE_MAX_QUADS",
     "MAX_CHARS",
     "ROW_BUDGET",
-    "Answer",
     "InlineStore",
     "bounded_parts",
     "is_bounded",
@@ -117,20 +118,13 @@ def _prepare(text: str) -> _Prepared | None:
     return _Prepared(Lookup.plan(parts) if simple else None)
 
 
-@dataclass
-class Answer:
-    """A whole result: its kind ("boolean", "solutions"), format name, rows, cut or not."""
-
-    kind: str
-    format: str
-    body: bytes
-    rows: int
-    truncated: bool
+Kind = Literal["boolean", "solutions", "graph"]
 
 
 class _Body:
     def __init__(self, kind: str, fmt: str) -> None:
-        self.kind, self.format, self.data = kind, fmt, bytearray()
+        self.kind: Kind = kind  # type: ignore[assignment]
+        self.format, self.data = fmt, bytearray()
 
     def write(self, data: bytes) -> int:
         self.data += data
@@ -144,11 +138,11 @@ class InlineStore:
     """A store for bounded queries (``kind``: an in-memory copy or the on-disk store read-only),
     read at most ``budget`` rows a time.
 
+    >>> from policykg.sparql.results import ResultSpec
     >>> store = ox.Store()
     >>> store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o")))
     >>> inline = InlineStore(store, budget=10)
-    >>> job = {"query": "SELECT ?o { <http://e/s> ?p ?o }", "solutions_format": "tsv",
-    ...        "graph_format": None, "max_rows": 100}
+    >>> job = QueryJob("SELECT ?o { <http://e/s> ?p ?o }", ResultSpec("tsv", None, 100))
     >>> inline.run(job).body
     b'?o\\n"o"\\n'
     >>> InlineStore(store, budget=0).run(job) is None  # over budget: a worker's job
@@ -163,41 +157,40 @@ class InlineStore:
         """Copy the on-disk store at ``path`` into memory, or, if it holds over
         ``max_quads`` quads, open it read-only (lookups stay fast; memory stays free)."""
         store, opened = open_store(str(path), "memory", max_quads)
-        return cls(store, budget=budget, kind=opened["store"])
+        return cls(store, budget=budget, kind=opened.store)
 
-    def run(self, job: dict[str, Any]) -> Answer | None:
-        """The whole answer to a bounded query on the default dataset, or None: not
-        bounded, over budget, or an error (which the worker will report as usual)."""
-        if (
-            job.get("default_graph") is not None
-            or job.get("named_graphs") is not None
-            or job.get("check_graphs")
-            or job.get("solutions_format") is None
-            or (prepared := _prepare(job["query"])) is None
-        ):
+    def run(self, job: QueryJob) -> WholeResult | None:
+        """The whole answer to a bounded query on the store's own dataset, or None: not
+        bounded, over budget, or an error of the query (which the worker will report as
+        usual)."""
+        solutions = job.output.solutions
+        if not job.default_dataset or solutions is None:
             return None
-        limit = min(job["max_rows"], self.budget)
-        plan = None if job.get("substitutions") else prepared.lookup
+        prepared = _prepare(job.query)
+        if prepared is None:
+            return None
+        limit = min(job.output.max_rows, self.budget)
+        plan = None if job.substitutions else prepared.lookup
         try:
             if plan is not None:
-                kind, fmt = "solutions", job["solutions_format"]
-                body, rows, cut = plan.run(
-                    self.store, union=job.get("union", False), fmt=fmt, max_rows=limit
-                )
+                kind: Kind = "solutions"
+                fmt = solutions
+                body, rows, cut = plan.run(self.store, union=job.union, fmt=fmt, max_rows=limit)
             else:
                 kind, fmt, body, rows, cut = self._sparql(job, limit)
-        except (SyntaxError, LookupError, ValueError, TypeError, OSError):
+        except (SyntaxError, NoFormat, ValueError):  # the query's own errors
             return None
-        if cut and limit < job["max_rows"]:
+        if cut and limit < job.output.max_rows:
             return None
-        return Answer(kind, fmt, body, rows, cut)
+        return WholeResult(ResultHead(kind, fmt, cut), body, ResultEnd(rows, cut))
 
-    def _sparql(self, job: dict[str, Any], limit: int) -> tuple[str, str, bytes, int, bool]:
+    def _sparql(self, job: QueryJob, limit: int) -> tuple[Kind, str, bytes, int, bool]:
         result = self.store.query(
-            job["query"],
-            base_iri=job.get("base_iri"),
-            use_default_graph_as_union=job.get("union", False),
-            substitutions=job.get("substitutions") or None,
+            job.query,
+            base_iri=job.base_iri,
+            use_default_graph_as_union=job.union,
+            substitutions=dict(job.substitutions) or None,
         )
-        body, rows, cut = write_result(result, {**job, "max_rows": limit}, _Body)
+        spec = dataclasses.replace(job.output, max_rows=limit)
+        body, rows, cut = write_result(result, spec, _Body)
         return body.kind, body.format, bytes(body.data), rows, cut

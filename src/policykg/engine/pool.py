@@ -18,25 +18,44 @@ Bounded queries (one triple pattern, :mod:`policykg.engine.inline`) skip the wor
 pool is up, the server process copies the store into memory too (up to
 ``inline_max_quads``; a larger store, or ``--on-disk``, is opened read-only instead), in
 a thread, and answers them from there; it is dropped before a write and opened again
-after it.
+after it. :meth:`Engine.query` alone decides where a query runs: in-process at most
+once, then on a worker.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import ctypes.util
 import functools
 import logging
 import os
-import pickle
-import struct
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 from policykg.engine.inline import INLINE_MAX_QUADS, ROW_BUDGET, InlineStore
+from policykg.engine.jobs import (
+    HEADER,
+    ExistsJob,
+    Frame,
+    GraphWriteJob,
+    Job,
+    JobError,
+    LoadJob,
+    Opened,
+    QueryJob,
+    ResultEnd,
+    ResultHead,
+    Stats,
+    StatsJob,
+    UpdateJob,
+    WholeResult,
+    decode,
+    encode,
+)
 from policykg.errors import (
     BadRequest,
     Forbidden,
@@ -48,8 +67,7 @@ from policykg.errors import (
 
 __all__ = ["Engine", "QueryResult", "WorkerProcess", "jemalloc"]
 
-log = logging.getLogger("policykg.engine.pool")
-_HEAD = struct.Struct(">cI")
+log = logging.getLogger("policykg.engine")
 
 
 @functools.cache
@@ -67,12 +85,17 @@ class WorkerProcess:
     """One ``python -m policykg.engine.worker`` child and its frame channel."""
 
     def __init__(
-        self, store: Path, mode: str, max_quads: int = 0, *, use_jemalloc: bool = True
+        self,
+        store: Path,
+        mode: Literal["read", "memory", "write"],
+        max_quads: int = 0,
+        *,
+        use_jemalloc: bool = True,
     ) -> None:
         self.store, self.mode, self.max_quads = store, mode, max_quads
         self.use_jemalloc = use_jemalloc
         self.proc: asyncio.subprocess.Process | None = None
-        self.opened: dict[str, Any] = {}
+        self.opened: Opened | None = None
 
     async def start(self) -> WorkerProcess:
         env = dict(os.environ)  # the worker is imported from the same installation
@@ -84,24 +107,25 @@ class WorkerProcess:
             limit=1 << 22,
         )  # fmt: skip
         kind, payload = await self.read()
-        if kind != b"R":
+        opened = decode(payload) if kind is Frame.READY else None
+        if not isinstance(opened, Opened):
             raise RuntimeError(f"worker failed to start: {payload!r}")
-        self.opened = pickle.loads(payload)  # noqa: S301 - our own child
+        self.opened = opened
         return self
 
-    async def send(self, job: dict[str, Any]) -> None:
+    async def send(self, job: Job) -> None:
         assert self.proc
         assert self.proc.stdin
-        payload = pickle.dumps(job)
-        self.proc.stdin.write(_HEAD.pack(b"J", len(payload)) + payload)
+        payload = encode(job)
+        self.proc.stdin.write(HEADER.pack(Frame.JOB.value, len(payload)) + payload)
         await self.proc.stdin.drain()
 
-    async def read(self) -> tuple[bytes, bytes]:
+    async def read(self) -> tuple[Frame, bytes]:
         assert self.proc
         assert self.proc.stdout
         try:
-            kind, size = _HEAD.unpack(await self.proc.stdout.readexactly(_HEAD.size))
-            return kind, await self.proc.stdout.readexactly(size)
+            kind, size = HEADER.unpack(await self.proc.stdout.readexactly(HEADER.size))
+            return Frame(kind), await self.proc.stdout.readexactly(size)
         except asyncio.IncompleteReadError:
             raise PolicyKGError("a query worker stopped unexpectedly; see the server log") from None
 
@@ -122,23 +146,26 @@ class WorkerProcess:
 
 @dataclass
 class QueryResult:
-    """A complete result: its kind, format and whether rows were cut, then its body.
+    """A result's head (kind, format, whether rows were cut), then its body.
 
     ``whole`` holds the body when it is under 1 MB (then ``body`` is empty and ``end``
     already known); otherwise ``body`` streams it from the worker (from its temporary
-    file, or as it is produced when the query's own LIMIT keeps it within the cap).
+    file, or as it is produced when the query's own LIMIT keeps it within the cap), and
+    ``end`` is set once it is read.
     """
 
-    kind: str
-    format: str
-    truncated: bool
+    head: ResultHead
     body: AsyncIterator[bytes]
-    end: dict[str, Any] = field(default_factory=dict)
+    end: ResultEnd | None = None
     whole: bytes | None = None
 
+    @classmethod
+    def complete(cls, result: WholeResult) -> QueryResult:
+        return cls(result.head, iter_empty(), result.end, result.body)
 
-def _error(info: dict[str, str], not_acceptable: dict[str, NotAcceptable]) -> PolicyKGError:
-    kind, message = info["kind"], info["message"]
+
+def _error(error: JobError, not_acceptable: dict[str, NotAcceptable]) -> PolicyKGError:
+    kind, message = error.kind, error.message
     if kind == "syntax":
         return QuerySyntaxError(message)
     if kind == "format":
@@ -175,11 +202,13 @@ class Engine:
         #: The server process's own copy for bounded queries, once loaded (see inline).
         self.inline: InlineStore | None = None
         self._inline_load: asyncio.Task[None] | None = None
-        #: What the last worker started opened: ``{"store": "memory" | "disk", ...}``.
-        self.opened: dict[str, Any] = {}
+        #: What the last worker started opened.
+        self.opened: Opened | None = None
         self._idle: asyncio.Queue[WorkerProcess] = asyncio.Queue()
         self._write_lock = asyncio.Lock()
-        self._stats: dict[str, int] | None = None
+        self._stats: Stats | None = None
+        #: Queries answered "inline" (in this process) and sent to a "worker".
+        self.answered: collections.Counter[str] = collections.Counter()
         self._tasks: set[asyncio.Task[None]] = set()
         self.generation = 0
 
@@ -244,16 +273,6 @@ class Engine:
         if self._inline_load is not None:
             await self._inline_load
 
-    def run_inline(self, job: dict[str, Any]) -> QueryResult | None:
-        """Answer a bounded query in this process (see :mod:`policykg.engine.inline`), or None."""
-        answer = self.inline.run(job) if self.inline is not None else None
-        if answer is None:
-            return None
-        end = {"rows": answer.rows, "truncated": answer.truncated}
-        return QueryResult(
-            answer.kind, answer.format, answer.truncated, iter_empty(), end=end, whole=answer.body
-        )
-
     async def _respawn(self) -> None:
         self._idle.put_nowait(await self._spawn())
 
@@ -279,7 +298,7 @@ class Engine:
                 f"the server is busy: no query worker became free within {self.timeout:g} s"
             ) from None
 
-    async def _read(self, worker: WorkerProcess, deadline: float, what: str) -> tuple[bytes, bytes]:
+    async def _read(self, worker: WorkerProcess, deadline: float, what: str) -> tuple[Frame, bytes]:
         self._remaining(deadline, what)
         try:
             async with asyncio.timeout_at(deadline):
@@ -290,8 +309,8 @@ class Engine:
             ) from None
 
     async def _exchange(
-        self, job: dict[str, Any], deadline: float, what: str
-    ) -> tuple[WorkerProcess, bytes, bytes]:
+        self, job: Job, deadline: float, what: str
+    ) -> tuple[WorkerProcess, Frame, bytes]:
         """Send ``job`` to an idle worker and read its first frame; a failure discards the worker."""
         worker = await self._acquire(deadline)
         try:
@@ -303,25 +322,25 @@ class Engine:
         return worker, kind, payload
 
     async def query(
-        self, job: dict[str, Any], not_acceptable: dict[str, NotAcceptable] | None = None
+        self, job: QueryJob, not_acceptable: dict[str, NotAcceptable] | None = None
     ) -> QueryResult:
-        """Start a query; raise its error, or return its head and streaming body."""
-        if (inline := self.run_inline(job)) is not None:
-            return inline
+        """Run a query where it is cheapest: a bounded one in this process when it is
+        answered within the row budget, anything else (or a bounded one over budget) on
+        a worker. Raise its error, or return its head and (streaming) body."""
+        if self.inline is not None and (answer := self.inline.run(job)) is not None:
+            self.answered["inline"] += 1
+            return QueryResult.complete(answer)
+        self.answered["worker"] += 1
         deadline = asyncio.get_running_loop().time() + self.timeout
         worker, kind, payload = await self._exchange(job, deadline, "the query")
-        info = pickle.loads(payload)  # noqa: S301 - our own child
-        if kind == b"X":
+        reply = decode(payload)
+        if kind is Frame.ERROR:
             self._idle.put_nowait(worker)
-            raise _error(info, not_acceptable or {})
-        if kind == b"W":
+            raise _error(reply, not_acceptable or {})
+        if kind is Frame.WHOLE:
             self._idle.put_nowait(worker)
-            head = info["header"]
-            return QueryResult(
-                head["kind"], head["format"], head["truncated"], iter_empty(),
-                end=info["end"], whole=info["body"],
-            )  # fmt: skip
-        result = QueryResult(info["kind"], info["format"], info["truncated"], iter_empty())
+            return QueryResult.complete(reply)
+        result = QueryResult(reply, iter_empty())
         result.body = self._body(worker, deadline, result)
         return result
 
@@ -332,10 +351,10 @@ class Engine:
         try:
             while True:
                 kind, payload = await self._read(worker, deadline, "the query")
-                if kind == b"C":
+                if kind is Frame.CHUNK:
                     yield payload
                     continue
-                result.end = pickle.loads(payload)  # noqa: S301
+                result.end = decode(payload)
                 done = True
                 return
         finally:
@@ -345,24 +364,33 @@ class Engine:
                 log.warning("query stream stopped early; restarting its worker")
                 await self._discard(worker)
 
-    async def call(self, job: dict[str, Any]) -> Any:
-        """Run a small read job (statistics, graph existence) and return its result."""
+    async def _call(self, job: StatsJob | ExistsJob) -> object:
+        """Run a small read job on a worker and return its reply."""
         deadline = asyncio.get_running_loop().time() + self.timeout
         worker, kind, payload = await self._exchange(job, deadline, "the request")
         self._idle.put_nowait(worker)
-        info = pickle.loads(payload)  # noqa: S301
-        if kind == b"X":
-            raise _error(info, {})
-        return info
+        reply = decode(payload)
+        if kind is Frame.ERROR:
+            raise _error(reply, {})
+        return reply
 
-    async def stats(self) -> dict[str, int]:
-        """VoID counts, computed once per data generation."""
+    async def graph_exists(self, graph: str | None) -> bool:
+        """Whether the named graph exists (the default graph always does)."""
+        exists = await self._call(ExistsJob(graph))
+        assert isinstance(exists, bool)
+        return exists
+
+    async def stats(self) -> Stats:
+        """Dataset counts, computed once per data generation."""
         if self._stats is None:
-            self._stats = await self.call({"op": "stats"})
+            stats = await self._call(StatsJob())
+            assert isinstance(stats, Stats)
+            self._stats = stats
         return self._stats
 
-    async def write(self, job: dict[str, Any]) -> Any:
-        """Run a write job alone: readers are stopped, then restarted on the new data."""
+    async def write(self, job: UpdateJob | GraphWriteJob) -> object:
+        """Run a write job alone: readers are stopped, then restarted on the new data.
+        Returns the job's reply (for a Graph Store write: whether the graph existed)."""
         async with self._write_lock:
             await self.inline_ready()  # a load still reading the store finishes first
             self.inline = None  # stale from now on; reloaded after the write
@@ -378,7 +406,7 @@ class Engine:
                     self._idle.put_nowait(worker)
                 self._load_inline()
 
-    async def _run_writer(self, job: dict[str, Any], deadline: float) -> Any:
+    async def _run_writer(self, job: UpdateJob | GraphWriteJob, deadline: float) -> object:
         writer = await WorkerProcess(self.store, "write", use_jemalloc=self.use_jemalloc).start()
         try:
             await writer.send(job)
@@ -387,20 +415,20 @@ class Engine:
             await writer.kill()
             raise
         await writer.close()
-        info = pickle.loads(payload)  # noqa: S301
-        if kind == b"X":
-            raise _error(info, {})
-        return info
+        reply = decode(payload)
+        if kind is Frame.ERROR:
+            raise _error(reply, {})
+        return reply
 
     @staticmethod
     async def load(store: Path, files: list[tuple[str, str]]) -> None:
         """Create ``store`` and load the given (path, format name) files into it."""
         writer = await WorkerProcess(store, "write").start()
-        await writer.send({"op": "load", "files": files})
+        await writer.send(LoadJob(tuple(files)))
         kind, payload = await writer.read()
         await writer.close()
-        if kind == b"X":
-            raise BadRequest(pickle.loads(payload)["message"])  # noqa: S301
+        if kind is Frame.ERROR:
+            raise BadRequest(decode(payload).message)
 
 
 async def iter_empty() -> AsyncIterator[bytes]:

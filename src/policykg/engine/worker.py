@@ -19,27 +19,45 @@ order. Measured at 100k claims against copying graph by graph: the property path
 26 instead of 61 ms (RocksDB: 39 ms), the per-publisher aggregate 565 instead of 292 ms
 (RocksDB: 1,264 ms), so every benchmark query is faster than on disk.
 
-Frames from the worker: ``H`` header (pickled dict), ``C`` chunk of body bytes, ``E``
-end (pickled dict), ``W`` a whole result that fit in the first flush (pickled dict:
-``header``, ``body``, ``end``; one frame instead of three), ``R`` result of a
-non-streaming job, ``X`` error (pickled dict).
+Jobs, replies and frames are defined in :mod:`policykg.engine.jobs`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
-import pickle
-import struct
 import sys
 import tempfile
 import time
 import traceback
 from collections.abc import Callable
-from typing import IO, Any, BinaryIO
+from typing import IO, BinaryIO, Literal
 
 import pyoxigraph as ox
 
-from policykg.sparql.results import write_result
+from policykg.engine.jobs import (
+    ErrorKind,
+    ExistsJob,
+    Frame,
+    GraphWriteJob,
+    Job,
+    JobError,
+    LoadJob,
+    Opened,
+    QueryJob,
+    ResultEnd,
+    ResultHead,
+    Stats,
+    StatsJob,
+    UpdateJob,
+    WholeResult,
+    decode,
+    encode,
+    read_frame,
+    write_frame,
+)
+from policykg.formats import GRAPHS
+from policykg.sparql.results import NoFormat, write_result
 
 __all__ = [
     "FIRST_FLUSH",
@@ -48,37 +66,13 @@ __all__ = [
     "graph_update",
     "main",
     "open_store",
-    "read_frame",
     "run_job",
-    "write_frame",
 ]
 
 #: Bodies up to this size are held in memory and sent in one frame; larger ones spill
 #: to a temporary file until the result is complete.
 FIRST_FLUSH = 1 << 20
 _CHUNK = 1 << 16
-_HEAD = struct.Struct(">cI")
-_PARSE_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-
-
-def write_frame(out: BinaryIO, kind: bytes, payload: bytes) -> None:
-    out.write(_HEAD.pack(kind, len(payload)) + payload)
-    out.flush()
-
-
-def read_frame(inp: BinaryIO) -> tuple[bytes, bytes] | None:
-    head = inp.read(_HEAD.size)
-    if len(head) < _HEAD.size:
-        return None
-    kind, size = _HEAD.unpack(head)
-    return kind, inp.read(size)
 
 
 class Output:
@@ -92,9 +86,9 @@ class Output:
     """
 
     def __init__(
-        self, out: BinaryIO, header: dict[str, Any], uncut: Callable[[], bool] = lambda: False
+        self, out: BinaryIO, head: ResultHead, uncut: Callable[[], bool] = lambda: False
     ) -> None:
-        self.out, self.header, self.uncut, self.buffer = out, header, uncut, bytearray()
+        self.out, self.head, self.uncut, self.buffer = out, head, uncut, bytearray()
         self.spool: IO[bytes] | None = None
         self.streaming = False
 
@@ -109,7 +103,7 @@ class Output:
         elif len(self.buffer) > FIRST_FLUSH:
             if self.uncut():
                 self.streaming = True
-                write_frame(self.out, b"H", pickle.dumps({**self.header, "truncated": False}))
+                write_frame(self.out, Frame.HEAD, encode(self.head))
                 self._drain()
             else:
                 self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish/close
@@ -122,26 +116,26 @@ class Output:
 
     def _drain(self) -> None:
         if self.buffer:
-            write_frame(self.out, b"C", bytes(self.buffer))
+            write_frame(self.out, Frame.CHUNK, bytes(self.buffer))
             self.buffer.clear()
 
     def finish(self, rows: int, truncated: bool) -> None:
-        end = {"rows": rows, "truncated": truncated}
-        head = {**self.header, "truncated": truncated}
+        end = ResultEnd(rows, truncated)
+        head = ResultHead(self.head.kind, self.head.format, truncated)
         if self.streaming:
             self._drain()
         elif self.spool is None:
-            whole = {"header": head, "body": bytes(self.buffer), "end": end}
-            write_frame(self.out, b"W", pickle.dumps(whole, protocol=5))
+            whole = WholeResult(head, bytes(self.buffer), end)
+            write_frame(self.out, Frame.WHOLE, encode(whole))
             self.buffer.clear()
             return
         else:
-            write_frame(self.out, b"H", pickle.dumps(head))
+            write_frame(self.out, Frame.HEAD, encode(head))
             self.spool.seek(0)
             while chunk := self.spool.read(_CHUNK):
-                write_frame(self.out, b"C", chunk)
+                write_frame(self.out, Frame.CHUNK, chunk)
             self.close()
-        write_frame(self.out, b"E", pickle.dumps(end))
+        write_frame(self.out, Frame.END, encode(end))
 
     def close(self) -> None:
         if self.spool is not None:
@@ -173,79 +167,76 @@ def declared_limit(query: str) -> int | None:
     return int(limit) if limit is not None else None
 
 
-def _dataset(job: dict[str, Any]) -> dict[str, Any]:
-    default, named = job.get("default_graph"), job.get("named_graphs")
-    if default is None and named is None:
-        return {"use_default_graph_as_union": job.get("union", False)}
+def _dataset(job: QueryJob) -> dict[str, object]:
+    if job.default_graph is None and job.named_graphs is None:
+        return {"use_default_graph_as_union": job.union}
     return {
-        "default_graph": [ox.NamedNode(g) for g in default or []],
-        "named_graphs": [ox.NamedNode(g) for g in named or []],
+        "default_graph": [ox.NamedNode(g) for g in job.default_graph or ()],
+        "named_graphs": [ox.NamedNode(g) for g in job.named_graphs or ()],
     }
 
 
-def _query(store: ox.Store, job: dict[str, Any], out: BinaryIO) -> None:
-    for graph in job.get("check_graphs", ()):
-        if graph not in job.get("allowlist", ()) and not store.contains_named_graph(
-            ox.NamedNode(graph)
-        ):
+def _query(store: ox.Store, job: QueryJob, out: BinaryIO) -> None:
+    for graph in job.check_graphs:
+        if graph not in job.allowlist and not store.contains_named_graph(ox.NamedNode(graph)):
             raise PermissionError(
                 f"FROM <{graph}> names no graph in this dataset; this endpoint never "
                 "fetches remote data"
             )
     result = store.query(
-        job["query"],
-        base_iri=job.get("base_iri"),
-        substitutions=job.get("substitutions") or None,
-        **_dataset(job),
+        job.query,
+        base_iri=job.base_iri,
+        substitutions=dict(job.substitutions) or None,
+        **_dataset(job),  # type: ignore[arg-type]
     )
     outputs: list[Output] = []
 
     def uncut() -> bool:
-        limit = declared_limit(job["query"])
-        return limit is not None and limit <= job["max_rows"]
+        limit = declared_limit(job.query)
+        return limit is not None and limit <= job.output.max_rows
 
     def start(kind: str, fmt: str) -> Output:
-        outputs.append(Output(out, {"kind": kind, "format": fmt}, uncut))
+        head = ResultHead(kind, fmt, False)  # type: ignore[arg-type]
+        outputs.append(Output(out, head, uncut))
         return outputs[-1]
 
     try:
-        output, rows, cut = write_result(result, job, start)
+        output, rows, cut = write_result(result, job.output, start)
         output.finish(rows, cut)
     finally:
         for output in outputs:
             output.close()
 
 
-def _stats(store: ox.Store) -> dict[str, int]:
+def _stats(store: ox.Store) -> Stats:
     def count(query: str) -> int:
         solutions = store.query(query, use_default_graph_as_union=True)
         return int(next(iter(solutions))[0].value)  # type: ignore[arg-type]
 
     quads = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
-    return {
-        "triples": int(next(iter(store.query(quads)))[0].value),  # type: ignore[arg-type]
-        "graphs": sum(1 for _ in store.named_graphs()),
-        "classes": count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"),
-        "properties": count("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"),
-    }
+    return Stats(
+        triples=int(next(iter(store.query(quads)))[0].value),  # type: ignore[arg-type]
+        graphs=sum(1 for _ in store.named_graphs()),
+        classes=count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"),
+        properties=count("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"),
+    )
 
 
-def _graph_target(job: dict[str, Any]) -> ox.NamedNode | ox.DefaultGraph:
-    return ox.NamedNode(job["graph"]) if job.get("graph") else ox.DefaultGraph()
+def _target(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.NamedNode(graph) if graph else ox.DefaultGraph()
 
 
-def _write_job(store: ox.Store, job: dict[str, Any]) -> Any:
-    op = job["op"]
-    if op == "update":
-        store.update(job["update"], base_iri=job.get("base_iri"))
-        return None
-    if op == "load":
-        for path, fmt in job["files"]:
-            store.bulk_load(path=path, format=_PARSE_FORMATS[fmt])
-        store.flush()
-        return None
-    target = _graph_target(job)
-    if op == "delete":
+def _rdf_format(name: str) -> ox.RdfFormat:
+    fmt = GRAPHS.by_name(name)
+    if fmt is None:
+        raise ValueError(f"unknown RDF format {name!r}")
+    return fmt.rdf
+
+
+def _write_graph(store: ox.Store, job: GraphWriteJob) -> bool:
+    """Run a Graph Store write; return whether the graph existed before."""
+    target = _target(job.graph)
+    if job.op == "delete":
         if isinstance(target, ox.NamedNode):
             existed = store.contains_named_graph(target)
             store.remove_graph(target)
@@ -254,13 +245,15 @@ def _write_job(store: ox.Store, job: dict[str, Any]) -> Any:
             store.clear_graph(target)
         return existed
     # put / post: parse everything first, so a bad body changes nothing
-    triples = list(ox.parse(job["data"], _PARSE_FORMATS[job["format"]], base_iri=job["base_iri"]))
+    triples = list(ox.parse(job.data, _rdf_format(job.format), base_iri=job.base_iri))
     existed = isinstance(target, ox.DefaultGraph) or store.contains_named_graph(target)
-    store.update(graph_update(op, target, triples))
+    store.update(graph_update(job.op, target, triples))
     return existed
 
 
-def graph_update(op: str, target: ox.NamedNode | ox.DefaultGraph, triples: list[ox.Triple]) -> str:
+def graph_update(
+    op: Literal["put", "post"], target: ox.NamedNode | ox.DefaultGraph, triples: list[ox.Triple]
+) -> str:
     """The SPARQL Update that replaces ("put") or adds to ("post") a graph, in one transaction.
 
     pyoxigraph runs one ``Store.update`` as one transaction, and has no other way to
@@ -291,24 +284,38 @@ def graph_update(op: str, target: ox.NamedNode | ox.DefaultGraph, triples: list[
     return " ;\n".join(steps)
 
 
-def run_job(store: ox.Store, job: dict[str, Any], out: BinaryIO) -> None:
-    """Run one job and answer with frames; errors become an ``X`` frame."""
-    try:
-        op = job["op"]
-        if op == "query":
+def _run(store: ox.Store, job: Job, out: BinaryIO) -> object:
+    """Run a job; a query writes its own frames (returns None), others return a reply."""
+    match job:
+        case QueryJob():
             _query(store, job, out)
-            return
-        if op == "stats":
-            result: Any = _stats(store)
-        elif op == "graph_exists":
-            target = _graph_target(job)
-            result = isinstance(target, ox.DefaultGraph) or store.contains_named_graph(target)
-        else:
-            result = _write_job(store, job)
-        write_frame(out, b"R", pickle.dumps(result))
+            return None
+        case StatsJob():
+            return _stats(store)
+        case ExistsJob(graph=graph):
+            target = _target(graph)
+            return isinstance(target, ox.DefaultGraph) or store.contains_named_graph(target)
+        case UpdateJob(update=update, base_iri=base):
+            store.update(update, base_iri=base)
+            return None
+        case LoadJob(files=files):
+            for path, name in files:
+                store.bulk_load(path=path, format=_rdf_format(name))
+            store.flush()
+            return None
+        case GraphWriteJob():
+            return _write_graph(store, job)
+
+
+def run_job(store: ox.Store, job: Job, out: BinaryIO) -> None:
+    """Run one job and answer with frames; errors become an ``ERROR`` frame."""
+    try:
+        reply = _run(store, job, out)
+        if not isinstance(job, QueryJob):
+            write_frame(out, Frame.READY, encode(reply))
     except SyntaxError as exc:
         _error(out, "syntax", str(exc))
-    except LookupError as exc:
+    except NoFormat as exc:
         _error(out, "format", str(exc))
     except PermissionError as exc:
         _error(out, "forbidden", str(exc))
@@ -321,20 +328,23 @@ def run_job(store: ox.Store, job: dict[str, Any], out: BinaryIO) -> None:
         _error(out, "internal", f"{type(exc).__name__}: {exc}")
 
 
-def _error(out: BinaryIO, kind: str, message: str) -> None:
-    write_frame(out, b"X", pickle.dumps({"kind": kind, "message": message}))
+def _error(out: BinaryIO, kind: ErrorKind, message: str) -> None:
+    write_frame(out, Frame.ERROR, encode(JobError(kind, message)))
 
 
-def open_store(path: str, mode: str, max_quads: int = 0) -> tuple[ox.Store, dict[str, Any]]:
+Mode = Literal["read", "memory", "write"]
+
+
+def open_store(path: str, mode: Mode, max_quads: int = 0) -> tuple[ox.Store, Opened]:
     """Open the store for ``mode``; return it and what was opened (for the ready frame)."""
     if mode == "write":
-        return ox.Store(path), {"store": "disk", "writable": True}
+        return ox.Store(path), Opened("disk", writable=True)
     disk = ox.Store.read_only(path)
     if mode != "memory":
-        return disk, {"store": "disk"}
+        return disk, Opened("disk")
     quads = len(disk)  # counted in Rust: about 0.2 s per million quads
     if quads > max_quads:
-        return disk, {"store": "disk", "quads": quads}
+        return disk, Opened("disk", quads=quads)
     start = time.perf_counter()
     memory = ox.Store()
     for predicate in _predicates(disk):
@@ -343,7 +353,7 @@ def open_store(path: str, mode: str, max_quads: int = 0) -> tuple[ox.Store, dict
         raise RuntimeError(f"copied {len(memory)} of {quads} quads into memory")
     del disk  # closes RocksDB: a writer may open the store later
     seconds = round(time.perf_counter() - start, 3)
-    return memory, {"store": "memory", "quads": quads, "load_seconds": seconds}
+    return memory, Opened("memory", quads=quads, load_seconds=seconds)
 
 
 def _predicates(store: ox.Store) -> list[ox.NamedNode]:
@@ -363,16 +373,22 @@ def _maps() -> str:
 def main(argv: list[str] | None = None) -> None:
     """Serve jobs until stdin closes."""
     args = argv or sys.argv[1:]
-    path, mode = args[:2]
+    path, mode = args[0], _mode(args[1])
     out = os.fdopen(os.dup(1), "wb")
     sys.stdout = sys.stderr  # nothing else may write to the frame channel
     store, opened = open_store(path, mode, int(args[2]) if len(args) > 2 else 0)
-    opened["allocator"] = "jemalloc" if "jemalloc" in _maps() else "system"
-    write_frame(out, b"R", pickle.dumps({"ready": True, **opened}))
+    allocator: Literal["jemalloc", "system"] = "jemalloc" if "jemalloc" in _maps() else "system"
+    write_frame(out, Frame.READY, encode(dataclasses.replace(opened, allocator=allocator)))
     while (frame := read_frame(sys.stdin.buffer)) is not None:
-        run_job(store, pickle.loads(frame[1]), out)  # noqa: S301 - our own parent
+        run_job(store, decode(frame[1]), out)
         if mode == "write":
             store.flush()
+
+
+def _mode(text: str) -> Mode:
+    if text not in ("read", "memory", "write"):
+        raise SystemExit(f"unknown worker mode {text!r}")
+    return text  # type: ignore[return-value]
 
 
 if __name__ == "__main__":

@@ -14,23 +14,16 @@ import networkx as nx
 from pyoxigraph import Quad, RdfFormat, Triple, serialize
 
 from policykg.errors import BadRequest
+from policykg.formats import GRAPHS
 from policykg.kg import PolicyGraph
 from policykg.namespaces import dump_prefixes
 
 __all__ = ["EXPORT_FORMATS", "export"]
 
-_RDF = {
-    ".trig": RdfFormat.TRIG,
-    ".nq": RdfFormat.N_QUADS,
-    ".jsonld": RdfFormat.JSON_LD,
-    ".ttl": RdfFormat.TURTLE,
-    ".nt": RdfFormat.N_TRIPLES,
-    ".rdf": RdfFormat.RDF_XML,
-}
 _GRAPH = {".graphml": nx.write_graphml, ".gexf": nx.write_gexf}
 
 #: File endings ``export`` understands.
-EXPORT_FORMATS = (*_RDF, *_GRAPH)
+EXPORT_FORMATS = (*(f".{f.extension}" for f in GRAPHS.formats), *_GRAPH)
 
 
 def export(graph: PolicyGraph, path: Path, *, include_corrected: bool = False) -> Path:
@@ -39,9 +32,10 @@ def export(graph: PolicyGraph, path: Path, *, include_corrected: bool = False) -
     if suffix in _GRAPH:
         _GRAPH[suffix](graph.to_networkx(include_corrected=include_corrected), path)
         return path
-    fmt = _RDF.get(suffix)
-    if fmt is None:
+    known = GRAPHS.for_path(path)
+    if known is None:
         raise BadRequest(f"cannot export to {path.name!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    fmt = known.rdf
     quads = list(graph.store.quads_for_pattern(None, None, None, None))
     data: list[Quad] | list[Triple] = quads
     if not fmt.supports_datasets:

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import DefaultGraph, NamedNode, Quad, parse
 
 from policykg.errors import BuildError
+from policykg.formats import GRAPHS
 from policykg.namespaces import DEFAULT_BASE
 
 __all__ = ["ONTOLOGY_GRAPH", "Loaded", "load", "rebase", "source_files", "term_key"]
@@ -27,12 +28,8 @@ __all__ = ["ONTOLOGY_GRAPH", "Loaded", "load", "rebase", "source_files", "term_k
 #: The named graph the ontology, declared vocabulary and shapes-free term list go into.
 ONTOLOGY_GRAPH = DEFAULT_BASE + "graph/ontology"
 
-_FORMATS = {
-    ".ttl": RdfFormat.TURTLE,
-    ".trig": RdfFormat.TRIG,
-    ".nt": RdfFormat.N_TRIPLES,
-    ".nq": RdfFormat.N_QUADS,
-}
+#: Sources are written in the Turtle family (the ontology in Turtle, articles in TriG).
+_SOURCE_FORMATS = frozenset({"turtle", "trig", "ntriples", "nquads"})
 
 
 @dataclass
@@ -67,12 +64,12 @@ def load(paths: Sequence[Path], *, base: str = DEFAULT_BASE) -> Loaded:
     loaded = Loaded()
     problems: list[str] = []
     for path in paths:
-        fmt = _FORMATS.get(path.suffix)
-        if fmt is None:
+        fmt = GRAPHS.for_path(path)
+        if fmt is None or fmt.name not in _SOURCE_FORMATS:
             problems.append(f"{path}: unknown RDF file type {path.suffix!r}; use .ttl or .trig")
             continue
         try:
-            quads = list(parse(path=str(path), format=fmt))
+            quads = list(parse(path=str(path), format=fmt.rdf))
         except SyntaxError as err:
             message = re.sub(
                 r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ",
@@ -84,7 +81,7 @@ def load(paths: Sequence[Path], *, base: str = DEFAULT_BASE) -> Loaded:
         except OSError as err:
             problems.append(f"{path}: cannot read: {err.strerror or err}")
             continue
-        if fmt == RdfFormat.TURTLE:
+        if not fmt.rdf.supports_datasets:  # Turtle, N-Triples: the ontology
             quads = [
                 Quad(q.subject, q.predicate, q.object, NamedNode(ONTOLOGY_GRAPH)) for q in quads
             ]

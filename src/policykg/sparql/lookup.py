@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from policykg.sparql.results import SOLUTION_FORMATS
+from policykg.formats import SOLUTIONS
 
 __all__ = ["Lookup"]
 
@@ -102,5 +102,5 @@ class Lookup:
             lines.pop()
             rows -= 1
         tsv = ("\n".join(lines) + "\n").encode()
-        body = ox.parse_query_results(tsv, _TSV).serialize(format=SOLUTION_FORMATS[fmt])
+        body = ox.parse_query_results(tsv, _TSV).serialize(format=SOLUTIONS.get(fmt).results)
         return body or b"", rows, truncated

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import IO, Any, Protocol, TypeVar, cast
 
 import pyoxigraph as ox
 
+from policykg.formats import GRAPHS, SOLUTIONS
+
 __all__ = [
-    "GRAPH_FORMATS",
-    "SOLUTION_FORMATS",
+    "NoFormat",
+    "ResultSpec",
     "Sink",
     "TooManyRows",
     "write_graph",
@@ -28,22 +31,20 @@ __all__ = [
     "write_solutions",
 ]
 
-SOLUTION_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
 _BATCH = 1 << 16
 _SUFFIX = {"json": b"]}}", "xml": b"</results></sparql>", "csv": b"", "tsv": b""}
+
+
+@dataclass(frozen=True)
+class ResultSpec:
+    """How to write a result: the format name chosen for SELECT/ASK results and for
+    CONSTRUCT/DESCRIBE results (None when the client accepts none: writing such a result
+    raises :class:`NoFormat`), the row cap, and the JSON-LD context."""
+
+    solutions: str | None
+    graph: str | None
+    max_rows: int
+    context: dict[str, Any] | None = None
 
 
 class Sink(Protocol):
@@ -51,6 +52,10 @@ class Sink(Protocol):
 
 
 SinkT = TypeVar("SinkT", bound=Sink)
+
+
+class NoFormat(LookupError):
+    """The client accepts no format for this kind of result (the message names the kind)."""
 
 
 class TooManyRows(Exception):
@@ -107,16 +112,16 @@ class _TsvCap:
             out = (header if self.first else b"") + body
         elif self.first and final:  # the whole result in one batch: one conversion
             parsed = ox.parse_query_results(header + body, ox.QueryResultsFormat.TSV)
-            out = parsed.serialize(format=SOLUTION_FORMATS[self.fmt]) or b""
+            out = parsed.serialize(format=SOLUTIONS.get(self.fmt).results) or b""
         else:
             empty = ox.parse_query_results(header, ox.QueryResultsFormat.TSV)
-            envelope = empty.serialize(format=SOLUTION_FORMATS[self.fmt]) or b""
+            envelope = empty.serialize(format=SOLUTIONS.get(self.fmt).results) or b""
             suffix = _SUFFIX[self.fmt]
             prefix = envelope[: len(envelope) - len(suffix)]
             out = b""
             if body:
                 parsed = ox.parse_query_results(header + body, ox.QueryResultsFormat.TSV)
-                rows = parsed.serialize(format=SOLUTION_FORMATS[self.fmt]) or b""
+                rows = parsed.serialize(format=SOLUTIONS.get(self.fmt).results) or b""
                 out = rows[len(prefix) : len(rows) - len(suffix)]
                 if self.fmt == "json" and not self.first:
                     out = b"," + out
@@ -134,33 +139,30 @@ class _TsvCap:
 
 def write_result(
     result: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples,
-    job: Mapping[str, Any],
+    spec: ResultSpec,
     start: Callable[[str, str], SinkT],
 ) -> tuple[SinkT, int, bool]:
-    """Write any query result as ``job`` asks; return the sink, rows written, truncated.
+    """Write any query result as ``spec`` asks; return the sink, rows written, truncated.
 
-    ``job`` gives ``solutions_format`` and ``graph_format`` (a name, or None when no
-    format is acceptable for that kind of result: LookupError names the kind),
-    ``max_rows`` and, for JSON-LD, ``context``. ``start(kind, format)`` makes the sink
-    once the kind ("boolean", "solutions" or "graph") is known.
+    ``start(kind, format)`` makes the sink once the kind ("boolean", "solutions" or
+    "graph") is known.
     """
     if isinstance(result, ox.QueryTriples):
-        fmt = _chosen(job, "graph_format", "CONSTRUCT/DESCRIBE")
+        fmt = _chosen(spec.graph, "CONSTRUCT/DESCRIBE")
         sink = start("graph", fmt)
-        return sink, *write_graph(result, fmt, job["max_rows"], sink, job.get("context"))
-    fmt = _chosen(job, "solutions_format", "SELECT/ASK")
+        return sink, *write_graph(result, fmt, spec.max_rows, sink, spec.context)
+    fmt = _chosen(spec.solutions, "SELECT/ASK")
     if isinstance(result, ox.QueryBoolean):
         sink = start("boolean", fmt)
-        sink.write(result.serialize(format=SOLUTION_FORMATS[fmt]) or b"")
+        sink.write(result.serialize(format=SOLUTIONS.get(fmt).results) or b"")
         return sink, 1, False
     sink = start("solutions", fmt)
-    return sink, *write_solutions(result, fmt, job["max_rows"], sink)
+    return sink, *write_solutions(result, fmt, spec.max_rows, sink)
 
 
-def _chosen(job: Mapping[str, Any], key: str, kind: str) -> str:
-    fmt: str | None = job[key]
+def _chosen(fmt: str | None, kind: str) -> str:
     if fmt is None:
-        raise LookupError(kind)
+        raise NoFormat(kind)
     return fmt
 
 
@@ -202,7 +204,7 @@ def write_graph(
     if fmt == "jsonld" and context is not None:
         sink.write(_compact_jsonld(counter, context))
     else:
-        ox.serialize(counter, sink, GRAPH_FORMATS[fmt])  # type: ignore[arg-type]
+        ox.serialize(counter, sink, GRAPHS.get(fmt).rdf)  # type: ignore[arg-type]
     return counter.rows, counter.truncated
 
 

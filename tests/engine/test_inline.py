@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from dataclasses import replace
 
 import pyoxigraph as ox
 import pytest
 
 from policykg.engine.inline import InlineStore, is_bounded
-from policykg.sparql.lookup import Lookup
-from policykg.sparql.results import write_result
+from policykg.engine.jobs import QueryJob
+from policykg.sparql.results import ResultSpec, write_result
 
 E = "http://example.org/"
 
@@ -99,15 +99,14 @@ QUERIES = [
 ]
 
 
-def _job(query: str, fmt: str, union: bool, max_rows: int = 100) -> dict[str, Any]:
-    return {"query": query, "solutions_format": fmt, "graph_format": None,
-            "max_rows": max_rows, "union": union}  # fmt: skip
+def _job(query: str, fmt: str | None, union: bool, max_rows: int = 100) -> QueryJob:
+    return QueryJob(query, ResultSpec(fmt, None, max_rows), union=union)
 
 
-def _worker(store: ox.Store, job: dict[str, Any]) -> bytes:
+def _worker(store: ox.Store, job: QueryJob) -> bytes:
     """What a worker sends: the SPARQL engine and the capped writer."""
-    result = store.query(job["query"], use_default_graph_as_union=job["union"])
-    out, _, _ = write_result(result, job, lambda kind, fmt: io.BytesIO())
+    result = store.query(job.query, use_default_graph_as_union=job.union)
+    out, _, _ = write_result(result, job.output, lambda kind, fmt: io.BytesIO())
     return out.getvalue()
 
 
@@ -135,25 +134,9 @@ def test_inline_answers_as_a_worker(store: ox.Store, query: str, union: bool, fm
     assert answer is not None
     expected = _worker(store, job)
     assert _rows(answer.body, fmt) == _rows(expected, fmt)
-    if fmt == "json" and answer.kind == "solutions":
+    if fmt == "json" and answer.head.kind == "solutions":
         rows = ox.parse_query_results(expected, ox.QueryResultsFormat.JSON)
-        assert answer.rows == len(list(rows))  # type: ignore[arg-type]
-
-
-def test_the_simplest_lookups_skip_the_sparql_engine() -> None:
-    lookup = Lookup.plan(
-        {"s": f"<{E}s>", "p": "?p", "o": "?o", "projection": "?o ?p", "limit": None}
-    )
-    assert lookup is not None
-    assert lookup.variables == ("o", "p")
-    assert lookup.slots == (2, 1)
-    for parts in (
-        {"s": "<relative>", "p": "?p", "o": "?o", "projection": "*", "limit": None},
-        {"s": "e:s", "p": "?p", "o": "?o", "projection": "*", "limit": None},
-        {"s": f"<{E}s>", "p": "?p", "o": "'lit'", "projection": "*", "limit": None},
-        {"s": f"<{E}s>", "p": "?p", "o": "?o", "projection": "?o ?o", "limit": None},
-    ):
-        assert Lookup.plan(parts) is None  # the SPARQL engine answers these
+        assert answer.end.rows == len(list(rows))  # type: ignore[arg-type]
 
 
 EVERYTHING = "SELECT * { ?s ?p ?o }"  # read as a lookup
@@ -166,22 +149,23 @@ def test_row_cap_and_budget(store: ox.Store, query: str) -> None:
     rows = everything if query == EVERYTHING else 5
     capped = InlineStore(store, budget=1000).run(_job(query, "tsv", True, max_rows=2))
     assert capped is not None
-    assert (capped.rows, capped.truncated) == (2, True)
+    assert (capped.end.rows, capped.end.truncated) == (2, True)
     assert capped.body.count(b"\n") == 3
     whole = InlineStore(store, budget=rows).run(_job(query, "tsv", True))
     assert whole is not None
-    assert (whole.rows, whole.truncated) == (rows, False)
+    assert (whole.end.rows, whole.end.truncated) == (rows, False)
     assert InlineStore(store, budget=rows - 1).run(_job(query, "tsv", True)) is None
 
 
 @pytest.mark.parametrize(
-    ("query", "job"),
+    "job",
     [
-        ("SELECT ?s { ?s ?p }", {}),  # a syntax error: the worker reports it
-        ("SELECT ?s { ?s ?p ?o }", {"default_graph": [E + "g0"]}),
-        ("SELECT ?s { ?s ?p ?o }", {"solutions_format": None}),
-        ("SELECT ?s { ?s ?p ?o . ?s ?q ?r }", {}),
+        _job("SELECT ?s { ?s ?p }", "json", True),  # a syntax error: the worker reports it
+        replace(_job("SELECT ?s { ?s ?p ?o }", "json", True), default_graph=(E + "g0",)),
+        replace(_job("SELECT ?s { ?s ?p ?o }", "json", True), check_graphs=(E + "g0",)),
+        _job("SELECT ?s { ?s ?p ?o }", None, True),  # no acceptable format
+        _job("SELECT ?s { ?s ?p ?o . ?s ?q ?r }", "json", True),
     ],
 )
-def test_left_to_the_workers(store: ox.Store, query: str, job: dict[str, Any]) -> None:
-    assert InlineStore(store).run({**_job(query, "json", True), **job}) is None
+def test_left_to_the_workers(store: ox.Store, job: QueryJob) -> None:
+    assert InlineStore(store).run(job) is None
