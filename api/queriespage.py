@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from policykg.errors import ParameterError
 from policykg.formats import GRAPHS, SOLUTIONS
-from policykg.queries import NamedQuery
+from policykg.sparql.queries import NamedQuery
 
 from .jinja import render
 from .results import endpoint_iri, query_job
@@ -88,7 +88,7 @@ async def results_page(
     if body is None:
         body = b"".join([chunk async for chunk in result.body])
     base = service.settings.base_iri
-    page["result"] = await asyncio.to_thread(table, result.kind, body, base, HTML_ROWS)
-    page["truncated"] = result.truncated
-    page["downloads"] = _downloads(query, values, result.kind == "graph")
+    page["result"] = await asyncio.to_thread(table, result.head.kind, body, base, HTML_ROWS)
+    page["truncated"] = result.head.truncated
+    page["downloads"] = _downloads(query, values, result.head.kind == "graph")
     return HTMLResponse(render("queries_result.html", **page), headers=headers)

@@ -9,29 +9,17 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, VOID, XSD
 
+from policykg.engine.jobs import Stats
 from policykg.formats import GRAPHS, SOLUTIONS
 
 __all__ = ["SD", "service_description"]
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
-_FORMAT_IRIS = {
-    "json": "SPARQL_Results_JSON",
-    "xml": "SPARQL_Results_XML",
-    "csv": "SPARQL_Results_CSV",
-    "tsv": "SPARQL_Results_TSV",
-    "turtle": "Turtle",
-    "ntriples": "N-Triples",
-    "nquads": "N-Quads",
-    "trig": "TriG",
-    "jsonld": "JSON-LD",
-    "rdfxml": "RDF_XML",
-}
 
 
 def service_description(
     endpoint: str,
-    stats: dict[str, int],
+    stats: Stats,
     *,
     union: bool,
     update: bool,
@@ -43,8 +31,8 @@ def service_description(
     ``dataset_description`` is the URL of the dataset's own description (``/.well-known/void``),
     linked with ``rdfs:seeAlso`` from the endpoint's dataset.
 
-    >>> g = service_description("http://h/sparql", {"triples": 3, "graphs": 1, "classes": 1,
-    ...     "properties": 2}, union=True, update=False, base_iri="https://w3id.org/policykg/")
+    >>> g = service_description("http://h/sparql", Stats(triples=3, graphs=1, classes=1,
+    ...     properties=2), union=True, update=False, base_iri="https://w3id.org/policykg/")
     >>> (URIRef("http://h/sparql#service"), SD.endpoint, URIRef("http://h/sparql")) in g
     True
     """
@@ -60,7 +48,7 @@ def service_description(
     if union:
         graph.add((service, SD.feature, SD.UnionDefaultGraph))
     for fmt in (*SOLUTIONS.formats, *GRAPHS.formats):
-        graph.add((service, SD.resultFormat, FORMATS[_FORMAT_IRIS[fmt.name]]))
+        graph.add((service, SD.resultFormat, URIRef(fmt.syntax.iri)))
     dataset = URIRef(endpoint + "#dataset")
     default = BNode()
     graph.add((service, SD.defaultDataset, dataset))
@@ -70,14 +58,14 @@ def service_description(
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
     counts = {
-        VOID.triples: stats["triples"],
-        VOID.classes: stats["classes"],
-        VOID.properties: stats["properties"],
-        URIRef(base_iri + "ns/void#namedGraphs"): stats["graphs"],
+        VOID.triples: stats.triples,
+        VOID.classes: stats.classes,
+        VOID.properties: stats.properties,
+        URIRef(base_iri + "ns/void#namedGraphs"): stats.graphs,
     }
     for predicate, value in counts.items():
         graph.add((dataset, predicate, Literal(value, datatype=XSD.integer)))
-    graph.add((default, VOID.triples, Literal(stats["triples"], datatype=XSD.integer)))
+    graph.add((default, VOID.triples, Literal(stats.triples, datatype=XSD.integer)))
     if dataset_description is not None:
         graph.add((dataset, RDFS.seeAlso, URIRef(dataset_description)))
     return graph

@@ -6,13 +6,13 @@ import re
 
 import pytest
 from fastapi.routing import iter_route_contexts
+from policykg.api.app import create_app
 from typer.testing import CliRunner
 
-from policykg.api.app import create_app
-from policykg.build import BuildReport
-from policykg.cli import app
+from policykg.cli.commands import app
+from policykg.cli.querydocs import readme
+from policykg.graph.build import BuildReport
 from policykg.kg import PolicyGraph
-from policykg.querydocs import readme
 from policykg.settings import Settings
 
 ROOT = Settings().root

@@ -27,9 +27,9 @@ from pyoxigraph import (
     Variable,
 )
 
-from .errors import BadRequest, QuerySyntaxError
-from .queries import QueryLibrary
-from .settings import Settings
+from policykg.errors import BadRequest, QuerySyntaxError
+from policykg.settings import Settings
+from policykg.sparql.queries import QueryLibrary
 
 __all__ = ["PolicyGraph", "Rows", "term_value"]
 
@@ -77,7 +77,7 @@ class PolicyGraph:
         """Open the built store read-only, building it first if there is none."""
         settings = settings or Settings()
         if not settings.store_path.exists():
-            from .build import build
+            from policykg.graph.build import build
 
             build(settings)
         store = Store.read_only(str(settings.store_path))
@@ -86,8 +86,8 @@ class PolicyGraph:
     @classmethod
     def load(cls, settings: Settings | None = None) -> PolicyGraph:
         """Read and validate the sources into an in-memory store, writing nothing to disk."""
-        from .build import asserted_statements, check
-        from .sources import source_files
+        from policykg.graph.build import asserted_statements, check
+        from policykg.graph.sources import source_files
 
         settings = settings or Settings()
         loaded, _ = check(source_files(settings.root), settings)

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-
 from policykg.api.app import create_app
-from policykg.build import BuildReport
+
+from policykg.graph.build import BuildReport
 from policykg.linkeddata.dumps import served_version, version_dir
 from policykg.linkeddata.manifest import Manifest
 from policykg.settings import Settings

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from policykg.build import BuildReport
+from policykg.graph.build import BuildReport
 from policykg.linkeddata.dumps import version_dir
 from policykg.linkeddata.manifest import Manifest
 from policykg.settings import Settings

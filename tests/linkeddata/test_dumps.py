@@ -13,9 +13,9 @@ import networkx as nx
 import pytest
 import rdflib
 
-from policykg.build import BuildReport, build
 from policykg.errors import BuildError
-from policykg.export import export
+from policykg.graph.build import BuildReport, build
+from policykg.graph.export import export
 from policykg.kg import PolicyGraph
 from policykg.linkeddata.dumps import DUMP_FILES, VOID_NAME, served_version, version_dir
 from policykg.linkeddata.manifest import Manifest

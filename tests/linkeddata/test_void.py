@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import rdflib
 from fastapi.testclient import TestClient
+from policykg.api.app import create_app
 from pyoxigraph import RdfFormat, parse
 from pyshacl import validate
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
-from policykg.api.app import create_app
-from policykg.build import BuildReport
+from policykg.graph.build import BuildReport
 from policykg.kg import PolicyGraph
 from policykg.linkeddata.dumps import VOID_NAME, version_dir
 from policykg.linkeddata.manifest import Manifest

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from policykg.build import BuildReport
+from policykg.graph.build import BuildReport
+from policykg.graph.sources import load, source_files
+from policykg.graph.validate import validate
 from policykg.settings import Settings
-from policykg.sources import load, source_files
-from policykg.validate import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PREFIXES = {

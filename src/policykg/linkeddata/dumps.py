@@ -30,10 +30,10 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
-from ..export import export
+from ..graph.export import export
 from ..kg import PolicyGraph
-from ..queries import QueryLibrary
 from ..settings import Settings
+from ..sparql.queries import QueryLibrary
 from .manifest import MANIFEST_NAME, DumpFile, Manifest
 from .void import Statistics, describe, description_turtle, statistics
 
