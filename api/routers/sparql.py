@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
+from rdflib.namespace import VOID
 
 from policykg.engine.jobs import UpdateJob
 from policykg.errors import BadRequest, NotAcceptable
@@ -14,20 +16,11 @@ from ..deps import ServiceDep, require_writer
 from ..protocol import Operation, read_operation
 from ..results import endpoint_iri, run_query
 from ..service import Service
-from ..servicedesc import service_description
+from ..servicedesc import SD, service_description
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["sparql"])
-
-_RDFLIB = {
-    "turtle": "turtle",
-    "ntriples": "nt",
-    "nquads": "nquads",
-    "trig": "trig",
-    "jsonld": "json-ld",
-    "rdfxml": "xml",
-}
 
 
 @router.api_route("/sparql", methods=["GET", "POST"])
@@ -117,5 +110,7 @@ async def _description(service: Service, request: Request, operation: Operation)
         update=service.updatable,
         base_iri=service.settings.base_iri,
     )
-    body = graph.serialize(format=_RDFLIB[fmt.name], encoding="utf-8")
+    triples = ox.parse(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    prefixes = {"sd": str(SD), "void": str(VOID)}
+    body = ox.serialize(triples, format=fmt.rdf, prefixes=prefixes)
     return Response(body, media_type=content_type(fmt), headers={"Vary": "Accept"})
