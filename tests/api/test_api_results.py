@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from policykg.api.app import create_app
 
-from policykg.engine.pool import jemalloc
+from policykg.engine.process import jemalloc
 
 from .apisupport import PEOPLE, select
 from .conftest import make_settings

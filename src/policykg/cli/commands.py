@@ -60,24 +60,13 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the graph over HTTP: SPARQL endpoint, named queries and a query page."""
-    options = {
-        "host": host,
-        "port": port,
-        "dist": store,
-        "query_timeout": timeout,
-        "workers": workers,
-        "max_rows": max_rows,
-        "update_token": update_token,
-        "service_allowlist": allow_service,
-    }
-    overrides: dict[str, Any] = {k: v for k, v in options.items() if v is not None}
-    if enable_update:
-        overrides["enable_update"] = True
-    if on_disk:
-        overrides["on_disk"] = True
-    if union_default_graph:
-        overrides["union_default_graph"] = True
-    settings = Settings(**overrides)
+    given: dict[str, Any] = {
+        "host": host, "port": port, "dist": store, "query_timeout": timeout,
+        "workers": workers, "max_rows": max_rows, "update_token": update_token,
+        "service_allowlist": allow_service, "enable_update": enable_update or None,
+        "on_disk": on_disk or None, "union_default_graph": union_default_graph or None,
+    }  # fmt: skip
+    settings = Settings(**{k: v for k, v in given.items() if v is not None})
     from policykg.api.server import run  # imported late: the web stack is not needed to build
 
     try:
