@@ -24,6 +24,7 @@ __all__ = [
     "Record",
     "RowCapExceeded",
     "Select",
+    "Substitutions",
     "fetch",
     "fetch_async",
     "records_from_json",
