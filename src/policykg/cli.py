@@ -248,3 +248,10 @@ def export(
     except PolicyKGError as err:
         _fail(err, "export")
     typer.echo(f"wrote {written}")
+
+
+# --- The claims network (paths, centrality, components, draw) --------------------------------
+
+from .network.commands import register as _register_network  # noqa: E402
+
+_register_network(app)
