@@ -23,7 +23,13 @@ from policykg.network.build import build_network
 from policykg.network.filters import FILTER_NAMES, Filters, bad, integer, single
 from policykg.network.iris import expand
 from policykg.network.paths import MAX_K, find_paths
-from policykg.network.rows import Record, RowCapExceeded, Substitutions, fetch_async, records_from_json
+from policykg.network.rows import (
+    Record,
+    RowCapExceeded,
+    Substitutions,
+    fetch_async,
+    records_from_json,
+)
 from policykg.network.timeline import build_timeline, fetch_timeline_async
 from policykg.network.views import GRAPH_FILES, to_cytoscape, to_node_link, write_graph_file
 
@@ -48,7 +54,9 @@ def _select(service: Service) -> Callable[[str, Substitutions], Any]:
             substitutions=substitutions,
         )  # fmt: skip
         result = await service.engine.query(job)
-        body = result.whole if result.whole is not None else b"".join([c async for c in result.body])
+        body = (
+            result.whole if result.whole is not None else b"".join([c async for c in result.body])
+        )
         if result.truncated:
             raise RowCapExceeded(
                 f"the network needs more than {service.settings.max_rows} rows; "
@@ -80,7 +88,9 @@ async def _network(service: Service, filters: Filters) -> nx.MultiDiGraph:
     return graph
 
 
-def _split(request: Request, own: tuple[str, ...]) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
+def _split(
+    request: Request, own: tuple[str, ...]
+) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
     """This endpoint's own parameters, and the rest (the filters)."""
     mine: dict[str, list[str]] = {}
     rest = []
@@ -112,7 +122,9 @@ async def network(request: Request, service: ServiceDep) -> Response:
     if fmt in GRAPH_FILES:
         body = await asyncio.to_thread(write_graph_file, graph, fmt)
         disposition = f'attachment; filename="policykg-network.{fmt}"'
-        return Response(body, media_type=GRAPH_FILES[fmt][1], headers={"Content-Disposition": disposition})
+        return Response(
+            body, media_type=GRAPH_FILES[fmt][1], headers={"Content-Disposition": disposition}
+        )
     if fmt == "node-link":
         return await _json(lambda: to_node_link(graph))
     return await _json(lambda: to_cytoscape(graph, filters))

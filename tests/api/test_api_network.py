@@ -47,9 +47,14 @@ def test_network_is_the_builders_view(api: TestClient, kg: PolicyGraph, query: s
 
 def test_the_eu_edge_appears_between_the_two_dates(api: TestClient) -> None:
     edge = f"{ID}linkedin-genai-training-eu|https://w3id.org/dpv#hasJurisdiction|https://w3id.org/dpv/loc#EU"
-    before = {e["data"]["id"] for e in api.get("/network?as_of=2024-10-01").json()["elements"]["edges"]}
-    after = {e["data"]["id"] for e in api.get("/network?as_of=2025-11-10").json()["elements"]["edges"]}
-    assert edge not in before and edge in after
+    before = {
+        e["data"]["id"] for e in api.get("/network?as_of=2024-10-01").json()["elements"]["edges"]
+    }
+    after = {
+        e["data"]["id"] for e in api.get("/network?as_of=2025-11-10").json()["elements"]["edges"]
+    }
+    assert edge not in before
+    assert edge in after
 
 
 def test_node_link_format(api: TestClient, kg: PolicyGraph) -> None:
@@ -61,11 +66,14 @@ def test_node_link_format(api: TestClient, kg: PolicyGraph) -> None:
     ("graphml", "application/graphml+xml", lambda b: nx.read_graphml(b, force_multigraph=True)),
     ("gexf", "application/gexf+xml", nx.read_gexf),
 ])  # fmt: skip
-def test_graph_files_of_a_filtered_view(api: TestClient, fmt: str, media: str, read: object) -> None:
+def test_graph_files_of_a_filtered_view(
+    api: TestClient, fmt: str, media: str, read: object
+) -> None:
     query = f"source={TWEAKERS}&as_of=2024-10-01"
     counts = api.get(f"/network?{query}").json()["counts"]
     response = api.get(f"/network?{query}&format={fmt}")
-    assert response.status_code == 200 and response.headers["content-type"] == media
+    assert response.status_code == 200
+    assert response.headers["content-type"] == media
     graph = read(io.BytesIO(response.content))  # type: ignore[operator]
     assert {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()} == counts
 
@@ -75,13 +83,18 @@ def test_paths(api: TestClient, kg: PolicyGraph) -> None:
     assert response.status_code == 200
     view = network(kg, Filters.parse([("as_of", "2025-11-10")]))
     assert response.json() == {"paths": find_paths(view, ID + "openai", ID + "linkedin-members", 3)}
-    assert [s["label"] for s in response.json()["paths"][0]["steps"]] == ["excludesRecipient", "hasDataSubject"]
+    assert [s["label"] for s in response.json()["paths"][0]["steps"]] == [
+        "excludesRecipient",
+        "hasDataSubject",
+    ]
     none = api.get("/network/paths?from=id:openai&to=id:linkedin-members&type=organisation")
     assert none.json() == {"paths": []}
 
 
 def test_stats_and_timeline(api: TestClient, kg: PolicyGraph) -> None:
-    assert api.get("/network/stats?as_of=2025-11-10").json() == stats(network(kg, Filters.parse([("as_of", "2025-11-10")])))
+    assert api.get("/network/stats?as_of=2025-11-10").json() == stats(
+        network(kg, Filters.parse([("as_of", "2025-11-10")]))
+    )
     assert api.get("/timeline.json").json() == build_timeline(fetch_timeline(kg.store))
 
 
@@ -89,18 +102,51 @@ def test_stats_and_timeline(api: TestClient, kg: PolicyGraph) -> None:
     ("url", "message"),
     [
         ("/network?as_of=2024-02-30", "parameter 'as_of': expected a date YYYY-MM-DD"),
-        ("/network?format=csv", "parameter 'format': expected one of cytoscape, node-link, graphml, gexf"),
+        (
+            "/network?format=csv",
+            "parameter 'format': expected one of cytoscape, node-link, graphml, gexf",
+        ),
         ("/network?format=gexf&format=graphml", "parameter 'format': given more than once"),
-        ("/network?stance=maybe", "parameter 'stance': expected one of asserted, reported, alleged, denied, inferred"),
-        ("/network?include_corrected=TRUE", "parameter 'include_corrected': expected true or false"),
-        ("/network?source=999_0000000000000000", "parameter 'source': no source <https://w3id.org/policykg/source/999_0000000000000000> in the graph"),
-        ("/network?focus=id:nobody", "parameter 'focus': no node <https://w3id.org/policykg/id/nobody> in the graph"),
-        ("/network?colour=red", "unknown parameter 'colour'; /network takes: format, as_of, source, type, jurisdiction, stance, include_corrected, focus, depth"),
-        ("/network/paths?to=id:openai", "parameter 'from': required: an IRI or a curie like id:openai"),
-        ("/network/paths?from=openai&to=id:openai", "parameter 'from': expected an IRI or a curie like id:openai"),
-        ("/network/paths?from=id:openai&to=id:nobody", "parameter 'to': no node <https://w3id.org/policykg/id/nobody> in the graph"),
-        ("/network/paths?from=id:openai&to=id:linkedin&k=0", "parameter 'k': expected an integer from 1 to 10"),
-        ("/network/stats?k=2", "unknown parameter 'k'; /network/stats takes: as_of, source, type, jurisdiction, stance, include_corrected, focus, depth"),
+        (
+            "/network?stance=maybe",
+            "parameter 'stance': expected one of asserted, reported, alleged, denied, inferred",
+        ),
+        (
+            "/network?include_corrected=TRUE",
+            "parameter 'include_corrected': expected true or false",
+        ),
+        (
+            "/network?source=999_0000000000000000",
+            "parameter 'source': no source <https://w3id.org/policykg/source/999_0000000000000000> in the graph",
+        ),
+        (
+            "/network?focus=id:nobody",
+            "parameter 'focus': no node <https://w3id.org/policykg/id/nobody> in the graph",
+        ),
+        (
+            "/network?colour=red",
+            "unknown parameter 'colour'; /network takes: format, as_of, source, type, jurisdiction, stance, include_corrected, focus, depth",
+        ),
+        (
+            "/network/paths?to=id:openai",
+            "parameter 'from': required: an IRI or a curie like id:openai",
+        ),
+        (
+            "/network/paths?from=openai&to=id:openai",
+            "parameter 'from': expected an IRI or a curie like id:openai",
+        ),
+        (
+            "/network/paths?from=id:openai&to=id:nobody",
+            "parameter 'to': no node <https://w3id.org/policykg/id/nobody> in the graph",
+        ),
+        (
+            "/network/paths?from=id:openai&to=id:linkedin&k=0",
+            "parameter 'k': expected an integer from 1 to 10",
+        ),
+        (
+            "/network/stats?k=2",
+            "unknown parameter 'k'; /network/stats takes: as_of, source, type, jurisdiction, stance, include_corrected, focus, depth",
+        ),
         ("/timeline.json?as_of=2024-10-01", "unknown parameter 'as_of'; /timeline.json takes none"),
     ],
 )

@@ -28,7 +28,9 @@ PREFIX time: <http://www.w3.org/2006/time#>
 # ?source when it is bound, holding on ?day when it is bound (source issued by then or
 # undated; the day within the claim's stated period; a correction's replacement only from
 # the correction's date).
-_EDGES = _PREFIXES + """
+_EDGES = (
+    _PREFIXES
+    + """
 SELECT DISTINCT ?source ?day ?s ?p ?o WHERE {
   ?c a pkg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?source .
   FILTER (isIRI(?o))
@@ -39,9 +41,12 @@ SELECT DISTINCT ?source ?day ?s ?p ?o WHERE {
   FILTER NOT EXISTS { ?r pkg:replacedBy ?c ; dct:date ?when FILTER (?when > ?day) }
 }
 """
+)
 
 
-def view_edges(kg: PolicyGraph, source: str | None = None, day: str | None = None) -> set[tuple[str, str, str]]:
+def view_edges(
+    kg: PolicyGraph, source: str | None = None, day: str | None = None
+) -> set[tuple[str, str, str]]:
     """The (subject, property, object) triples the view for these filters must draw."""
     bound: dict[Variable, NamedNode | Literal] = {}
     if source is not None:
@@ -59,11 +64,14 @@ def nodes_of(edges: set[tuple[str, str, str]]) -> set[str]:
 
 def claims_of(kg: PolicyGraph, s: str, p: str, o: str, *, corrected: bool = False) -> list[str]:
     """The claims of one triple, sorted (uncorrected only unless ``corrected``)."""
-    text = _PREFIXES + """
+    text = (
+        _PREFIXES
+        + """
     SELECT ?c ?s ?p ?o WHERE {
       ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
       FILTER (?all || NOT EXISTS { ?c prov:wasInvalidatedBy ?k })
     } ORDER BY ?c""".replace("SELECT ?c", "SELECT ?all ?c")
+    )
     bound: dict[Variable, NamedNode | Literal] = {
         Variable("s"): NamedNode(s), Variable("p"): NamedNode(p), Variable("o"): NamedNode(o),
         Variable("all"): Literal("true" if corrected else "false", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#boolean")),

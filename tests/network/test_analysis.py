@@ -27,7 +27,10 @@ def test_centrality_ranks_the_practices_first(kg: PolicyGraph) -> None:
     simple = nx.Graph(graph.to_undirected())
     degree = nx.degree_centrality(simple)
     assert [r["iri"] for r in ranked["degree"]] == sorted(degree, key=lambda n: (-degree[n], n))[:3]
-    assert {r["iri"] for r in ranked["degree"][:2]} == {ID + "linkedin-genai-training", ID + "linkedin-genai-training-eu"}
+    assert {r["iri"] for r in ranked["degree"][:2]} == {
+        ID + "linkedin-genai-training",
+        ID + "linkedin-genai-training-eu",
+    }
     assert ranked["betweenness"][0]["value"] <= 1.0
 
 
@@ -45,4 +48,5 @@ def test_stats_bundle(kg: PolicyGraph) -> None:
     graph = network(kg, Filters())
     result = stats(graph)
     assert (result["nodes"], result["edges"]) == (graph.number_of_nodes(), graph.number_of_edges())
-    assert len(result["degree"]) == 20 and len(result["betweenness"]) == 20
+    assert len(result["degree"]) == 20
+    assert len(result["betweenness"]) == 20

@@ -30,7 +30,9 @@ def test_an_edge_holds_every_claim_behind_it(kg: PolicyGraph) -> None:
     key = f"{ID}linkedin|{DPV}isSubsidiaryOf|{ID}microsoft"
     edge = graph.edges[ID + "linkedin", ID + "microsoft", key]
     expected = claims_of(kg, ID + "linkedin", DPV + "isSubsidiaryOf", ID + "microsoft")
-    assert [c["iri"] for c in edge["claims"]] == sorted(expected, key=lambda c: (c.split("/")[-2], c))
+    assert [c["iri"] for c in edge["claims"]] == sorted(
+        expected, key=lambda c: (c.split("/")[-2], c)
+    )
     assert edge["count"] == len(expected)
     assert edge["label"] == "isSubsidiaryOf"
     first = edge["claims"][0]
@@ -57,7 +59,7 @@ def test_nodes_carry_type_and_labels_per_language(kg: PolicyGraph) -> None:
         "labels": {"en": "LinkedIn members", "nl": "LinkedIn-gebruikers", "de": "Linkedin-Nutzer"},
         "type": "person",
     }
-    kinds = {n: t for n, t in graph.nodes(data="type")}
+    kinds = dict(graph.nodes(data="type"))
     assert kinds[ID + "linkedin-genai-training"] == "practice"
     assert kinds[LOC + "EU"] == "jurisdiction"
     assert kinds["https://w3id.org/dpv/pd#Location"] == "data"
@@ -78,8 +80,10 @@ def test_the_eu_comes_into_scope_between_2024_and_2025(kg: PolicyGraph) -> None:
     excluded = (ID + "linkedin-genai-training", PKG + "excludesJurisdiction", LOC + "EU")
     before = triples(network(kg, Filters.parse([("as_of", "2024-10-01")])))
     after = triples(network(kg, Filters.parse([("as_of", "2025-11-10")])))
-    assert excluded in before and in_scope not in before
-    assert excluded in after and in_scope in after
+    assert excluded in before
+    assert in_scope not in before
+    assert excluded in after
+    assert in_scope in after
 
 
 def test_corrected_claims_are_hidden_unless_asked(kg: PolicyGraph) -> None:
@@ -97,9 +101,11 @@ def test_a_claim_is_not_corrected_before_its_correction(kg: PolicyGraph) -> None
     view = network(kg, Filters.parse([("as_of", "2024-09-20"), ("source", TWEAKERS)]))
     shared = (ID + "linkedin-genai-training", DPV + "hasRecipient", ID + "openai")
     denied = (ID + "linkedin-genai-training", PKG + "excludesRecipient", ID + "openai")
-    assert shared in triples(view) and denied not in triples(view)
+    assert shared in triples(view)
+    assert denied not in triples(view)
     later = network(kg, Filters.parse([("as_of", "2024-10-01"), ("source", TWEAKERS)]))
-    assert shared not in triples(later) and denied in triples(later)
+    assert shared not in triples(later)
+    assert denied in triples(later)
 
 
 def test_a_source_filter_keeps_only_that_sources_claims(kg: PolicyGraph) -> None:
@@ -134,7 +140,13 @@ def test_type_stance_jurisdiction_and_focus_filters(kg: PolicyGraph) -> None:
 
 
 def test_unknown_source_and_focus_are_refused(kg: PolicyGraph) -> None:
-    with pytest.raises(BadRequest, match=r"^parameter 'source': no source <https://w3id.org/policykg/source/999_0000000000000000> in the graph$"):
+    with pytest.raises(
+        BadRequest,
+        match=r"^parameter 'source': no source <https://w3id.org/policykg/source/999_0000000000000000> in the graph$",
+    ):
         network(kg, Filters.parse([("source", "999_0000000000000000")]))
-    with pytest.raises(BadRequest, match=r"^parameter 'focus': no node <https://w3id.org/policykg/id/nobody> in the graph$"):
+    with pytest.raises(
+        BadRequest,
+        match=r"^parameter 'focus': no node <https://w3id.org/policykg/id/nobody> in the graph$",
+    ):
         network(kg, Filters.parse([("focus", "id:nobody")]))

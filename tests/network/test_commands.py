@@ -40,38 +40,68 @@ def test_paths_prints_each_step_with_its_claims(run: Run, kg: PolicyGraph) -> No
     lines = out.splitlines()
     assert lines[0] == "path 1 (2 steps):"
     assert lines[1] == "  id:openai <-[excludesRecipient]- id:linkedin-genai-training"
-    assert '    claim:000/openai-not-recipient (Tweakers, 2024-09-18, reported) "Dat gebeurt niet, zo heeft LinkedIn laten weten."' in lines
+    assert (
+        '    claim:000/openai-not-recipient (Tweakers, 2024-09-18, reported) "Dat gebeurt niet, zo heeft LinkedIn laten weten."'
+        in lines
+    )
     assert "  id:linkedin-genai-training -[hasDataSubject]-> id:linkedin-members" in lines
 
 
 def test_paths_json_is_the_apis(run: Run, kg: PolicyGraph) -> None:
-    code, out, _ = run("paths", ID + "openai", "id:linkedin-members", "--k", "3", "--as-of", "2025-11-10", "--json")
+    code, out, _ = run(
+        "paths", ID + "openai", "id:linkedin-members", "--k", "3", "--as-of", "2025-11-10", "--json"
+    )
     assert code == 0
     view = network(kg, Filters.parse([("as_of", "2025-11-10")]))
     assert json.loads(out) == {"paths": find_paths(view, ID + "openai", ID + "linkedin-members", 3)}
 
 
 def test_bad_arguments_name_the_parameter(run: Run) -> None:
-    assert run("paths", "openai", "id:linkedin")[0:3:2] == (1, "policykg paths: parameter 'from': expected an IRI or a curie like id:openai\n")
-    assert run("paths", "id:openai", "id:linkedin", "--k", "11")[0:3:2] == (1, "policykg paths: parameter 'k': expected an integer from 1 to 10\n")
-    assert run("centrality", "--as-of", "yesterday")[0:3:2] == (1, "policykg centrality: parameter 'as_of': expected a date YYYY-MM-DD\n")
+    assert run("paths", "openai", "id:linkedin")[0:3:2] == (
+        1,
+        "policykg paths: parameter 'from': expected an IRI or a curie like id:openai\n",
+    )
+    assert run("paths", "id:openai", "id:linkedin", "--k", "11")[0:3:2] == (
+        1,
+        "policykg paths: parameter 'k': expected an integer from 1 to 10\n",
+    )
+    assert run("centrality", "--as-of", "yesterday")[0:3:2] == (
+        1,
+        "policykg centrality: parameter 'as_of': expected a date YYYY-MM-DD\n",
+    )
 
 
 def test_centrality_and_components(run: Run, kg: PolicyGraph) -> None:
     graph = network(kg, Filters())
     code, out, _ = run("centrality", "--top", "3", "--json")
-    assert code == 0 and json.loads(out) == centrality(graph, 3)
+    assert code == 0
+    assert json.loads(out) == centrality(graph, 3)
     code, out, _ = run("centrality", "--top", "1")
     top = centrality(graph, 1)["degree"][0]
-    assert out.splitlines()[1] == f"  1  {top['value']:.4f}  {top['label']}  id:linkedin-genai-training-eu"
+    assert (
+        out.splitlines()[1]
+        == f"  1  {top['value']:.4f}  {top['label']}  id:linkedin-genai-training-eu"
+    )
     code, out, _ = run("components", "--json")
-    assert code == 0 and json.loads(out) == components(graph)
+    assert code == 0
+    assert json.loads(out) == components(graph)
     code, out, _ = run("components")
     assert out.splitlines()[-1].startswith(f"component {len(components(graph))} (")
 
 
 def test_draw_writes_the_figure(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "network.png"
-    code, stdout, _ = run("draw", "--out", str(out), "--as-of", "2025-11-10", "--type", "practice", "--type", "jurisdiction")
-    assert code == 0 and stdout == f"wrote {out}\n"
+    code, stdout, _ = run(
+        "draw",
+        "--out",
+        str(out),
+        "--as-of",
+        "2025-11-10",
+        "--type",
+        "practice",
+        "--type",
+        "jurisdiction",
+    )
+    assert code == 0
+    assert stdout == f"wrote {out}\n"
     assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

@@ -24,8 +24,8 @@ def test_figures_are_valid_files(kg: PolicyGraph, tmp_path: Path, suffix: str) -
     data = out.read_bytes()
     assert data.startswith(HEADERS[suffix])
     if suffix == ".svg":
-        assert b"<svg" in data[:2000] and data.rstrip().endswith(b"</svg>")
-        assert b"Tweakers (" in data or b"Tweakers" in data
+        assert b"<svg" in data[:2000]
+        assert data.rstrip().endswith(b"</svg>")
 
 
 def test_same_graph_same_svg(kg: PolicyGraph, tmp_path: Path) -> None:

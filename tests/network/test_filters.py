@@ -34,17 +34,41 @@ def test_values_are_parsed_and_echoed() -> None:
     [
         ([("as_of", "2024-13-01")], "parameter 'as_of': expected a date YYYY-MM-DD"),
         ([("as_of", "20241001")], "parameter 'as_of': expected a date YYYY-MM-DD"),
-        ([("as_of", "2024-10-01"), ("as_of", "2025-10-01")], "parameter 'as_of': given more than once"),
-        ([("source", "tweakers")], "parameter 'source': expected a seed id (like 000_d336fba75509138b) or a source IRI"),
-        ([("type", "company")], "parameter 'type': expected one of organisation, person, practice, data, purpose, jurisdiction, lawsuit, regulator-action, correction, source, product, setting, other"),
-        ([("jurisdiction", "NL")], "parameter 'jurisdiction': expected an IRI or a curie like loc:NL"),
-        ([("stance", "claimed")], "parameter 'stance': expected one of asserted, reported, alleged, denied, inferred"),
+        (
+            [("as_of", "2024-10-01"), ("as_of", "2025-10-01")],
+            "parameter 'as_of': given more than once",
+        ),
+        (
+            [("source", "tweakers")],
+            "parameter 'source': expected a seed id (like 000_d336fba75509138b) or a source IRI",
+        ),
+        (
+            [("type", "company")],
+            "parameter 'type': expected one of organisation, person, practice, data, purpose, jurisdiction, lawsuit, regulator-action, correction, source, product, setting, other",
+        ),
+        (
+            [("jurisdiction", "NL")],
+            "parameter 'jurisdiction': expected an IRI or a curie like loc:NL",
+        ),
+        (
+            [("stance", "claimed")],
+            "parameter 'stance': expected one of asserted, reported, alleged, denied, inferred",
+        ),
         ([("include_corrected", "1")], "parameter 'include_corrected': expected true or false"),
         ([("focus", "nope:x")], "parameter 'focus': expected an IRI or a curie like id:linkedin"),
-        ([("focus", "id:openai"), ("depth", "6")], "parameter 'depth': expected an integer from 1 to 5"),
-        ([("focus", "id:openai"), ("depth", "two")], "parameter 'depth': expected an integer from 1 to 5"),
+        (
+            [("focus", "id:openai"), ("depth", "6")],
+            "parameter 'depth': expected an integer from 1 to 5",
+        ),
+        (
+            [("focus", "id:openai"), ("depth", "two")],
+            "parameter 'depth': expected an integer from 1 to 5",
+        ),
         ([("depth", "2")], "parameter 'depth': needs a 'focus' node to count hops from"),
-        ([("colour", "red")], "unknown parameter 'colour'; this view takes: as_of, source, type, jurisdiction, stance, include_corrected, focus, depth"),
+        (
+            [("colour", "red")],
+            "unknown parameter 'colour'; this view takes: as_of, source, type, jurisdiction, stance, include_corrected, focus, depth",
+        ),
     ],
 )
 def test_bad_values_name_their_parameter(items: list[tuple[str, str]], message: str) -> None:

@@ -44,14 +44,26 @@ READERS: dict[str, Callable[[io.BytesIO], Any]] = {
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
-def test_exports_read_back_with_the_same_nodes_edges_and_attributes(kg: PolicyGraph, fmt: str) -> None:
+def test_exports_read_back_with_the_same_nodes_edges_and_attributes(
+    kg: PolicyGraph, fmt: str
+) -> None:
     graph = network(kg, Filters.parse(VIEW))
-    assert any(d["corrected"] for _, _, d in graph.edges(data=True))  # the view holds a corrected claim
+    assert any(
+        d["corrected"] for _, _, d in graph.edges(data=True)
+    )  # the view holds a corrected claim
     back = READERS[fmt](io.BytesIO(write_graph_file(graph, fmt)))
     expected = flat(graph)
-    assert (back.number_of_nodes(), back.number_of_edges()) == (graph.number_of_nodes(), graph.number_of_edges())
-    assert {n: dict(d) for n, d in back.nodes(data=True)} == {n: dict(d) for n, d in expected.nodes(data=True)}
+    assert (back.number_of_nodes(), back.number_of_edges()) == (
+        graph.number_of_nodes(),
+        graph.number_of_edges(),
+    )
+    assert {n: dict(d) for n, d in back.nodes(data=True)} == {
+        n: dict(d) for n, d in expected.nodes(data=True)
+    }
     # GEXF readers add the file's own edge "id" attribute
-    read = {(u, v, d["property"]): {k: w for k, w in d.items() if k != "id"} for u, v, d in back.edges(data=True)}
+    read = {
+        (u, v, d["property"]): {k: w for k, w in d.items() if k != "id"}
+        for u, v, d in back.edges(data=True)
+    }
     want = {(u, v, d["property"]): dict(d) for u, v, d in expected.edges(data=True)}
     assert read == want

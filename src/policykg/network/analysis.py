@@ -30,7 +30,9 @@ def _simple(graph: nx.MultiDiGraph) -> nx.Graph:
 
 def _ranked(graph: nx.MultiDiGraph, values: dict[str, float], top: int) -> list[dict[str, Any]]:
     order = sorted(values, key=lambda n: (-values[n], n))[:top]
-    return [{"iri": n, "label": graph.nodes[n]["label"], "value": round(values[n], 6)} for n in order]
+    return [
+        {"iri": n, "label": graph.nodes[n]["label"], "value": round(values[n], 6)} for n in order
+    ]
 
 
 def centrality(graph: nx.MultiDiGraph, top: int = TOP) -> dict[str, list[dict[str, Any]]]:

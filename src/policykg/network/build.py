@@ -27,7 +27,15 @@ from .rows import NetworkRows, Record, fetch
 if TYPE_CHECKING:
     from ..kg import PolicyGraph
 
-__all__ = ["build_network", "edge_id", "network", "node_table", "node_type", "short_name", "source_labels"]
+__all__ = [
+    "build_network",
+    "edge_id",
+    "network",
+    "node_table",
+    "node_type",
+    "short_name",
+    "source_labels",
+]
 
 DPV = PREFIXES["dpv"]
 SCHEMA = PREFIXES["schema"]
@@ -43,7 +51,15 @@ _TYPE_RULES: tuple[tuple[str, frozenset[str]], ...] = (
     ("setting", frozenset({PKG + "PrivacySetting"})),
     (
         "person",  # people, and groups of people whose data is used (data subjects)
-        frozenset({SCHEMA + "Person", PROV + "Person", DPV + "DataSubject", DPV + "User", DPV + "Customer"}),
+        frozenset(
+            {
+                SCHEMA + "Person",
+                PROV + "Person",
+                DPV + "DataSubject",
+                DPV + "User",
+                DPV + "Customer",
+            }
+        ),
     ),
     ("data", frozenset({DPV + "PersonalData"})),
     ("purpose", frozenset({DPV + "Purpose"})),
@@ -134,7 +150,9 @@ def node_table(rows: list[Record]) -> dict[str, dict[str, Any]]:
     nodes = {}
     for node, classes in types.items():
         pref, alt = names[node]["label"], names[node]["alt"]
-        labels = {lang: pref.get(lang) or alt[lang] for lang in _LANGS if lang in pref or lang in alt}
+        labels = {
+            lang: pref.get(lang) or alt[lang] for lang in _LANGS if lang in pref or lang in alt
+        }
         label = next(
             (v for v in (pref.get("en"), pref.get(""), *pref.values(), *labels.values()) if v),
             short_name(node),
@@ -200,7 +218,12 @@ def _disputed(claims: list[Record]) -> set[str]:
     naming: dict[str, set[str]] = defaultdict(set)
     stances: dict[str, set[bool]] = defaultdict(set)
     for row in claims:
-        s, p, o, source = row["subject"] or "", row["predicate"] or "", row["object"] or "", row["source"] or ""
+        s, p, o, source = (
+            row["subject"] or "",
+            row["predicate"] or "",
+            row["object"] or "",
+            row["source"] or "",
+        )
         key = edge_id(s, p, o)
         stances[key].add(row["stance"] == STANCES["denied"])
         if p in _LISTED and row["corrected"] != "true":
@@ -227,7 +250,9 @@ def build_network(rows: NetworkRows, filters: Filters) -> nx.MultiDiGraph:
     disputed = _disputed(kept)
     edges: dict[str, list[Record]] = defaultdict(list)
     for row in kept:
-        edges[edge_id(row["subject"] or "", row["predicate"] or "", row["object"] or "")].append(row)
+        edges[edge_id(row["subject"] or "", row["predicate"] or "", row["object"] or "")].append(
+            row
+        )
     graph = nx.MultiDiGraph()
     for key in sorted(edges):
         claims = sorted(edges[key], key=lambda r: (r["source"] or "", r["claim"] or ""))
@@ -249,7 +274,9 @@ def build_network(rows: NetworkRows, filters: Filters) -> nx.MultiDiGraph:
             claims=detail,
         )
     if filters.types:
-        graph = graph.subgraph([n for n, t in graph.nodes(data="type") if t in filters.types]).copy()
+        graph = graph.subgraph(
+            [n for n, t in graph.nodes(data="type") if t in filters.types]
+        ).copy()
     if filters.focus is not None:
         if filters.focus not in graph:
             return nx.MultiDiGraph()
@@ -261,7 +288,13 @@ def build_network(rows: NetworkRows, filters: Filters) -> nx.MultiDiGraph:
 
 
 def _bare(node: str) -> dict[str, Any]:
-    return {"id": node, "iri": node, "label": short_name(node), "labels": {}, "type": node_type(node, set())}
+    return {
+        "id": node,
+        "iri": node,
+        "label": short_name(node),
+        "labels": {},
+        "type": node_type(node, set()),
+    }
 
 
 def network(graph: PolicyGraph, filters: Filters, base: str = DEFAULT_BASE) -> nx.MultiDiGraph:

@@ -22,13 +22,29 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
-AsOf = Annotated[str | None, typer.Option("--as-of", help="Only claims holding on this day (YYYY-MM-DD).")]
-Source = Annotated[list[str] | None, typer.Option("--source", help="Only this source's claims: seed id or IRI (repeatable).")]
-Type = Annotated[list[str] | None, typer.Option("--type", help="Only nodes of this type, e.g. organisation (repeatable).")]
-Jurisdiction = Annotated[str | None, typer.Option("--jurisdiction", help="Only claims for this jurisdiction (e.g. loc:NL) or none.")]
-Stance = Annotated[list[str] | None, typer.Option("--stance", help="asserted, reported, alleged, denied or inferred (repeatable).")]
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="Only claims holding on this day (YYYY-MM-DD).")
+]
+Source = Annotated[
+    list[str] | None,
+    typer.Option("--source", help="Only this source's claims: seed id or IRI (repeatable)."),
+]
+Type = Annotated[
+    list[str] | None,
+    typer.Option("--type", help="Only nodes of this type, e.g. organisation (repeatable)."),
+]
+Jurisdiction = Annotated[
+    str | None,
+    typer.Option("--jurisdiction", help="Only claims for this jurisdiction (e.g. loc:NL) or none."),
+]
+Stance = Annotated[
+    list[str] | None,
+    typer.Option("--stance", help="asserted, reported, alleged, denied or inferred (repeatable)."),
+]
 Corrected = Annotated[bool, typer.Option("--include-corrected", help="Also corrected claims.")]
-Focus = Annotated[str | None, typer.Option("--focus", help="Only the neighbourhood of this node (IRI or curie).")]
+Focus = Annotated[
+    str | None, typer.Option("--focus", help="Only the neighbourhood of this node (IRI or curie).")
+]
 Depth = Annotated[int | None, typer.Option("--depth", help="Hops around --focus (1-5, default 2).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the JSON the HTTP API returns.")]
 
@@ -69,9 +85,11 @@ def _curie(iri: str) -> str:
     from ..namespaces import all_prefixes
     from ..settings import Settings
 
-    for prefix, namespace in sorted(all_prefixes(Settings().base_iri).items(), key=lambda p: -len(p[1])):
+    for prefix, namespace in sorted(
+        all_prefixes(Settings().base_iri).items(), key=lambda p: -len(p[1])
+    ):
         if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return f"<{iri}>"
 
 
@@ -98,7 +116,9 @@ def paths(
                 raise bad(name, "expected an IRI or a curie like id:openai")
             ends.append(iri)
         count = integer("k", str(k), 1, MAX_K)
-        filters = _filters(as_of, source, type_, jurisdiction, stance, include_corrected, focus, depth)
+        filters = _filters(
+            as_of, source, type_, jurisdiction, stance, include_corrected, focus, depth
+        )
         known = set(_network(Filters(include_corrected=True)))
         found = find_paths(_network(filters), ends[0], ends[1], count, known=known)
     except PolicyKGError as err:
@@ -111,12 +131,18 @@ def paths(
     for number, path in enumerate(found, start=1):
         typer.echo(f"path {number} ({path['length']} steps):")
         for step in path["steps"]:
-            arrow = f"-[{step['label']}]->" if step["direction"] == "forward" else f"<-[{step['label']}]-"
+            arrow = (
+                f"-[{step['label']}]->"
+                if step["direction"] == "forward"
+                else f"<-[{step['label']}]-"
+            )
             typer.echo(f"  {_curie(step['from'])} {arrow} {_curie(step['to'])}")
             for claim in step["claims"]:
                 quote = f' "{claim["quote"]}"' if claim["quote"] else ""
                 corrected = ", corrected" if claim["corrected"] else ""
-                typer.echo(f"    {_curie(claim['iri'])} ({claim['source_label']}, {claim['stance']}{corrected}){quote}")
+                typer.echo(
+                    f"    {_curie(claim['iri'])} ({claim['source_label']}, {claim['stance']}{corrected}){quote}"
+                )
 
 
 def _table(rows: list[dict[str, Any]], title: str) -> None:
@@ -135,7 +161,9 @@ def centrality(
     from .analysis import centrality as rank
 
     try:
-        filters = _filters(as_of, source, type_, jurisdiction, stance, include_corrected, focus, depth)
+        filters = _filters(
+            as_of, source, type_, jurisdiction, stance, include_corrected, focus, depth
+        )
         ranked = rank(_network(filters), max(top, 1))
     except PolicyKGError as err:
         _fail(err, "centrality")
@@ -155,7 +183,9 @@ def components(
     from .analysis import components as find
 
     try:
-        filters = _filters(as_of, source, type_, jurisdiction, stance, include_corrected, focus, depth)
+        filters = _filters(
+            as_of, source, type_, jurisdiction, stance, include_corrected, focus, depth
+        )
         graph = _network(filters)
     except PolicyKGError as err:
         _fail(err, "components")
@@ -178,7 +208,9 @@ def draw(
     from .draw import draw as render
 
     try:
-        filters = _filters(as_of, source, type_, jurisdiction, stance, include_corrected, focus, depth)
+        filters = _filters(
+            as_of, source, type_, jurisdiction, stance, include_corrected, focus, depth
+        )
         written = render(_network(filters), out, title=title)
     except PolicyKGError as err:
         _fail(err, "draw")

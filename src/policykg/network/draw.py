@@ -23,8 +23,19 @@ COLOURS = dict(
     zip(
         NODE_TYPES,
         (
-            "#0072B2", "#E69F00", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#8C564B",
-            "#F0E442", "#7F7F7F", "#17BECF", "#9467BD", "#BCBD22", "#C7C7C7",
+            "#0072B2",
+            "#E69F00",
+            "#D55E00",
+            "#009E73",
+            "#CC79A7",
+            "#56B4E9",
+            "#8C564B",
+            "#F0E442",
+            "#7F7F7F",
+            "#17BECF",
+            "#9467BD",
+            "#BCBD22",
+            "#C7C7C7",
         ),
         strict=True,
     )
@@ -40,7 +51,9 @@ def layout(simple: nx.Graph) -> dict[str, tuple[float, float]]:
     """A seeded force layout of the largest component in the unit square, and the smaller
     components stacked in a column to its right (so no story drifts off the page)."""
     pos: dict[str, tuple[float, float]] = {}
-    parts = sorted((sorted(c) for c in nx.connected_components(simple)), key=lambda c: (-len(c), c[0]))
+    parts = sorted(
+        (sorted(c) for c in nx.connected_components(simple)), key=lambda c: (-len(c), c[0])
+    )
     slot = 0.0
     for index, part in enumerate(parts):
         sub = simple.subgraph(part)
@@ -84,7 +97,9 @@ def draw(graph: nx.MultiDiGraph, out: Path, *, title: str | None = None) -> Path
     ):
         if not chosen:
             continue
-        colour = _DISPUTED if chosen[0][2]["disputed"] and not chosen[0][2]["corrected"] else "#9A9A9A"
+        colour = (
+            _DISPUTED if chosen[0][2]["disputed"] and not chosen[0][2]["corrected"] else "#9A9A9A"
+        )
         nx.draw_networkx_edges(
             graph, pos, edgelist=[(u, v) for u, v, _ in chosen], ax=axes, style=style,
             edge_color=colour, width=[0.6 + 0.5 * d["count"] for _, _, d in chosen],

@@ -139,7 +139,9 @@ class Filters:
         for raw in values.get("source", []):
             if _SEED.match(raw):
                 raw = base + "source/" + raw
-            sources.append(_iri("source", raw, base, "a seed id (like 000_d336fba75509138b) or a source IRI"))
+            sources.append(
+                _iri("source", raw, base, "a seed id (like 000_d336fba75509138b) or a source IRI")
+            )
         fields["sources"] = tuple(sorted(set(sources)))
         types = values.get("type", [])
         for raw in types:
@@ -148,7 +150,9 @@ class Filters:
         fields["types"] = tuple(sorted(set(types)))
         if "jurisdiction" in values:
             raw = single("jurisdiction", values["jurisdiction"])
-            fields["jurisdiction"] = _iri("jurisdiction", raw, base, "an IRI or a curie like loc:NL")
+            fields["jurisdiction"] = _iri(
+                "jurisdiction", raw, base, "an IRI or a curie like loc:NL"
+            )
         stances = values.get("stance", [])
         for raw in stances:
             if raw not in STANCES:
@@ -189,7 +193,9 @@ class Filters:
             )
         }
         if self.as_of is not None:
-            bound[Variable("as_of")] = Literal(self.as_of.isoformat(), datatype=NamedNode(_XSD + "date"))
+            bound[Variable("as_of")] = Literal(
+                self.as_of.isoformat(), datatype=NamedNode(_XSD + "date")
+            )
         return bound
 
     def fetch_key(self) -> tuple[str | None, bool]:

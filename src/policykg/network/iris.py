@@ -23,7 +23,9 @@ from ..namespaces import DEFAULT_BASE, all_prefixes
 __all__ = ["expand", "resource_path"]
 
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s<>\"{}|\\^`]+$")
-_CURIE = re.compile(r"^(?P<prefix>[A-Za-z][A-Za-z0-9_-]*):(?P<local>[^\s<>\"{}|\\^`/][^\s<>\"{}|\\^`]*)$")
+_CURIE = re.compile(
+    r"^(?P<prefix>[A-Za-z][A-Za-z0-9_-]*):(?P<local>[^\s<>\"{}|\\^`/][^\s<>\"{}|\\^`]*)$"
+)
 
 
 def expand(text: str, base: str = DEFAULT_BASE) -> str | None:

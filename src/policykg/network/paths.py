@@ -7,7 +7,7 @@ step takes the one with most claims (uncorrected first, then by edge id).
 
 from __future__ import annotations
 
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Any
 
 import networkx as nx
@@ -62,6 +62,5 @@ def find_paths(
     except nx.NetworkXNoPath:
         return []
     return [
-        {"length": len(p) - 1, "steps": [_step(a, b, links) for a, b in zip(p, p[1:], strict=False)]}
-        for p in found
+        {"length": len(p) - 1, "steps": [_step(a, b, links) for a, b in pairwise(p)]} for p in found
     ]

@@ -74,9 +74,7 @@ def _value(term: object) -> str | None:
 
 def select_store(store: Store, text: str, substitutions: Substitutions) -> list[Record]:
     """Run a SELECT on an in-process store whose default graph is the union of its graphs."""
-    result = store.query(
-        text, use_default_graph_as_union=True, substitutions=dict(substitutions)
-    )
+    result = store.query(text, use_default_graph_as_union=True, substitutions=dict(substitutions))
     assert isinstance(result, QuerySolutions)
     columns = [v.value for v in result.variables]
     return [{c: _value(solution[c]) for c in columns} for solution in result]
@@ -106,5 +104,7 @@ def fetch(store: Store, filters: Filters) -> NetworkRows:
 
 async def fetch_async(select: Select, filters: Filters) -> NetworkRows:
     """The rows for ``filters`` through an async ``select`` (the server's query workers)."""
-    claims, nodes, sources = [await select(stored_query(name), subs) for name, subs in _plan(filters)]
+    claims, nodes, sources = [
+        await select(stored_query(name), subs) for name, subs in _plan(filters)
+    ]
     return NetworkRows(claims, nodes, sources)

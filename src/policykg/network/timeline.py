@@ -49,7 +49,9 @@ def fetch_timeline(store: Store) -> TimelineRows:
 
 
 async def fetch_timeline_async(select: Select) -> TimelineRows:
-    events, nodes, sources = [await select(stored_query(n), {}) for n in ("timeline", "nodes", "sources")]
+    events, nodes, sources = [
+        await select(stored_query(n), {}) for n in ("timeline", "nodes", "sources")
+    ]
     return TimelineRows(events, nodes, sources)
 
 
@@ -91,12 +93,18 @@ class _Items:
         self.items: dict[str, dict[str, Any]] = {}
         self.undated: dict[str, dict[str, Any]] = {}
 
-    def add(self, item: dict[str, Any], claims: list[str | None], sources: list[str | None]) -> None:
+    def add(
+        self, item: dict[str, Any], claims: list[str | None], sources: list[str | None]
+    ) -> None:
         held = self.items.setdefault(item["id"], {**item, "claims": [], "sources": []})
         self._extend(held, claims, sources)
 
-    def add_undated(self, key: str, label: str, why: str, claims: list[str | None], sources: list[str | None]) -> None:
-        held = self.undated.setdefault(key, {"label": label, "claims": [], "sources": [], "why": why})
+    def add_undated(
+        self, key: str, label: str, why: str, claims: list[str | None], sources: list[str | None]
+    ) -> None:
+        held = self.undated.setdefault(
+            key, {"label": label, "claims": [], "sources": [], "why": why}
+        )
         self._extend(held, claims, sources)
 
     @staticmethod
@@ -138,20 +146,40 @@ def build_timeline(rows: TimelineRows) -> dict[str, Any]:
         if kind == "publication":
             group = row["agent"] or about
             if date:
-                out.add(item("publication", about, date, f"{article(about)} published", group), [], [about])
+                out.add(
+                    item("publication", about, date, f"{article(about)} published", group),
+                    [],
+                    [about],
+                )
             else:
-                out.add_undated(about, f"{article(about)} published", "the article states no publication date", [], [about])
+                out.add_undated(
+                    about,
+                    f"{article(about)} published",
+                    "the article states no publication date",
+                    [],
+                    [about],
+                )
         elif kind == "correction":
             who = f" by {label(row['agent'])}" if row["agent"] else ""
             text = f"Correction{who}: {row['object']}" if row["object"] else f"Correction{who}"
             if date:
-                out.add(item("correction", row["claim"] or "", date, text, about), [row["claim"], row["other"]], [source])
+                out.add(
+                    item("correction", row["claim"] or "", date, text, about),
+                    [row["claim"], row["other"]],
+                    [source],
+                )
             else:
-                out.add_undated(f"correction:{row['claim']}", text, "the correction is not dated", [row["claim"], row["other"]], [source])
+                out.add_undated(
+                    f"correction:{row['claim']}",
+                    text,
+                    "the correction is not dated",
+                    [row["claim"], row["other"]],
+                    [source],
+                )
         elif kind == "dated" and date:
             event, verb = _DATED[row["predicate"] or ""]
             precision = _UNITS.get(row["unit"] or "", "day")
-            issued = (sources.get(source) or {}).get("issued")
+            issued = (sources.get(source or "") or {}).get("issued")
             end, said = span(date, precision, issued)
             text = f"{label(about)}: {verb}" + (f" ({said})" if precision != "day" else "")
             out.add(item(event, f"{about}:{date}", date, text, about, end=end, precision=precision),
@@ -162,9 +190,18 @@ def build_timeline(rows: TimelineRows) -> dict[str, Any]:
                 continue
             key = f"{about}:{start}:{end or ''}"
             held = out.items.get(f"period:{key}")
-            names = sorted({*(held["properties"] if held else []), short_name(row["predicate"] or "")})
+            names = sorted(
+                {*(held["properties"] if held else []), short_name(row["predicate"] or "")}
+            )
             until = f" until {end}" if end else ""
-            entry = item("period", key, start, f"{label(about)}: {', '.join(names)} from {start}{until}", about, end=end)
+            entry = item(
+                "period",
+                key,
+                start,
+                f"{label(about)}: {', '.join(names)} from {start}{until}",
+                about,
+                end=end,
+            )
             out.add({**entry, "properties": names}, [row["claim"]], [source])
             out.items[entry["id"]].update(label=entry["label"], properties=names)
         elif kind == "actor":
@@ -175,14 +212,24 @@ def build_timeline(rows: TimelineRows) -> dict[str, Any]:
         agent = next((r["agent"] for r in claims if r["agent"]), None)
         claim_iris, source_iris = [r["claim"] for r in claims], [r["source"] for r in claims]
         if dates:
-            out.add(item(kind, about, dates[0], label(about), agent or about), claim_iris, source_iris)
+            out.add(
+                item(kind, about, dates[0], label(about), agent or about), claim_iris, source_iris
+            )
         else:
             said = ", ".join(sorted({src_labels.get(s or "", s or "") for s in source_iris}))
-            out.add_undated(about, label(about), f"no source says when; reported by {said}", claim_iris, source_iris)
+            out.add_undated(
+                about,
+                label(about),
+                f"no source says when; reported by {said}",
+                claim_iris,
+                source_iris,
+            )
     items = sorted(out.items.values(), key=lambda i: (i["start"], i["kind"], i["id"]))
     for entry in items:
         entry.pop("properties", None)
-    groups = sorted({(i["group"], i["group_label"]) for i in items}, key=lambda g: (g[1].lower(), g[0]))
+    groups = sorted(
+        {(i["group"], i["group_label"]) for i in items}, key=lambda g: (g[1].lower(), g[0])
+    )
     return {
         "items": items,
         "groups": [{"id": g, "label": text} for g, text in groups],

@@ -20,7 +20,12 @@ GRAPH_FILES = {
 
 
 def _edge(u: str, v: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {"id": data["id"], "source": u, "target": v, **{k: w for k, w in data.items() if k != "id"}}
+    return {
+        "id": data["id"],
+        "source": u,
+        "target": v,
+        **{k: w for k, w in data.items() if k != "id"},
+    }
 
 
 def to_cytoscape(graph: nx.MultiDiGraph, filters: Filters) -> dict[str, Any]:
