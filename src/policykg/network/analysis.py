@@ -1,12 +1,19 @@
 """What the network's shape says: centrality, connected components, per-source subgraphs.
 
-On this graph, *degree centrality* is the share of other entities a node is linked to by at
-least one claim: the practices and LinkedIn, about which the sources say most, come first.
-*Betweenness centrality* is the share of shortest paths between two other entities that pass
-through a node: the brokers between otherwise separate stories (LinkedIn joins the lawsuit,
-the 2024 and 2025 practices and Microsoft). *Connected components* are the groups of entities
-that claims join at all, whatever their direction: a component apart is a story no claim
-connects to the rest. Both centralities are computed on the undirected simple view.
+Both centralities are computed on the undirected simple view (one link per pair of entities
+that any claim joins, whatever its direction and however many sources back it), normalised
+to 0..1:
+
+- *degree centrality*: the share of the other entities a node is linked to. On the seed graph
+  the two LinkedIn practices (2025 and 2024) and LinkedIn itself come first: the articles say
+  most about them.
+- *betweenness centrality*: the share of shortest paths between two other entities that pass
+  through a node, i.e. how much it brokers between otherwise separate parts of the story. The
+  same three lead, then the EU (where the LinkedIn, Meta and X practices meet).
+- *connected components*: groups of entities that claims join at all. A small component apart
+  is a story no claim ties to the rest, e.g. a byline (Arnoud Wokke works for Tweakers).
+- *per-source subgraphs*: the entities and edges one article backs ("what does this article
+  say"), as sizes in ``stats`` and as a graph from :func:`source_subgraph`.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["TOP", "centrality", "components", "per_source", "stats"]
+__all__ = ["TOP", "centrality", "components", "per_source", "source_subgraph", "stats"]
 
 TOP = 20
 

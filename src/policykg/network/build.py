@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from ..errors import BadRequest
-from ..namespaces import DEFAULT_BASE, PKG, PREFIXES, PROV
+from ..namespaces import PKG, PREFIXES, PROV
 from .filters import STANCES, Filters
 from .rows import NetworkRows, Record, fetch
 
@@ -297,7 +297,6 @@ def _bare(node: str) -> dict[str, Any]:
     }
 
 
-def network(graph: PolicyGraph, filters: Filters, base: str = DEFAULT_BASE) -> nx.MultiDiGraph:
+def network(graph: PolicyGraph, filters: Filters) -> nx.MultiDiGraph:
     """Fetch the rows from an in-process graph and build the filtered network."""
-    del base  # IRIs in the rows are already absolute
     return build_network(fetch(graph.store, filters), filters)

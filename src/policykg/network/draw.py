@@ -125,7 +125,7 @@ def draw(graph: nx.MultiDiGraph, out: Path, *, title: str | None = None) -> Path
         Line2D([], [], color=_DISPUTED, label="sources disagree"),
         Line2D([], [], color="#9A9A9A", linestyle="dashed", label="corrected"),
     ]
-    axes.legend(handles=handles, loc="upper left", fontsize=8, frameon=False)
+    axes.legend(handles=handles, loc="lower left", fontsize=8, frameon=False)
     counts = f"{graph.number_of_nodes()} entities, {graph.number_of_edges()} claim edges"
     axes.set_title(f"{title} ({counts})" if title else counts, fontsize=11)
     figure.tight_layout()
