@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -105,3 +106,14 @@ def test_draw_writes_the_figure(run: Run, tmp_path: Path) -> None:
     assert code == 0
     assert stdout == f"wrote {out}\n"
     assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_readme_paths_example_is_what_the_command_prints(run: Run) -> None:
+    readme = (Settings().root / "README.md").read_text(encoding="utf-8")
+    example = re.search(
+        r"\$ \.venv/bin/policykg (paths [^\n]+)\n```\n\n```\n(.*?)```", readme, flags=re.DOTALL
+    )
+    assert example, "README lost its paths example"
+    code, out, _ = run(*example[1].split())
+    assert code == 0
+    assert out == example[2]
