@@ -76,8 +76,8 @@ def test_warning_deadline_and_start_of_the_eu_practice(timeline: dict[str, Any])
         ("2025-09-24", ID + "autoriteit-persoonsgegevens")
     ]
     assert ID + "autoriteit-persoonsgegevens" in actions
-    assert [(d["start"], d["claims"]) for d in by_kind(timeline, "deadline")] == [
-        ("2025-11-03", [CLAIM + "004/advice-deadline"])
+    assert [(d["start"], d["claims"], d["group"]) for d in by_kind(timeline, "deadline")] == [
+        ("2025-11-03", [CLAIM + "004/advice-deadline"], ID + "autoriteit-persoonsgegevens")
     ]
     assert [(e["start"], e["group"]) for e in by_kind(timeline, "effective")] == [
         ("2025-11-03", ID + "linkedin-genai-training-eu")

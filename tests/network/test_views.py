@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pytest
 
+from policykg.export import export
 from policykg.kg import PolicyGraph
 from policykg.network.build import network
 from policykg.network.filters import Filters
@@ -67,3 +69,14 @@ def test_exports_read_back_with_the_same_nodes_edges_and_attributes(
     }
     want = {(u, v, d["property"]): dict(d) for u, v, d in expected.edges(data=True)}
     assert read == want
+
+
+def test_export_writes_the_filtered_view(kg: PolicyGraph, tmp_path: Path) -> None:
+    filters = Filters.parse(VIEW)
+    path = export(kg, tmp_path / "view.gexf", filters=filters)
+    back = nx.read_gexf(path)
+    graph = network(kg, filters)
+    assert (back.number_of_nodes(), back.number_of_edges()) == (
+        graph.number_of_nodes(),
+        graph.number_of_edges(),
+    )

@@ -141,6 +141,8 @@ def build_timeline(rows: TimelineRows) -> dict[str, Any]:
                 "label": label_text, "kind": kind, "group": group, "group_label": label(group)}  # fmt: skip
 
     actors: dict[str, list[Record]] = defaultdict(list)
+    #: Who acts in a lawsuit or regulator action: its events are grouped under them.
+    agents = {r["about"]: r["agent"] for r in rows.events if r["kind"] == "actor" and r["agent"]}
     for row in rows.events:
         kind, date, about, source = row["kind"], row["date"], row["about"] or "", row["source"]
         if kind == "publication":
@@ -182,7 +184,8 @@ def build_timeline(rows: TimelineRows) -> dict[str, Any]:
             issued = (sources.get(source or "") or {}).get("issued")
             end, said = span(date, precision, issued)
             text = f"{label(about)}: {verb}" + (f" ({said})" if precision != "day" else "")
-            out.add(item(event, f"{about}:{date}", date, text, about, end=end, precision=precision),
+            group = agents.get(about) or about
+            out.add(item(event, f"{about}:{date}", date, text, group, end=end, precision=precision),
                     [row["claim"]], [source])  # fmt: skip
         elif kind == "period":
             start, end = date, row["end"]
