@@ -134,27 +134,12 @@ class PolicyGraph:
         return _collect(self._run(named.sparql, named.bind(params)))
 
     def to_networkx(self, *, include_corrected: bool = False) -> nx.MultiDiGraph:
-        """Entities as nodes and claims as edges (subject → object), with provenance attributes."""
-        rows = self.query(
-            "claims-graph", include_corrected="true" if include_corrected else "false"
-        )
-        graph = nx.MultiDiGraph()
-        for row in rows:
-            for node, label in (
-                (row["subject"], row["subject_label"]),
-                (row["object"], row["object_label"]),
-            ):
-                graph.add_node(node, label=label or node)
-            graph.add_edge(
-                row["subject"],
-                row["object"],
-                key=row["claim"],
-                predicate=row["predicate"],
-                stance=row["stance"],
-                source=row["source"],
-                corrected=row["corrected"] == "true",
-            )
-        return graph
+        """The claims network (:mod:`policykg.network`): entities as nodes, one edge per
+        subject, property and object, holding its claims with their provenance."""
+        from .network.build import network
+        from .network.filters import Filters
+
+        return network(self, Filters(include_corrected=include_corrected))
 
 
 def _collect(result: Any) -> Rows | bool | list[Triple]:

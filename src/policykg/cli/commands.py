@@ -237,3 +237,10 @@ def export(
     except PolicyKGError as err:
         _fail(err, "export")
     typer.echo(f"wrote {written}")
+
+
+# --- The claims network (paths, centrality, components, draw) --------------------------------
+
+from policykg.cli.network import register as _register_network  # noqa: E402
+
+_register_network(app)

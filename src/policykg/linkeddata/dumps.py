@@ -78,9 +78,9 @@ DUMP_FILES = (
     _Spec("policykg.rdf", "RDF/XML", "application/rdf+xml", "union",
           "The union of the named graphs."),
     _Spec("policykg.graphml", "GraphML", "application/graphml+xml", "network",
-          "The claims network: entities as nodes, uncorrected claims as edges."),
+          "The claims network: entities as nodes, an edge per subject, property and object."),
     _Spec("policykg.gexf", "GEXF", "application/gexf+xml", "network",
-          "The claims network: entities as nodes, uncorrected claims as edges."),
+          "The claims network: entities as nodes, an edge per subject, property and object."),
 )  # fmt: skip
 _VOID = _Spec(VOID_NAME, "Turtle", "text/turtle", "description",
               "The dataset description (VoID, DCAT, schema.org).")  # fmt: skip
