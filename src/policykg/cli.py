@@ -121,12 +121,13 @@ def check(
     """Check source files (syntax and shapes) in the context of the whole graph, writing nothing."""
     from .build import check as run_check
     from .sources import source_files
+    from .validate import advise
 
     settings = Settings()
     chosen = [f.resolve() for f in files]
     context = [p.resolve() for p in source_files(settings.root)]
     try:
-        _, report = run_check(
+        loaded, report = run_check(
             [*context, *(f for f in chosen if f not in context)], settings, focus=chosen
         )
     except PolicyKGError as err:
@@ -134,9 +135,16 @@ def check(
     for problem in report.problems:
         if problem.severity == "warning":
             typer.echo(f"  {problem}", err=True)
+    advice = [
+        a
+        for a in advise(loaded, settings.root / "ontology" / "advice.ttl")
+        if a.file in {str(f) for f in chosen}
+    ]
+    for item in advice:
+        typer.echo(f"  {item}", err=True)
     typer.echo(
         f"ok: {len(chosen)} file(s) checked: {report.sources} sources, {report.claims} claims, "
-        f"{len(report.warnings)} warnings"
+        f"{len(report.warnings)} warnings, {len(advice)} advice"
     )
 
 

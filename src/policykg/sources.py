@@ -27,6 +27,9 @@ __all__ = ["ONTOLOGY_GRAPH", "Loaded", "load", "rebase", "source_files", "term_k
 #: The named graph the ontology, declared vocabulary and shapes-free term list go into.
 ONTOLOGY_GRAPH = DEFAULT_BASE + "graph/ontology"
 
+#: Shapes graphs in ontology/: checked against, never loaded as data.
+_SHAPES = ("shapes.ttl", "advice.ttl")
+
 _FORMATS = {
     ".ttl": RdfFormat.TURTLE,
     ".trig": RdfFormat.TRIG,
@@ -52,8 +55,8 @@ def term_key(term: Any) -> str:
 
 
 def source_files(root: Path) -> list[Path]:
-    """The files a full build reads: the ontology (not the shapes), entities, then sources in order."""
-    ontology = sorted(p for p in (root / "ontology").glob("*.ttl") if p.name != "shapes.ttl")
+    """The files a full build reads: the ontology (not the shapes graphs), entities, then sources in order."""
+    ontology = sorted(p for p in (root / "ontology").glob("*.ttl") if p.name not in _SHAPES)
     graph = root / "graph"
     return [*ontology, graph / "entities.trig", *sorted((graph / "sources").glob("*.trig"))]
 
