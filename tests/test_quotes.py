@@ -1,0 +1,93 @@
+"""Every quote is the article's own words, in a paragraph the claim names.
+
+The paragraphs are numbered by policykg.paragraphs, the one rule the data follows. A quote
+matches after normalising whitespace, typographic quotation marks and dashes; "[...]" in a
+quote stands for left-out words, so the parts around it must occur in order in the paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+
+from policykg.kg import PolicyGraph
+from policykg.paragraphs import paragraphs
+from tests.seeds import seed_texts
+
+_QUOTES = str.maketrans({c: '"' for c in "“”„‟«»‹›"} | {c: "'" for c in "‘’‚‛"})
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_ELISION = "[...]"
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
+    return " ".join(_DASHES.sub("-", text).split())
+
+
+def occurs(quote: str, paragraph: str) -> bool:
+    """True when the quote's parts (split at "[...]") occur in the paragraph, in order."""
+    at = 0
+    for part in (normalise(p) for p in quote.split(_ELISION)):
+        found = paragraph.find(part, at)
+        if found < 0:
+            return False
+        at = found + len(part)
+    return True
+
+
+def claims_with_paragraphs(kg: PolicyGraph) -> dict[str, tuple[str, set[int], list[str]]]:
+    rows = kg.select(
+        "PREFIX pkg: <https://w3id.org/policykg/ontology#> "
+        "PREFIX prov: <http://www.w3.org/ns/prov#> "
+        "SELECT ?claim ?file ?n ?quote WHERE { ?claim a pkg:Claim ; pkg:paragraph ?n ; "
+        "prov:wasDerivedFrom/pkg:seedFile ?file . OPTIONAL { ?claim pkg:quote ?quote } }"
+    )
+    out: dict[str, tuple[str, set[int], list[str]]] = {}
+    for row in rows:
+        claim = str(row["claim"])
+        file, numbers, quotes = out.setdefault(claim, (str(row["file"]), set(), []))
+        numbers.add(int(str(row["n"])))
+        if row.get("quote") is not None and str(row["quote"]) not in quotes:
+            quotes.append(str(row["quote"]))
+    return out
+
+
+def test_the_rule_numbers_every_seed_from_the_headline() -> None:
+    for name, text in seed_texts().items():
+        numbered = paragraphs(text)
+        assert [p.number for p in numbered] == list(range(len(numbered))), name
+        assert len(numbered) > 2, name
+
+
+def test_every_paragraph_a_claim_names_exists(kg: PolicyGraph) -> None:
+    texts = seed_texts()
+    counts = {name: len(paragraphs(text)) for name, text in texts.items()}
+    missing = [
+        (claim, sorted(n for n in numbers if n >= counts[file]))
+        for claim, (file, numbers, _) in claims_with_paragraphs(kg).items()
+        if any(n >= counts[file] for n in numbers)
+    ]
+    assert missing == []
+
+
+def test_every_quote_occurs_in_a_paragraph_the_claim_names(kg: PolicyGraph) -> None:
+    texts = {name: paragraphs(text) for name, text in seed_texts().items()}
+    problems: dict[str, list[str]] = defaultdict(list)
+    checked = 0
+    for claim, (file, numbers, quotes) in claims_with_paragraphs(kg).items():
+        named = [normalise(p.text) for p in texts[file] if p.number in numbers]
+        for quote in quotes:
+            checked += 1
+            if not any(occurs(quote, paragraph) for paragraph in named):
+                problems[claim].append(quote)
+    assert dict(problems) == {}
+    assert checked > 0
+
+
+def test_matching_normalises_marks_and_honours_elision() -> None:
+    paragraph = normalise("„Linkedin nutzt jetzt die Inhalte – sie haben  einfach“")
+    assert occurs('"Linkedin nutzt [...] sie haben einfach"', paragraph)
+    assert occurs("Inhalte - sie", paragraph)
+    assert not occurs("sie haben [...] Linkedin", paragraph)
+    assert not occurs("Linkedin nutzt nicht", paragraph)
