@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from pathlib import Path
+
+import pytest
 
 from policykg.kg import PolicyGraph
 from policykg.paragraphs import paragraphs
@@ -91,3 +94,13 @@ def test_matching_normalises_marks_and_honours_elision() -> None:
     assert occurs("Inhalte - sie", paragraph)
     assert not occurs("sie haben [...] Linkedin", paragraph)
     assert not occurs("Linkedin nutzt nicht", paragraph)
+
+
+def test_missing_seed_texts_fail_in_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("POLICYKG_SEEDS", str(tmp_path))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="no seed texts in"):
+        seed_texts()
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception):
+        seed_texts()
