@@ -41,3 +41,13 @@ def test_every_seed_file_has_a_source_and_a_section() -> None:
     text = (settings.root / "docs" / "coverage.md").read_text(encoding="utf-8")
     assert sources == seeds
     assert all(f"## {s}:" in text for s in sources)
+
+
+def test_every_listed_claim_is_marked_as_re_read() -> None:
+    text = (Settings().root / "docs" / "coverage.md").read_text(encoding="utf-8")
+    unmarked = []
+    for line in text.splitlines():
+        match = re.match(r"^\| (\d+) \|.*\| (.*) \|$", line)
+        if match:
+            unmarked += [c for c, mark in re.findall(r"`([^`]+)`( [✓✎✚])?", match[2]) if not mark]
+    assert unmarked == []
