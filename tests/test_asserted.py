@@ -49,9 +49,7 @@ def test_inferred_hedged_and_possible_claims_stay_out(kg: PolicyGraph) -> None:
     # Each kind is present in the data, so the check above has something to check.
     stances = {
         str(r["stance"])
-        for r in kg.select(
-            PREFIXES + "SELECT DISTINCT ?stance WHERE { ?c pkg:stance ?stance }"
-        )
+        for r in kg.select(PREFIXES + "SELECT DISTINCT ?stance WHERE { ?c pkg:stance ?stance }")
     }
     assert {"https://w3id.org/policykg/ontology#Inferred",
             "https://w3id.org/policykg/ontology#Hedged"} <= stances  # fmt: skip

@@ -139,7 +139,9 @@ def test_adding_a_sixth_article_is_one_file_check_and_build(
     env = {"POLICYKG_ROOT": str(root), "POLICYKG_DIST": str(tmp_path / "dist")}
     runner = CliRunner()
     checked = runner.invoke(app, ["check", str(new)], env=env)
-    assert checked.stdout.strip() == "ok: 1 file(s) checked: 1 sources, 1 claims, 0 warnings, 0 advice"
+    assert (
+        checked.stdout.strip() == "ok: 1 file(s) checked: 1 sources, 1 claims, 0 warnings, 0 advice"
+    )
     assert runner.invoke(app, ["build"], env=env).exit_code == 0
     rows = runner.invoke(
         app, ["query", "corroborated-claims", "-p", "min_sources=5", "-f", "csv"], env=env

@@ -54,7 +54,9 @@ def test_check_reports_advice_without_failing(tmp_path: Path, env: dict[str, str
     )
     result = runner.invoke(app, ["check", str(new)], env=env)
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "ok: 1 file(s) checked: 0 sources, 0 claims, 0 warnings, 1 advice"
+    assert (
+        result.stdout.strip() == "ok: 1 file(s) checked: 0 sources, 0 claims, 0 warnings, 1 advice"
+    )
     assert result.stderr.splitlines() == [
         f"  {new.resolve()}: advice: <https://w3id.org/policykg/id/newco>: No Wikidata item is linked "
         "(skos:exactMatch or skos:closeMatch): add one when it is certain, or say why there is none "
@@ -137,7 +139,9 @@ def test_table_output_and_stats(env: dict[str, str]) -> None:
     assert result.stdout.rstrip().endswith("1 row(s)")
     stats = runner.invoke(app, ["stats"], env=env)
     assert stats.exit_code == 0
-    rows = len(PolicyGraph.open(Settings(dist=Path(env["POLICYKG_DIST"]))).query("source-summary").records)
+    rows = len(
+        PolicyGraph.open(Settings(dist=Path(env["POLICYKG_DIST"]))).query("source-summary").records
+    )
     assert stats.stdout.rstrip().endswith(f"{rows} row(s)")
 
 

@@ -11,7 +11,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from policykg.build import BuildReport
 from policykg.kg import PolicyGraph
 from policykg.settings import Settings
-from policykg.sources import source_files
+from policykg.sources import load, source_files
 from policykg.validate import to_rdflib
 
 ROOT = Settings().root
@@ -78,3 +78,56 @@ def test_the_published_data_conforms_under_default_shacl_settings(
     assert conforms, text
     conforms, _, text = shacl_validate(data, shacl_graph=shapes(), advanced=True)
     assert conforms, text
+
+
+def mismatches(graph: rdflib.Graph) -> tuple[int, list[str]]:
+    """Claims whose triple puts a subject outside its predicate's rdfs:domain or an object
+    outside its rdfs:range (classes through rdfs:subClassOf; literals by datatype)."""
+
+    def types(node: rdflib.term.Node) -> set[rdflib.term.Node]:
+        found: set[rdflib.term.Node] = set()
+        for t in graph.objects(node, RDF.type):
+            found |= {c for c in graph.transitive_objects(t, RDFS.subClassOf) if c is not None}
+        return found
+
+    checked, wrong = 0, []
+    for claim in graph.subjects(RDF.type, CLAIM):
+        s, p, o = (graph.value(claim, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+        assert s is not None
+        assert p is not None
+        assert o is not None
+        for domain in graph.objects(p, RDFS.domain):
+            checked += 1
+            if domain not in types(s):
+                wrong.append(f"{claim}: subject {s} of {p} is not a {domain}")
+        for range_ in graph.objects(p, RDFS.range):
+            checked += 1
+            if isinstance(o, rdflib.Literal):
+                datatype = o.datatype or (RDF.langString if o.language else rdflib.XSD.string)
+                ok = datatype == range_
+            else:
+                ok = range_ in types(o)
+            if not ok:
+                wrong.append(f"{claim}: object {o} of {p} is not a {range_}")
+    return checked, wrong
+
+
+def test_every_claimed_triple_respects_its_predicates_domain_and_range() -> None:
+    graph = to_rdflib(load(source_files(ROOT)).quads)
+    checked, wrong = mismatches(graph)
+    assert wrong == []
+    assert checked > 50
+
+
+def test_an_exclusion_hung_on_a_product_is_caught() -> None:
+    graph = ontology()
+    ex = rdflib.Namespace("http://example.org/")
+    pkg = rdflib.Namespace("https://w3id.org/policykg/ontology#")
+    graph.add((ex.product, RDF.type, pkg.AIFeature))
+    graph.add((ex.c, RDF.type, CLAIM))
+    graph.add((ex.c, RDF.subject, ex.product))
+    graph.add((ex.c, RDF.predicate, pkg.excludesJurisdiction))
+    graph.add((ex.c, RDF.object, rdflib.URIRef("https://w3id.org/dpv/loc#EU")))
+    assert mismatches(graph)[1] == [
+        f"{ex.c}: subject {ex.product} of {pkg.excludesJurisdiction} is not a {pkg.DataUsePractice}"
+    ]

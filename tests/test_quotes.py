@@ -18,7 +18,11 @@ from policykg.kg import PolicyGraph
 from policykg.paragraphs import paragraphs
 from tests.seeds import seed_texts
 
-_QUOTES = str.maketrans({c: '"' for c in "“”„‟«»‹›"} | {c: "'" for c in "‘’‚‛"})
+# Typographic double quotes and guillemets become ", typographic single quotes become '.
+_QUOTES = str.maketrans(
+    dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a", '"')
+    | dict.fromkeys("\u2018\u2019\u201a\u201b", "'")
+)
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _ELISION = "[...]"
 
@@ -49,7 +53,7 @@ def claims_with_paragraphs(kg: PolicyGraph) -> dict[str, tuple[str, set[int], li
     out: dict[str, tuple[str, set[int], list[str]]] = {}
     for row in rows:
         claim = str(row["claim"])
-        file, numbers, quotes = out.setdefault(claim, (str(row["file"]), set(), []))
+        _, numbers, quotes = out.setdefault(claim, (str(row["file"]), set(), []))
         numbers.add(int(str(row["n"])))
         if row.get("quote") is not None and str(row["quote"]) not in quotes:
             quotes.append(str(row["quote"]))
@@ -89,7 +93,7 @@ def test_every_quote_occurs_in_a_paragraph_the_claim_names(kg: PolicyGraph) -> N
 
 
 def test_matching_normalises_marks_and_honours_elision() -> None:
-    paragraph = normalise("„Linkedin nutzt jetzt die Inhalte – sie haben  einfach“")
+    paragraph = normalise("\u201eLinkedin nutzt jetzt die Inhalte \u2013 sie haben  einfach\u201c")
     assert occurs('"Linkedin nutzt [...] sie haben einfach"', paragraph)
     assert occurs("Inhalte - sie", paragraph)
     assert not occurs("sie haben [...] Linkedin", paragraph)

@@ -134,11 +134,7 @@ def asserted_statements(quads: Sequence[Quad], graph: NamedNode) -> list[Quad]:
     out = set()
     for claim, p in parts.items():
         stance = p.get(_STANCE)
-        if (
-            claim in left_out
-            or not isinstance(stance, NamedNode)
-            or stance.value not in _ASSERTING
-        ):
+        if claim in left_out or not isinstance(stance, NamedNode) or stance.value not in _ASSERTING:
             continue
         s, pred, o = p.get(RDF + "subject"), p.get(RDF + "predicate"), p.get(RDF + "object")
         if s is not None and isinstance(pred, NamedNode) and o is not None:

@@ -38,7 +38,8 @@ from pathlib import Path
 __all__ = ["Paragraph", "paragraphs", "seeds_dir"]
 
 _MAX_SHORT_WORDS = 6
-_SENTENCE_END = (".", "!", "?", "…", "”", "“", '"', "»", "’")
+# . ! ? ellipsis, and closing double, low-opening, guillemet and single quotation marks
+_SENTENCE_END = (".", "!", "?", "\u2026", "\u201d", "\u201c", '"', "\u00bb", "\u2019")
 _END_OF_ARTICLE = re.compile(
     r"^(Reacties \(\d+\)|Gerelateerde artikelen|Read also:|Lees ook)", re.IGNORECASE
 )

@@ -55,9 +55,7 @@ def expectations(text: str) -> set[tuple[str, str, str, str]]:
     return out
 
 
-def results(
-    fixture: Path, tmp_path: Path, shapes: Path = SHAPES
-) -> set[tuple[str, str, str, str]]:
+def results(fixture: Path, tmp_path: Path, shapes: Path = SHAPES) -> set[tuple[str, str, str, str]]:
     header = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items())
     data = tmp_path / fixture.name
     data.write_text(header + fixture.read_text(encoding="utf-8"), encoding="utf-8")
