@@ -86,7 +86,8 @@ def test_query_with_parameters_as_csv(env: dict[str, str]) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "jurisdiction,date,used,basis\nhttps://w3id.org/dpv/loc#NL,2025-11-10,true,stated period\n"
+        "jurisdiction,date,used,basis\n"
+        "https://w3id.org/dpv/loc#NL,2025-11-10,true,stated from 2025-11-03\n"
     )
 
 
