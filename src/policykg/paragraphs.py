@@ -15,7 +15,8 @@ numbered into paragraphs like this:
    paragraph.
 5. The byline counts, as one paragraph: a line that starts with "Door ", "By " or "Article by "
    takes along the furniture-like short lines right after it (job title, date and time,
-   comment count), which are then part of the byline rather than furniture.
+   comment count), which are then part of the byline rather than furniture. A byline in one
+   long line ("woensdag 24 september 2025, 14:34 door Redactie, 2 reacties") counts by rule 2.
 
 So the body paragraphs, the byline and an update note each have a number; headings, captions,
 credits, labels and everything after the article's end do not.
