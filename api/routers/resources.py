@@ -31,11 +31,11 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
-from policykg.errors import NotAcceptable, NotFound, ParameterError
+from policykg.errors import ParameterError
 from policykg.formats import Format, content_type
 from policykg.linkeddata import describe as queries
-from policykg.linkeddata.home import home_sections
 from policykg.linkeddata.conneg import GRAPH_DOCUMENT, RESOURCE, choose, extension_of
+from policykg.linkeddata.home import home_sections
 from policykg.linkeddata.iris import Iris, split_extension
 from policykg.linkeddata.page import build_page, pick_language, short
 from policykg.linkeddata.vocabulary import Document, Vocabulary
@@ -85,7 +85,9 @@ def _iris(service: Service) -> Iris:
     return Iris(service.settings.base_iri)
 
 
-async def _construct(service: Service, request: Request, text: str, iri: str | None) -> list[Triple]:
+async def _construct(
+    service: Service, request: Request, text: str, iri: str | None
+) -> list[Triple]:
     """Run a stored CONSTRUCT through the engine with ``$iri`` bound; its triples."""
     job = query_job(
         service,
@@ -108,16 +110,16 @@ def _render(name: str, **values: Any) -> str:
     return _ENV.get_template(name).render(**values)
 
 
-def _serialize(
-    data: Sequence[Triple] | Sequence[Quad], fmt: Format, service: Service
-) -> bytes:
+def _serialize(data: Sequence[Triple] | Sequence[Quad], fmt: Format, service: Service) -> bytes:
     """Triples (or a graph's quads) in ``fmt``; JSON-LD compacted with the project's context."""
     if fmt.name == "jsonld":
         sink = io.BytesIO()
         triples = [q.triple if isinstance(q, Quad) else q for q in data]
         write_graph(triples, "jsonld", len(triples) + 1, sink, service.context or {})
         return sink.getvalue()
-    out = serialize(data, format=_FORMATS[fmt.name], prefixes=dump_prefixes(service.settings.base_iri))
+    out = serialize(
+        data, format=_FORMATS[fmt.name], prefixes=dump_prefixes(service.settings.base_iri)
+    )
     return out or b""
 
 
@@ -159,7 +161,9 @@ def _not_found(fmt: Format, iri: str, path: str) -> Response:
     headers = {**_HEADERS, "Vary": "Accept, Accept-Language"}
     if fmt.name == "html":
         page = _render("notfound.html", iri=iri, path=path, message=message)
-        return HTMLResponse(page, status_code=404, headers={**headers, "Content-Security-Policy": _CSP})
+        return HTMLResponse(
+            page, status_code=404, headers={**headers, "Content-Security-Policy": _CSP}
+        )
     if fmt.name in ("turtle", "ntriples", "trig", "nquads"):
         comment = f"# 404 Not found: {message.replace(chr(10), ' ')}\n".encode()
         return Response(comment, status_code=404, media_type=content_type(fmt), headers=headers)
@@ -383,4 +387,3 @@ async def home(request: Request, service: ServiceDep) -> Response:
 def _home(triples: list[Triple], iris: Iris, language: str) -> str:
     sources, sections = home_sections(triples, iris, language)
     return _render("home.html", sources=sources, sections=sections)
-

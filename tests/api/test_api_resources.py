@@ -260,9 +260,7 @@ def test_jsonld_read_by_pyld(client: TestClient, kg: PolicyGraph, kind: str) -> 
     document = response.json()
     assert isinstance(document["@context"], dict)  # compact, with the project's context
     assert document["@context"]["id"] == BASE + "id/"
-    nquads = jsonld.to_rdf(
-        document, {"format": "application/n-quads", "documentLoader": no_fetch}
-    )
+    nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": no_fetch})
     assert isomorphic(graph_of(nquads), expected(kg, path))
 
 
@@ -291,7 +289,9 @@ def test_named_graph_triples_by_rapper(client: TestClient, kg: PolicyGraph, rapp
     response = client.get(f"/{GRAPH}", headers={"Accept": "text/turtle"})
     got = graph_of(read_with_rapper(rapper, response.content, "turtle"))
     quads = describe_graph(kg.store, BASE + GRAPH)
-    want = graph_of((serialize([q.triple for q in quads], format=RdfFormat.N_TRIPLES) or b"").decode())
+    want = graph_of(
+        (serialize([q.triple for q in quads], format=RdfFormat.N_TRIPLES) or b"").decode()
+    )
     assert isomorphic(got, want)
 
 
@@ -312,7 +312,10 @@ def test_description_holds_every_claim_about_the_resource(kg: PolicyGraph) -> No
           {{ ?claim rdf:subject <{BASE}id/linkedin> }} UNION {{ ?claim rdf:object <{BASE}id/linkedin> }}
           ?claim ?p ?o }}"""
     )
-    described = {(str(t.subject.value), str(t.predicate.value), t.object) for t in describe(kg.store, BASE + "id/linkedin")}
+    described = {
+        (str(t.subject.value), str(t.predicate.value), t.object)
+        for t in describe(kg.store, BASE + "id/linkedin")
+    }
     missing = [r for r in rows.terms if (r["claim"].value, r["p"].value, r["o"]) not in described]  # type: ignore[union-attr]
     assert len(rows) > 0
     assert missing == []

@@ -21,7 +21,7 @@ from __future__ import annotations
 from policykg.errors import NotAcceptable
 from policykg.formats import GRAPHS, Format, FormatList, negotiate
 
-__all__ = ["GRAPH_DOCUMENT", "HTML", "RESOURCE", "RDF_NAMES", "choose", "extension_of"]
+__all__ = ["GRAPH_DOCUMENT", "HTML", "RDF_NAMES", "RESOURCE", "choose", "extension_of"]
 
 HTML = Format("html", "text/html", ("application/xhtml+xml",), ("htm",))
 _RDF = {fmt.name: fmt for fmt in GRAPHS.formats}

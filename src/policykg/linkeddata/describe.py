@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pyoxigraph import NamedNode, Quad, QueryTriples, Store, Triple, Variable
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QueryTriples, Store, Triple, Variable
 
 from policykg.namespaces import PKG, RDF
 
@@ -74,7 +74,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX pkg: <{PKG}>
-CONSTRUCT {{ ?s ?p ?o . ?o ?olp ?ol . ?p ?plp ?pl . ?s ?slp ?sl . }}
+CONSTRUCT {{ ?s ?p ?o . ?o ?olp ?ol . ?p ?plp ?pl . }}
 WHERE {{
   {{
     {{
@@ -84,6 +84,9 @@ WHERE {{
       # links into it from things that are not claims (claims follow whole)
       UNION {{ ?s ?p $iri . BIND($iri AS ?o) FILTER(?p != rdf:type)
                FILTER NOT EXISTS {{ ?s a pkg:Claim }} }}
+      # and their labels (the labels of objects and properties are added below)
+      UNION {{ ?s ?p0 $iri . FILTER(?p0 != rdf:type) FILTER NOT EXISTS {{ ?s a pkg:Claim }}
+               ?s ?p ?o . {_LABELLED.format(v="p")} }}
       # the claims it takes part in, each whole, with its source and correction
       UNION {{
         {{ {{ $iri a pkg:Claim . BIND($iri AS ?claim) }}
@@ -99,10 +102,9 @@ WHERE {{
       }}
     }}
   }}
-  # the labels of everything named
+  # the labels of everything named (an OPTIONAL per position: cheaper than a branch each)
   OPTIONAL {{ ?o ?olp ?ol . {_LABELLED.format(v="olp")} }}
   OPTIONAL {{ ?p ?plp ?pl . {_LABELLED.format(v="plp")} }}
-  OPTIONAL {{ ?s ?slp ?sl . {_LABELLED.format(v="slp")} }}
 }}
 """
 
@@ -112,21 +114,27 @@ CONSTRUCT { ?s ?p ?o } WHERE { GRAPH $iri { ?s ?p ?o } }
 """
 
 
-def bindings(iri: str) -> dict[Variable, NamedNode]:
+def bindings(iri: str) -> dict[Variable, NamedNode | Literal]:
     """The substitutions for either query: ``$iri`` bound to ``iri``."""
+    return {IRI: NamedNode(iri)}
+
+
+def _store_bindings(iri: str) -> dict[Variable, NamedNode | BlankNode | Literal | Triple]:
     return {IRI: NamedNode(iri)}
 
 
 def describe(store: Store, iri: str) -> list[Triple]:
     """The description of ``iri`` from ``store`` (default graph: the union of all graphs)."""
-    result = store.query(RESOURCE, substitutions=bindings(iri), use_default_graph_as_union=True)
+    result = store.query(
+        RESOURCE, substitutions=_store_bindings(iri), use_default_graph_as_union=True
+    )
     assert isinstance(result, QueryTriples)
     return list(dict.fromkeys(result))
 
 
 def describe_graph(store: Store, iri: str) -> list[Quad]:
     """The named graph ``iri``, as quads; empty when there is no such graph."""
-    result = store.query(GRAPH, substitutions=bindings(iri))
+    result = store.query(GRAPH, substitutions=_store_bindings(iri))
     assert isinstance(result, QueryTriples)
     return in_graph(result, iri)
 
@@ -135,6 +143,7 @@ def in_graph(triples: Iterable[Triple], iri: str) -> list[Quad]:
     """``triples`` as quads of the graph ``iri``."""
     graph = NamedNode(iri)
     return [Quad(t.subject, t.predicate, t.object, graph) for t in dict.fromkeys(triples)]
+
 
 HOME = f"""\
 # The home page: the sources, and the main entities by kind, with their labels.

@@ -35,7 +35,7 @@ def home_sections(
         s for node in index.out
         if ARTICLE in index.types(node) and (s := _source(index, node)) is not None
     ]  # fmt: skip
-    sources.sort(key=lambda s: (s.term.iri or ""))
+    sources.sort(key=lambda s: s.term.iri or "")
     sections = []
     for title, classes in KINDS:
         members = [

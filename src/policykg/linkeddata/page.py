@@ -151,7 +151,7 @@ class Version:
 class FactGroup:
     """The facts of one property; ``versions`` is set when the sources disagree."""
 
-    property: Term
+    predicate: Term
     facts: list[Fact]
     versions: list[Version] = field(default_factory=list)
 
@@ -238,11 +238,11 @@ class _Index:
         return Term(str(node))
 
     def period(self, node: object) -> str | None:
-        """An OWL-Time interval as "from D", "until D" or "D – D"."""
+        """An OWL-Time interval as "from D", "until D" or "D to D"."""
         begin = self._instant(self.one(node, TIME + "hasBeginning"))
         end = self._instant(self.one(node, TIME + "hasEnd"))
         if begin and end:
-            return f"{begin} – {end}"
+            return f"{begin} to {end}"
         if begin:
             return f"from {begin}"
         if end:
@@ -399,9 +399,7 @@ def build_page(iri: str, triples: Iterable[Triple], iris: Iris, language: str) -
     claims = {c.value: _claim(index, c) for c in claim_nodes}
     types = index.types(node)
     kind = "claim" if CLAIM in types else "source" if ARTICLE in types else "entity"
-    label = index.label(node) or (
-        short_claim(iri, iris) if kind == "claim" else short(iri)
-    )
+    label = index.label(node) or (short_claim(iri, iris) if kind == "claim" else short(iri))
     about = [c for c in claims.values() if c.subject and c.subject.iri == iri]
     mentioned = [c for c in claims.values() if c.object and c.object.iri == iri]
     roles: dict[str, list[Claim]] = {}
@@ -410,10 +408,16 @@ def build_page(iri: str, triples: Iterable[Triple], iris: Iris, language: str) -
         ("Claims for this jurisdiction", DCT + "spatial"),
         ("Claims it corrects", PROV + "wasInvalidatedBy"),
     ):
-        found = [claims[s.value] for s, p in index.into.get(node, []) if p == prop and s.value in claims]  # type: ignore[attr-defined]
+        found = [
+            claims[s.value]
+            for s, p in index.into.get(node, [])
+            if p == prop and isinstance(s, NamedNode) and s.value in claims
+        ]
         if found:
             roles[title] = sorted(found, key=_claim_order)
-    claimed = {(c.predicate.iri, c.object.iri or c.object.text) for c in about if c.predicate and c.object}
+    claimed = {
+        (c.predicate.iri, c.object.iri or c.object.text) for c in about if c.predicate and c.object
+    }
     own, links_out, description = [], [], []
     for prop, values in index.out.get(node, {}).items():
         for value in dict.fromkeys(values):

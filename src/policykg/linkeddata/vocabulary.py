@@ -70,8 +70,9 @@ class Document:
 
     def triples_of(self, name: str) -> list[Triple]:
         """A term's own triples and those of the blank nodes they lead to."""
-        start = NamedNode(f"{self.iri}#{name}")
-        seen, todo, out = set(), [start], []
+        start: NamedNode | BlankNode = NamedNode(f"{self.iri}#{name}")
+        seen: set[BlankNode] = set()
+        todo, out = [start], []
         while todo:
             node = todo.pop()
             for t in self.triples:
@@ -107,7 +108,9 @@ def _rows(index: _Index, node: object, depth: int = 0) -> list[Row]:
     rows = []
     for prop, values in index.out.get(node, {}).items():
         for value in dict.fromkeys(values):
-            nested = _rows(index, value, depth + 1) if isinstance(value, BlankNode) and depth < 3 else []
+            nested = (
+                _rows(index, value, depth + 1) if isinstance(value, BlankNode) and depth < 3 else []
+            )
             rows.append(Row(index.term(NamedNode(prop)), index.term(value), nested))
     rows.sort(key=lambda r: (r.property.text.lower(), r.value.text))
     return rows
