@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from html import unescape
 from typing import Any
+from urllib.parse import quote, unquote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -324,3 +327,122 @@ def test_description_holds_every_claim_about_the_resource(kg: PolicyGraph) -> No
 def test_jsonld_is_compact_json(client: TestClient) -> None:
     body = client.get("/claim/000/eu-excluded.jsonld").content
     assert json.loads(body)["@context"]["claim"] == BASE + "claim/"
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+def h1(html: str) -> str:
+    match = re.search(r"<h1>(.*?)</h1>", html, re.S)
+    assert match, html[:500]
+    return unescape(match[1].strip())
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("/id/microsoft", "schema:Organization"),
+        ("/id/rachel-tobac", "schema:Person"),
+        ("/id/linkedin-genai-training", "pkg:DataUsePractice"),
+        ("/id/de-la-torre-v-linkedin", "pkg:Lawsuit"),
+        ("/id/ap-warning-2025", "pkg:RegulatorAction"),
+        ("/claim/000/correction-openai", "pkg:Correction"),
+        ("/resource?iri=https%3A%2F%2Fw3id.org%2Fdpv%2Floc%23EU", None),
+    ],
+)
+def test_each_kind_of_page_shows_its_label(
+    client: TestClient, kg: PolicyGraph, path: str, kind: str | None
+) -> None:
+    response = client.get(path, headers={"Accept": "text/html", "Accept-Language": "en"})
+    assert response.status_code == 200
+    assert response.headers["content-security-policy"].startswith("default-src 'none'")
+    iri = BASE + path[1:] if kind else "https://w3id.org/dpv/loc#EU"
+    labels = kg.select(
+        "SELECT ?l WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label>"
+        "|<http://www.w3.org/2004/02/skos/core#prefLabel> ?l FILTER(LANG(?l) IN ('en', '')) }".replace(
+            "?x", f"<{iri}>"
+        )
+    )
+    assert h1(response.text) in {r["l"] for r in labels} | {"claim:000/correction-openai"}
+    if kind:
+        assert f">{kind}<" in response.text or kind.split(":")[1].lower() in response.text.lower()
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [("de", "Linkedin-Nutzer"), ("nl-BE,nl;q=0.9", "LinkedIn-gebruikers"),
+     ("fr, en;q=0.5", "LinkedIn members"), (None, "LinkedIn members"),
+     ("en;q=0.4, de;q=0.8", "Linkedin-Nutzer")],
+)  # fmt: skip
+def test_label_in_the_readers_language(
+    client: TestClient, language: str | None, label: str
+) -> None:
+    headers = {"Accept": "text/html"}
+    if language:
+        headers["Accept-Language"] = language
+    response = client.get("/id/linkedin-members", headers=headers)
+    assert h1(response.text) == label
+
+
+def test_source_page_lists_claims_in_paragraph_order(client: TestClient, kg: PolicyGraph) -> None:
+    rows = kg.select(
+        f"""SELECT ?claim (MIN(?n) AS ?first) WHERE {{
+          ?claim <http://www.w3.org/ns/prov#wasDerivedFrom> <{BASE}{SOURCE}> ;
+                 <https://w3id.org/policykg/ontology#paragraph> ?n }}
+        GROUP BY ?claim ORDER BY ?first ?claim"""
+    )
+    html = client.get(f"/{SOURCE}", headers={"Accept": "text/html"}).text
+    listed = re.search(r'<ol class="pk-source-claims">(.*?)</ol>', html, re.S)
+    assert listed
+    shown = re.findall(r'data-claim="([^"]+)"', listed[1])
+    assert shown == [r["claim"] for r in rows]
+
+
+def test_page_links_its_alternates_and_query(client: TestClient) -> None:
+    html = client.get("/claim/000/eu-excluded", headers={"Accept": "text/html"}).text
+    for ext in ("ttl", "nt", "jsonld", "rdf"):
+        assert f'href="/claim/000/eu-excluded.{ext}"' in html
+    query = re.search(r'class="pk-query-link" href="/#query=([^"]+)"', html)
+    assert query
+    text = unquote(unescape(query[1]))
+    assert text.endswith(f"VALUES $iri {{ <{BASE}claim/000/eu-excluded> }}\n")
+
+
+def test_every_iri_on_a_page_links_to_its_page(client: TestClient) -> None:
+    html = client.get("/id/linkedin-genai-training", headers={"Accept": "text/html"}).text
+    hrefs = set(re.findall(r'href="([^"]+)"', html))
+    titled = re.findall(r'<a href="([^"]+)" title="([^"]+)"', html)
+    assert titled
+    for href, iri in titled:
+        iri = unescape(iri)
+        if iri.startswith(BASE) and "/ontology" not in iri:
+            assert unescape(href) == "/" + iri[len(BASE) :]
+        elif iri.startswith("https://w3id.org/policykg/ontology#"):
+            assert unescape(href) == "/ontology#" + iri.split("#")[1]
+        elif iri.startswith("https://w3id.org/dpv"):
+            assert unescape(href) == "/resource?iri=" + quote(iri, safe="")
+        else:
+            assert unescape(href) == iri
+    assert "/ontology#DataUsePractice" in hrefs
+
+
+def test_ontology_and_shapes_documents(client: TestClient) -> None:
+    ontology = client.get("/ontology", headers={"Accept": "text/html"})
+    assert ontology.status_code == 200
+    assert 'id="Claim"' in ontology.text
+    assert 'id="excludesJurisdiction"' in ontology.text
+    shapes = client.get("/shapes", headers={"Accept": "text/html"})
+    assert 'id="ClaimShape"' in shapes.text
+    term = client.get("/ontology/Claim", headers={"Accept": "text/html"})
+    assert h1(term.text) == "claim"
+    turtle = client.get("/shapes.ttl")
+    assert turtle.headers["content-type"] == "text/turtle; charset=utf-8"
+    assert "ClaimShape" in turtle.text
+
+
+def test_home_page(client: TestClient, kg: PolicyGraph) -> None:
+    html = client.get("/home").text
+    sources = kg.select("SELECT ?s WHERE { ?s a <https://schema.org/NewsArticle> }")
+    for row in sources:
+        assert f'href="/{str(row["s"])[len(BASE) :]}"' in html
+    assert 'href="/id/linkedin"' in html

@@ -14,6 +14,7 @@ Wikidata and DPV) and the links into it.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from policykg.formats import parse_accept
-from policykg.namespaces import PKG, PREFIXES, PROV, RDF
+from policykg.namespaces import DEFAULT_BASE, PKG, PROV, RDF, all_prefixes
 
 from .describe import CLAIM, LABELS, RDF_TYPE
 from .iris import Iris
@@ -228,7 +229,12 @@ class _Index:
         if isinstance(node, NamedNode):
             iri = node.value
             external = _external(iri)
-            return Term(self.label(node) or short(iri), iri, self.iris.href(iri), external=external)
+            return Term(
+                self.label(node) or short(iri, self.iris.base),
+                iri,
+                self.iris.href(iri),
+                external=external,
+            )
         if isinstance(node, Literal):
             datatype = node.datatype.value
             plain = datatype.endswith(("#string", "#langString"))
@@ -259,14 +265,24 @@ class _Index:
         return None
 
 
-def short(iri: str) -> str:
-    """An IRI written with the graph's prefixes (``pkg:Claim``), or whole."""
+@functools.cache
+def _prefixes(base: str) -> dict[str, str]:
+    return all_prefixes(base)
+
+
+def short(iri: str, base: str = DEFAULT_BASE) -> str:
+    """An IRI written with the graph's prefixes (``pkg:Claim``, ``claim:000/x``), or whole.
+
+    >>> short("https://w3id.org/policykg/claim/000/x"), short("http://e/x")
+    ('claim:000/x', 'http://e/x')
+    """
+    prefixes = _prefixes(base)
     best = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
+    for prefix, namespace in prefixes.items():
+        if iri.startswith(namespace) and len(namespace) > len(prefixes.get(best, "")):
             best = prefix
     if best:
-        return f"{best}:{iri[len(PREFIXES[best]) :]}"
+        return f"{best}:{iri[len(prefixes[best]) :]}"
     return iri
 
 
@@ -335,8 +351,7 @@ def _claim(index: _Index, node: NamedNode) -> Claim:
 
 def short_claim(iri: str, iris: Iris) -> str:
     """``claim:000/eu-excluded`` for a claim IRI under the base."""
-    prefix = iris.base + "claim/"
-    return "claim:" + iri[len(prefix) :] if iri.startswith(prefix) else short(iri)
+    return short(iri, iris.base)
 
 
 def _group(claims: list[Claim], key: str, index: _Index) -> list[FactGroup]:
@@ -399,7 +414,7 @@ def build_page(iri: str, triples: Iterable[Triple], iris: Iris, language: str) -
     claims = {c.value: _claim(index, c) for c in claim_nodes}
     types = index.types(node)
     kind = "claim" if CLAIM in types else "source" if ARTICLE in types else "entity"
-    label = index.label(node) or (short_claim(iri, iris) if kind == "claim" else short(iri))
+    label = index.label(node) or short(iri, iris.base)
     about = [c for c in claims.values() if c.subject and c.subject.iri == iri]
     mentioned = [c for c in claims.values() if c.object and c.object.iri == iri]
     roles: dict[str, list[Claim]] = {}
