@@ -46,6 +46,7 @@ SCHEMA = "https://schema.org/"
 TIME = "http://www.w3.org/2006/time#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 ARTICLE = SCHEMA + "NewsArticle"
+ASSERTED = PKG + "Asserted"
 _CLAIM_STRUCTURE = {
     RDF_TYPE, RDF + "subject", RDF + "predicate", RDF + "object", PKG + "stance",
     PROV + "wasDerivedFrom", PKG + "quote", PKG + "paragraph", PKG + "speaker",
@@ -142,10 +143,11 @@ class Fact:
 
 @dataclass
 class Version:
-    """What one source says for a disputed property: its values."""
+    """What one source says for a disputed property: its values, each with the stance
+    it is put forward in when that is not a plain assertion (alleged, denied…)."""
 
     source: Source
-    values: list[Term]
+    values: list[tuple[Term, Term | None]]
 
 
 @dataclass
@@ -377,20 +379,25 @@ def _group(claims: list[Claim], key: str, index: _Index) -> list[FactGroup]:
 
 
 def _versions(claims: list[Claim]) -> list[Version]:
-    """Each source's values for a property, when two sources give different sets."""
-    by_source: dict[str, tuple[Source, dict[str, Term]]] = {}
+    """Each source's values for a property, when two sources give different sets.
+
+    Corrected claims do not count; a value denied or alleged differs from one asserted.
+    The lists differing is the disagreement, as in the named query exclusion-disagreements.
+    """
+    by_source: dict[str, tuple[Source, dict[tuple[str, str], tuple[Term, Term | None]]]] = {}
     for claim in claims:
         if claim.corrected or claim.source is None or claim.object is None:
             continue
         source = claim.source
-        key = source.term.iri or source.term.text
-        entry = by_source.setdefault(key, (source, {}))
-        entry[1][claim.object.iri or claim.object.text] = claim.object
+        stance = claim.stance if claim.stance and claim.stance.iri != ASSERTED else None
+        entry = by_source.setdefault(source.term.iri or source.term.text, (source, {}))
+        value_key = (claim.object.iri or claim.object.text, stance.iri or "" if stance else "")
+        entry[1][value_key] = (claim.object, stance)
     sets = {frozenset(values) for _, values in by_source.values()}
     if len(by_source) < 2 or len(sets) < 2:
         return []
     return [
-        Version(source, sorted(values.values(), key=lambda t: t.text))
+        Version(source, sorted(values.values(), key=lambda v: v[0].text))
         for source, values in sorted(by_source.values(), key=lambda e: e[0].term.text)
     ]
 
@@ -472,6 +479,9 @@ def build_page(iri: str, triples: Iterable[Triple], iris: Iris, language: str) -
     )
     if kind == "claim":
         page.claim = claims.get(iri)
+        parts = (page.claim.subject, page.claim.predicate, page.claim.object) if page.claim else ()
+        if parts and all(parts):
+            page.label = " · ".join(p.text for p in parts if p is not None)
         if page.claim and page.claim.predicate and page.claim.subject:
             siblings = [
                 c for c in claims.values()
