@@ -150,7 +150,7 @@ def test_eu_exclusion_shows_the_sources_disagreement(
     for i in range(len(rows)):
         cells = table.nth(i).locator("td")
         source = cells.nth(0).locator("a").first.inner_text()
-        shown[source] = sorted(cells.nth(1).locator("a:not(.pk-ext)").all_inner_texts())
+        shown[source] = sorted(cells.nth(1).locator(":scope > a:not(.pk-ext)").all_inner_texts())
     assert shown == {str(r["title"]): sorted(str(r["labels"]).split("|")) for r in rows}
 
 

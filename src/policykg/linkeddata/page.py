@@ -47,6 +47,7 @@ TIME = "http://www.w3.org/2006/time#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 ARTICLE = SCHEMA + "NewsArticle"
 ASSERTED = PKG + "Asserted"
+ASSERTING = (ASSERTED, PKG + "ReportedSpeech")
 _CLAIM_STRUCTURE = {
     RDF_TYPE, RDF + "subject", RDF + "predicate", RDF + "object", PKG + "stance",
     PROV + "wasDerivedFrom", PKG + "quote", PKG + "paragraph", PKG + "speaker",
@@ -381,7 +382,8 @@ def _group(claims: list[Claim], key: str, index: _Index) -> list[FactGroup]:
 def _versions(claims: list[Claim]) -> list[Version]:
     """Each source's values for a property, when two sources give different sets.
 
-    Corrected claims do not count; a value denied or alleged differs from one asserted.
+    Corrected claims do not count; a value denied or alleged differs from one asserted or
+    reported (which, as in the graph of asserted statements, count alike).
     The lists differing is the disagreement, as in the named query exclusion-disagreements.
     """
     by_source: dict[str, tuple[Source, dict[tuple[str, str], tuple[Term, Term | None]]]] = {}
@@ -391,7 +393,8 @@ def _versions(claims: list[Claim]) -> list[Version]:
         source = claim.source
         stance = claim.stance if claim.stance and claim.stance.iri != ASSERTED else None
         entry = by_source.setdefault(source.term.iri or source.term.text, (source, {}))
-        value_key = (claim.object.iri or claim.object.text, stance.iri or "" if stance else "")
+        polarity = stance.iri if stance and stance.iri not in ASSERTING else ""
+        value_key = (claim.object.iri or claim.object.text, polarity or "")
         entry[1][value_key] = (claim.object, stance)
     sets = {frozenset(values) for _, values in by_source.values()}
     if len(by_source) < 2 or len(sets) < 2:
