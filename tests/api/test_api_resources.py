@@ -446,3 +446,40 @@ def test_home_page(client: TestClient, kg: PolicyGraph) -> None:
     for row in sources:
         assert f'href="/{str(row["s"])[len(BASE) :]}"' in html
     assert 'href="/id/linkedin"' in html
+
+
+# --- DESCRIBE -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"DESCRIBE <{BASE}id/linkedin>",
+        f"PREFIX id: <{BASE}id/>\n# the organisation\nDESCRIBE id:linkedin",
+        f"BASE <{BASE}>\nDESCRIBE <id/linkedin>",
+    ],
+)
+def test_describe_answers_the_resources_rdf(client: TestClient, rapper: str, query: str) -> None:
+    described = client.get("/sparql", params={"query": query}, headers={"Accept": "text/turtle"})
+    assert described.status_code == 200, described.text
+    own = client.get("/id/linkedin.ttl")
+    got = graph_of(read_with_rapper(rapper, described.content, "turtle"))
+    want = graph_of(read_with_rapper(rapper, own.content, "turtle"))
+    assert isomorphic(got, want)
+    posted = client.post(
+        "/sparql",
+        content=query,
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/n-triples"},
+    )
+    assert isomorphic(graph_of(posted.text), want)
+
+
+def test_other_describe_forms_are_the_stores(client: TestClient, kg: PolicyGraph) -> None:
+    query = f"DESCRIBE ?x WHERE {{ VALUES ?x {{ <{BASE}id/linkedin> }} }}"
+    response = client.get("/sparql", params={"query": query}, headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    got = Graph().parse(data=response.text, format="turtle")
+    outgoing = list(kg.store.quads_for_pattern(NamedNode(BASE + "id/linkedin"), None, None))
+    assert {str(p) for _, p, _ in got} == {p.predicate.value for p in outgoing}
+    unknown = client.get("/sparql", params={"query": "DESCRIBE nope:x"})
+    assert unknown.status_code == 400
