@@ -23,6 +23,7 @@ items) has its page at ``/resource?iri=…``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -75,12 +76,7 @@ class Iris:
         return self._local(iri) is not None
 
     def _local(self, iri: str) -> str | None:
-        for document in (ONTOLOGY, SHAPES):
-            if iri == document or iri.startswith(document + "#"):
-                return "/" + document.rsplit("/", 1)[1] + iri[len(document) :]
-        if iri.startswith(self.base) and iri[len(self.base) :].startswith(MINTED):
-            return "/" + iri[len(self.base) :]
-        return None
+        return _local_path(self.base, iri)
 
     def path(self, iri: str) -> str:
         """The server path of the page for ``iri``: its own path, else ``/resource?iri=``."""
@@ -97,3 +93,14 @@ class Iris:
         if self.is_local(iri) or iri.startswith(DESCRIBED):
             return self.path(iri)
         return iri
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _local_path(base: str, iri: str) -> str | None:
+    """The server path of ``iri`` when it is one of the graph's (see :meth:`Iris.path`)."""
+    for document in (ONTOLOGY, SHAPES):
+        if iri == document or iri.startswith(document + "#"):
+            return "/" + document.rsplit("/", 1)[1] + iri[len(document) :]
+    if iri.startswith(base) and iri[len(base) :].startswith(MINTED):
+        return "/" + iri[len(base) :]
+    return None

@@ -201,6 +201,7 @@ class _Index:
         self.iris, self.language = iris, language
         self.out: dict[object, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
         self.into: dict[object, list[tuple[object, str]]] = defaultdict(list)
+        self._terms: dict[object, Term] = {}
         for t in triples:
             self.out[t.subject][t.predicate.value].append(t.object)
             self.into[t.object].append((t.subject, t.predicate.value))
@@ -229,6 +230,13 @@ class _Index:
         return None
 
     def term(self, node: object) -> Term:
+        """The term as shown, made once per node and page."""
+        known = self._terms.get(node)
+        if known is None:
+            known = self._terms[node] = self._term(node)
+        return known
+
+    def _term(self, node: object) -> Term:
         if isinstance(node, NamedNode):
             iri = node.value
             external = _external(iri)
