@@ -89,11 +89,15 @@ WHERE {{
                ?s ?p ?o . {_LABELLED.format(v="p")} }}
       # the claims it takes part in, each whole, with its source and correction
       UNION {{
-        {{ {{ $iri a pkg:Claim . BIND($iri AS ?claim) }}
-          UNION {{ ?claim rdf:subject|rdf:object|prov:wasDerivedFrom|pkg:speaker|dct:spatial|prov:wasInvalidatedBy $iri .
-                  ?claim a pkg:Claim }}
+        # (VALUES and FILTER EXISTS, not a path and a type pattern: with "?claim a pkg:Claim"
+        # in the pattern Oxigraph starts from every claim, 0.3 s instead of 3 ms at 100k.)
+        {{ {{ VALUES ?link {{ rdf:subject rdf:object prov:wasDerivedFrom pkg:speaker dct:spatial
+                             prov:wasInvalidatedBy }}
+             ?claim ?link $iri . FILTER EXISTS {{ ?claim a pkg:Claim }} }}
+          # a claim itself, and the other claims on its subject and property
           UNION {{ $iri a pkg:Claim ; rdf:subject ?about ; rdf:predicate ?property .
-                  ?claim rdf:subject ?about ; rdf:predicate ?property . ?claim a pkg:Claim }}
+                  ?claim rdf:subject ?about ; rdf:predicate ?property .
+                  FILTER EXISTS {{ ?claim a pkg:Claim }} }}
           UNION {{ $iri a pkg:Correction ; pkg:replacedBy ?claim }} }}
         {{ ?claim ?p ?o . BIND(?claim AS ?s) }}
         UNION {{ ?claim ?p0 ?s . FILTER(isBlank(?s)) ?s ?p ?o }}
