@@ -165,7 +165,8 @@ def _not_found(fmt: Format, iri: str, path: str) -> Response:
             page, status_code=404, headers={**headers, "Content-Security-Policy": _CSP}
         )
     if fmt.name in ("turtle", "ntriples", "trig", "nquads"):
-        comment = f"# 404 Not found: {message.replace(chr(10), ' ')}\n".encode()
+        printable = "".join(c if c.isprintable() else "?" for c in message)  # one line
+        comment = f"# 404 Not found: {printable}\n".encode()
         return Response(comment, status_code=404, media_type=content_type(fmt), headers=headers)
     body = {"error": "Not found", "message": message, "status": 404}
     return JSONResponse(body, status_code=404, headers=headers)
@@ -248,10 +249,20 @@ def _by_subject(triples: Sequence[Triple], iris: Iris) -> list[tuple[str, str, i
             for s, n in sorted(counts.items())]  # fmt: skip
 
 
+def _is_iri(text: str) -> bool:
+    try:
+        NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 async def _minted(request: Request, service: Service, prefix: str, name: str) -> Response:
     stem, extension = split_extension(name)
     path = f"/{prefix}/{stem}"
     iri = _iris(service).iri(path)
+    if not _is_iri(iri):  # a path no IRI can have (a space, "<"…): nothing in the graph
+        return _not_found(_choose(request, extension, graph=prefix == "graph"), iri, path)
     if prefix == "graph":
         return await _graph(request, service, iri, path, extension)
     return await _resource(request, service, iri, path, extension)
@@ -288,11 +299,7 @@ async def any_resource(
     iri: str = Query(description="The absolute IRI of a resource the graph describes."),
 ) -> Response:
     """The page (or RDF) of any IRI the graph describes, such as a DPV jurisdiction."""
-    try:
-        NamedNode(iri)
-    except ValueError:
-        raise ParameterError(f"iri: {iri!r} is not an absolute IRI") from None
-    if "://" not in iri:
+    if not _is_iri(iri) or "://" not in iri:
         raise ParameterError(f"iri: {iri!r} is not an absolute IRI")
     path = "/resource?iri=" + quote(iri, safe="")
     fmt_name = request.query_params.get("format")

@@ -483,3 +483,15 @@ def test_other_describe_forms_are_the_stores(client: TestClient, kg: PolicyGraph
     assert {str(p) for _, p, _ in got} == {p.predicate.value for p in outgoing}
     unknown = client.get("/sparql", params={"query": "DESCRIBE nope:x"})
     assert unknown.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/id/a%20b", "/id/a%3Eb", "/graph/a%20b.trig", "/id/x%0D%3Cs%3E%20%3Cp%3E%20%3Co%3E%20."],
+)
+def test_a_path_no_iri_can_have_is_404(client: TestClient, rapper: str, path: str) -> None:
+    response = client.get(path, headers={"Accept": "text/turtle"})
+    assert response.status_code == 404
+    assert response.text.count("\n") == 1
+    assert response.text.startswith("# 404 Not found: this graph says nothing about <")
+    assert read_with_rapper(rapper, response.content, "turtle") == ""
