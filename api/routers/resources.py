@@ -87,8 +87,9 @@ def _iris(service: Service) -> Iris:
 
 async def _construct(
     service: Service, request: Request, text: str, iri: str | None
-) -> list[Triple]:
-    """Run a stored CONSTRUCT through the engine with ``$iri`` bound; its triples."""
+) -> tuple[list[Triple], bool]:
+    """Run a stored CONSTRUCT through the engine with ``$iri`` bound: its triples, and whether
+    the row cap (``max_rows``) cut them."""
     job = query_job(
         service,
         text,
@@ -99,7 +100,7 @@ async def _construct(
     )
     result = await service.engine.query(job)
     body = result.whole if result.whole is not None else b"".join([c async for c in result.body])
-    return await asyncio.to_thread(_parse, body)
+    return await asyncio.to_thread(_parse, body), result.truncated
 
 
 def _parse(body: bytes) -> list[Triple]:
@@ -139,7 +140,10 @@ def _alternates(path: str, formats: Sequence[Format]) -> list[dict[str, str]]:
     ]
 
 
-def _headers(path: str, fmt: Format, formats: Sequence[Format]) -> dict[str, str]:
+def _headers(
+    path: str, fmt: Format, formats: Sequence[Format], truncated: bool = False
+) -> dict[str, str]:
+    """Content-Location, Vary and Link; ``X-PolicyKG-Truncated`` as on query results."""
     links = ", ".join(
         f'<{_href(path, f)}>; rel="alternate"; type="{f.media_type}"' for f in formats
     )
@@ -148,6 +152,7 @@ def _headers(path: str, fmt: Format, formats: Sequence[Format]) -> dict[str, str
         "Vary": "Accept, Accept-Language",
         "Content-Location": _href(path, fmt),
         "Link": links,
+        "X-PolicyKG-Truncated": "true" if truncated else "false",
     }
 
 
@@ -186,10 +191,10 @@ async def _resource(
     request: Request, service: Service, iri: str, path: str, extension: str | None
 ) -> Response:
     fmt = _choose(request, extension, graph=False)
-    triples = await _construct(service, request, queries.RESOURCE, iri)
+    triples, truncated = await _construct(service, request, queries.RESOURCE, iri)
     if not triples:
         return _not_found(fmt, iri, path)
-    headers = _headers(path, fmt, RESOURCE.formats)
+    headers = _headers(path, fmt, RESOURCE.formats, truncated)
     if fmt.name != "html":
         body = await asyncio.to_thread(_serialize, triples, fmt, service)
         return Response(body, media_type=content_type(fmt), headers=headers)
@@ -213,10 +218,10 @@ async def _graph(
     request: Request, service: Service, iri: str, path: str, extension: str | None
 ) -> Response:
     fmt = _choose(request, extension, graph=True)
-    triples = await _construct(service, request, queries.GRAPH, iri)
+    triples, truncated = await _construct(service, request, queries.GRAPH, iri)
     if not triples:
         return _not_found(fmt, iri, path)
-    headers = _headers(path, fmt, GRAPH_DOCUMENT.formats)
+    headers = _headers(path, fmt, GRAPH_DOCUMENT.formats, truncated)
     if fmt.name == "html":
         iris = _iris(service)
         language = pick_language(request.headers.get("accept-language"))
@@ -385,7 +390,7 @@ async def shape(term: str, request: Request, service: ServiceDep) -> Response:
 @router.api_route("/home", methods=["GET", "HEAD"], response_class=HTMLResponse)
 async def home(request: Request, service: ServiceDep) -> Response:
     """The home page: the sources, the main entities by kind, and the entry points."""
-    triples = await _construct(service, request, queries.HOME, None)
+    triples, _ = await _construct(service, request, queries.HOME, None)
     language = pick_language(request.headers.get("accept-language"))
     text = await asyncio.to_thread(_home, triples, _iris(service), language)
     return HTMLResponse(text, headers={**_HEADERS, "Vary": "Accept-Language", **_html(text)})

@@ -495,3 +495,14 @@ def test_a_path_no_iri_can_have_is_404(client: TestClient, rapper: str, path: st
     assert response.text.count("\n") == 1
     assert response.text.startswith("# 404 Not found: this graph says nothing about <")
     assert read_with_rapper(rapper, response.content, "turtle") == ""
+
+
+def test_a_description_cut_by_the_row_cap_says_so(
+    client: TestClient, built: tuple[Settings, BuildReport]
+) -> None:
+    assert client.get("/id/linkedin.ttl").headers["x-policykg-truncated"] == "false"
+    settings = built[0].model_copy(update={"workers": 1, "max_rows": 5})
+    with TestClient(create_app(settings)) as small:
+        response = small.get("/id/linkedin.nt")
+    assert response.headers["x-policykg-truncated"] == "true"
+    assert len(response.text.splitlines()) == 5
