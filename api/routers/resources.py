@@ -183,8 +183,25 @@ def _query_link(text: str, iri: str) -> str:
     return "/#query=" + quote(query, safe="")
 
 
-def _html(_: str) -> dict[str, str]:
-    return {"Content-Security-Policy": _CSP}
+#: Headers of every page: no script runs, styles come from this server.
+_PAGE = {"Content-Security-Policy": _CSP}
+
+
+def _resource_page(
+    iri: str, triples: list[Triple], iris: Iris, language: str, path: str
+) -> str | None:
+    """The HTML page of a resource (page model and template, run off the event loop)."""
+    page = build_page(iri, triples, iris, language)
+    if page is None:
+        return None
+    return _render(
+        "resource.html",
+        page=page,
+        path=path,
+        alternates=_alternates(path, RESOURCE.formats),
+        query_link=_query_link(queries.RESOURCE, iri),
+        triples=len(triples),
+    )
 
 
 async def _resource(
@@ -199,19 +216,10 @@ async def _resource(
         body = await asyncio.to_thread(_serialize, triples, fmt, service)
         return Response(body, media_type=content_type(fmt), headers=headers)
     language = pick_language(request.headers.get("accept-language"))
-    iris = _iris(service)
-    page = await asyncio.to_thread(build_page, iri, triples, iris, language)
-    if page is None:
+    text = await asyncio.to_thread(_resource_page, iri, triples, _iris(service), language, path)
+    if text is None:
         return _not_found(fmt, iri, path)
-    text = _render(
-        "resource.html",
-        page=page,
-        path=path,
-        alternates=_alternates(path, RESOURCE.formats),
-        query_link=_query_link(queries.RESOURCE, iri),
-        triples=len(triples),
-    )
-    return HTMLResponse(text, headers={**headers, **_html(text)})
+    return HTMLResponse(text, headers={**headers, **_PAGE})
 
 
 async def _graph(
@@ -223,20 +231,17 @@ async def _graph(
         return _not_found(fmt, iri, path)
     headers = _headers(path, fmt, GRAPH_DOCUMENT.formats, truncated)
     if fmt.name == "html":
-        iris = _iris(service)
-        language = pick_language(request.headers.get("accept-language"))
-        page = await asyncio.to_thread(build_page, iri, triples, iris, language)
-        text = _render(
+        text = await asyncio.to_thread(
+            _render,
             "graph.html",
             iri=iri,
-            page=page,
-            subjects=_by_subject(triples, iris),
+            subjects=_by_subject(triples, _iris(service)),
             triples=len(triples),
             path=path,
             alternates=_alternates(path, GRAPH_DOCUMENT.formats),
             query_link=_query_link(queries.GRAPH, iri),
         )
-        return HTMLResponse(text, headers={**headers, **_html(text)})
+        return HTMLResponse(text, headers={**headers, **_PAGE})
     data: Sequence[Triple] | Sequence[Quad] = triples
     if fmt.name in ("trig", "nquads"):
         data = queries.in_graph(triples, iri)
@@ -319,6 +324,19 @@ async def any_resource(
     return await _resource(request, service, iri, path, extension)
 
 
+@functools.lru_cache(maxsize=256)
+def _vocabulary_page(document: Document, term: str | None, path: str) -> str:
+    """The page of a vocabulary document or of one term; the same every time, so kept."""
+    return _render(
+        "vocabulary.html",
+        document=document,
+        terms=[document.term(term)] if term is not None else document.terms,
+        single=term is not None,
+        path=path,
+        alternates=_alternates(path, RESOURCE.formats),
+    )
+
+
 def _vocabulary_for(service: Service) -> Vocabulary:
     return _vocabulary(service.settings.root / "ontology", service.settings.base_iri)
 
@@ -339,15 +357,8 @@ async def _document(
             return _not_found(fmt, f"{document.iri}#{stem}", path)
     headers = _headers(path, fmt, RESOURCE.formats)
     if fmt.name == "html":
-        text = _render(
-            "vocabulary.html",
-            document=document,
-            terms=[document.term(stem)] if term is not None else document.terms,
-            single=term is not None,
-            path=path,
-            alternates=_alternates(path, RESOURCE.formats),
-        )
-        return HTMLResponse(text, headers={**headers, **_html(text)})
+        text = await asyncio.to_thread(_vocabulary_page, document, stem if term else None, path)
+        return HTMLResponse(text, headers={**headers, **_PAGE})
     triples = document.triples_of(stem) if term is not None else document.triples
     body = await asyncio.to_thread(_serialize, triples, fmt, service)
     return Response(body, media_type=content_type(fmt), headers=headers)
@@ -393,7 +404,7 @@ async def home(request: Request, service: ServiceDep) -> Response:
     triples, _ = await _construct(service, request, queries.HOME, None)
     language = pick_language(request.headers.get("accept-language"))
     text = await asyncio.to_thread(_home, triples, _iris(service), language)
-    return HTMLResponse(text, headers={**_HEADERS, "Vary": "Accept-Language", **_html(text)})
+    return HTMLResponse(text, headers={**_HEADERS, "Vary": "Accept-Language", **_PAGE})
 
 
 def _home(triples: list[Triple], iris: Iris, language: str) -> str:

@@ -55,7 +55,7 @@ class TermDoc:
     rows: list[Row]
 
 
-@dataclass
+@dataclass(eq=False)  # compared (and cached) by identity: one per loaded vocabulary
 class Document:
     """One vocabulary file: its IRI, triples and documented terms."""
 
