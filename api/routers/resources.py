@@ -32,9 +32,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
 from policykg.errors import ParameterError
-from policykg.formats import Format, content_type
 from policykg.linkeddata import describe as queries
-from policykg.linkeddata.conneg import GRAPH_DOCUMENT, RESOURCE, choose, extension_of
+from policykg.linkeddata.conneg import GRAPH_DOCUMENT, RESOURCE, Representation, by_name, choose
 from policykg.linkeddata.home import home_sections
 from policykg.linkeddata.iris import Iris, split_extension
 from policykg.linkeddata.page import build_page, pick_language, short
@@ -111,7 +110,9 @@ def _render(name: str, **values: Any) -> str:
     return _ENV.get_template(name).render(**values)
 
 
-def _serialize(data: Sequence[Triple] | Sequence[Quad], fmt: Format, service: Service) -> bytes:
+def _serialize(
+    data: Sequence[Triple] | Sequence[Quad], fmt: Representation, service: Service
+) -> bytes:
     """Triples (or a graph's quads) in ``fmt``; JSON-LD compacted with the project's context."""
     if fmt.name == "jsonld":
         sink = io.BytesIO()
@@ -124,14 +125,14 @@ def _serialize(data: Sequence[Triple] | Sequence[Quad], fmt: Format, service: Se
     return out or b""
 
 
-def _href(path: str, fmt: Format) -> str:
+def _href(path: str, fmt: Representation) -> str:
     """The URL of one representation: ``path.ext``, or ``…&format=`` for ``/resource?iri=``."""
     if "?" in path:
         return f"{path}&format={fmt.name}"
-    return f"{path}.{extension_of(fmt.name)}"
+    return f"{path}.{fmt.extension}"
 
 
-def _alternates(path: str, formats: Sequence[Format]) -> list[dict[str, str]]:
+def _alternates(path: str, formats: Sequence[Representation]) -> list[dict[str, str]]:
     """The RDF alternates a page links to."""
     return [
         {"href": _href(path, f), "name": f.name, "media_type": f.media_type}
@@ -141,7 +142,7 @@ def _alternates(path: str, formats: Sequence[Format]) -> list[dict[str, str]]:
 
 
 def _headers(
-    path: str, fmt: Format, formats: Sequence[Format], truncated: bool = False
+    path: str, fmt: Representation, formats: Sequence[Representation], truncated: bool = False
 ) -> dict[str, str]:
     """Content-Location, Vary and Link; ``X-PolicyKG-Truncated`` as on query results."""
     links = ", ".join(
@@ -156,11 +157,11 @@ def _headers(
     }
 
 
-def _choose(request: Request, extension: str | None, *, graph: bool) -> Format:
+def _choose(request: Request, extension: str | None, *, graph: bool) -> Representation:
     return choose(request.headers.get("accept"), extension, graph=graph)
 
 
-def _not_found(fmt: Format, iri: str, path: str) -> Response:
+def _not_found(fmt: Representation, iri: str, path: str) -> Response:
     """A 404 in the negotiated format."""
     message = f"this graph says nothing about <{iri}>"
     headers = {**_HEADERS, "Vary": "Accept, Accept-Language"}
@@ -172,7 +173,7 @@ def _not_found(fmt: Format, iri: str, path: str) -> Response:
     if fmt.name in ("turtle", "ntriples", "trig", "nquads"):
         printable = "".join(c if c.isprintable() else "?" for c in message)  # one line
         comment = f"# 404 Not found: {printable}\n".encode()
-        return Response(comment, status_code=404, media_type=content_type(fmt), headers=headers)
+        return Response(comment, status_code=404, media_type=fmt.content_type, headers=headers)
     body = {"error": "Not found", "message": message, "status": 404}
     return JSONResponse(body, status_code=404, headers=headers)
 
@@ -198,7 +199,7 @@ def _resource_page(
         "resource.html",
         page=page,
         path=path,
-        alternates=_alternates(path, RESOURCE.formats),
+        alternates=_alternates(path, RESOURCE),
         query_link=_query_link(queries.RESOURCE, iri),
         triples=len(triples),
     )
@@ -211,10 +212,10 @@ async def _resource(
     triples, truncated = await _construct(service, request, queries.RESOURCE, iri)
     if not triples:
         return _not_found(fmt, iri, path)
-    headers = _headers(path, fmt, RESOURCE.formats, truncated)
+    headers = _headers(path, fmt, RESOURCE, truncated)
     if fmt.name != "html":
         body = await asyncio.to_thread(_serialize, triples, fmt, service)
-        return Response(body, media_type=content_type(fmt), headers=headers)
+        return Response(body, media_type=fmt.content_type, headers=headers)
     language = pick_language(request.headers.get("accept-language"))
     text = await asyncio.to_thread(_resource_page, iri, triples, _iris(service), language, path)
     if text is None:
@@ -229,7 +230,7 @@ async def _graph(
     triples, truncated = await _construct(service, request, queries.GRAPH, iri)
     if not triples:
         return _not_found(fmt, iri, path)
-    headers = _headers(path, fmt, GRAPH_DOCUMENT.formats, truncated)
+    headers = _headers(path, fmt, GRAPH_DOCUMENT, truncated)
     if fmt.name == "html":
         text = await asyncio.to_thread(
             _render,
@@ -238,7 +239,7 @@ async def _graph(
             subjects=_by_subject(triples, _iris(service)),
             triples=len(triples),
             path=path,
-            alternates=_alternates(path, GRAPH_DOCUMENT.formats),
+            alternates=_alternates(path, GRAPH_DOCUMENT),
             query_link=_query_link(queries.GRAPH, iri),
         )
         return HTMLResponse(text, headers={**headers, **_PAGE})
@@ -246,7 +247,7 @@ async def _graph(
     if fmt.name in ("trig", "nquads"):
         data = queries.in_graph(triples, iri)
     body = await asyncio.to_thread(_serialize, data, fmt, service)
-    return Response(body, media_type=content_type(fmt), headers=headers)
+    return Response(body, media_type=fmt.content_type, headers=headers)
 
 
 def _by_subject(triples: Sequence[Triple], iris: Iris) -> list[tuple[str, str, int]]:
@@ -315,10 +316,10 @@ async def any_resource(
     fmt_name = request.query_params.get("format")
     extension = None
     if fmt_name is not None:
-        chosen = RESOURCE.by_name(fmt_name)
+        chosen = by_name(RESOURCE, fmt_name)
         if chosen is None:
             raise ParameterError(
-                f"format: {fmt_name!r} is not one of {', '.join(f.name for f in RESOURCE.formats)}"
+                f"format: {fmt_name!r} is not one of {', '.join(f.name for f in RESOURCE)}"
             )
         extension = chosen.name
     return await _resource(request, service, iri, path, extension)
@@ -333,7 +334,7 @@ def _vocabulary_page(document: Document, term: str | None, path: str) -> str:
         terms=[document.term(term)] if term is not None else document.terms,
         single=term is not None,
         path=path,
-        alternates=_alternates(path, RESOURCE.formats),
+        alternates=_alternates(path, RESOURCE),
     )
 
 
@@ -355,13 +356,13 @@ async def _document(
         doc = document.term(stem)
         if doc is None:
             return _not_found(fmt, f"{document.iri}#{stem}", path)
-    headers = _headers(path, fmt, RESOURCE.formats)
+    headers = _headers(path, fmt, RESOURCE)
     if fmt.name == "html":
         text = await asyncio.to_thread(_vocabulary_page, document, stem if term else None, path)
         return HTMLResponse(text, headers={**headers, **_PAGE})
     triples = document.triples_of(stem) if term is not None else document.triples
     body = await asyncio.to_thread(_serialize, triples, fmt, service)
-    return Response(body, media_type=content_type(fmt), headers=headers)
+    return Response(body, media_type=fmt.content_type, headers=headers)
 
 
 @router.api_route("/ontology", methods=["GET", "HEAD"], response_model=None)
