@@ -288,14 +288,27 @@ def test_named_graph_keeps_its_name(
     assert len(got.graph(BASE + GRAPH)) == len(list(direct))
 
 
-def test_named_graph_triples_by_rapper(client: TestClient, kg: PolicyGraph, rapper: str) -> None:
-    response = client.get(f"/{GRAPH}", headers={"Accept": "text/turtle"})
-    got = graph_of(read_with_rapper(rapper, response.content, "turtle"))
+def graph_triples(kg: PolicyGraph) -> Graph:
     quads = describe_graph(kg.store, BASE + GRAPH)
-    want = graph_of(
-        (serialize([q.triple for q in quads], format=RdfFormat.N_TRIPLES) or b"").decode()
-    )
-    assert isomorphic(got, want)
+    data = serialize([q.triple for q in quads], format=RdfFormat.N_TRIPLES) or b""
+    return graph_of(data.decode())
+
+
+@pytest.mark.parametrize("form", sorted(RAPPER))
+def test_named_graph_triples_by_rapper(
+    client: TestClient, kg: PolicyGraph, rapper: str, form: str
+) -> None:
+    ext, media_type, syntax = RAPPER[form]
+    response = client.get(f"/{GRAPH}", headers={"Accept": media_type})
+    assert response.headers["content-location"] == f"/{GRAPH}.{ext}"
+    got = graph_of(read_with_rapper(rapper, response.content, syntax))
+    assert isomorphic(got, graph_triples(kg))
+
+
+def test_named_graph_jsonld_by_pyld(client: TestClient, kg: PolicyGraph) -> None:
+    document = client.get(f"/{GRAPH}.jsonld").json()
+    nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": no_fetch})
+    assert isomorphic(graph_of(nquads), graph_triples(kg))
 
 
 def test_ontology_term_in_turtle(client: TestClient, rapper: str) -> None:
