@@ -198,3 +198,19 @@ def test_home_lists_sources_and_entry_points(
     expect(links).to_have_count(len(sources))
     for path in ("/", "/queries", "/sparql", "/ontology", "/shapes"):
         expect(page.locator(f"#pk-entry-h ~ ul a[href='{path}']")).to_have_count(1)
+
+
+def test_query_link_opens_the_query_page_with_the_query(
+    browser: BrowserContext, policy_server: Server
+) -> None:
+    page, errors, _ = open_page(browser, policy_server)
+    page.goto(policy_server.url + "/id/linkedin")
+    page.locator("a.pk-query-link").click()
+    page.wait_for_selector("body[data-queries][data-prefixes]")
+    query = page.evaluate("window.policykgYasgui.getTab().getQuery()")
+    assert "CONSTRUCT" in query
+    assert query.rstrip().endswith(f"VALUES $iri {{ <{BASE}id/linkedin> }}")
+    with page.expect_response(lambda r: r.url == policy_server.url + "/sparql") as answer:
+        page.click(".tabPanel.active .yasqe_queryButton")
+    assert answer.value.status == 200
+    assert errors == []
