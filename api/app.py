@@ -21,7 +21,18 @@ from .accesslog import AccessLog
 from .errors import install_error_handlers
 from .fastlane import FastLane
 from .httpcache import Compression, HttpCache
-from .routers import context, dumps, health, network, queries, sparql, store, ui, void
+from .routers import (
+    context,
+    dumps,
+    health,
+    network,
+    queries,
+    resources,
+    sparql,
+    store,
+    ui,
+    void,
+)
 from .service import open_service
 
 __all__ = ["create_app"]
@@ -63,6 +74,6 @@ def create_app(settings: Settings | None = None, *, data: Sequence[Path] = ()) -
     )
     app.add_middleware(AccessLog)
     # The query page at / answers 503 with instructions when node_modules is missing.
-    for module in (sparql, store, queries, health, context, network, dumps, void, ui):
+    for module in (sparql, store, queries, health, context, network, dumps, void, resources, ui):
         app.include_router(module.router)
     return app

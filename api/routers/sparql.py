@@ -9,6 +9,8 @@ from rdflib.namespace import VOID
 from policykg.engine.jobs import UpdateJob
 from policykg.errors import BadRequest, NotAcceptable
 from policykg.formats import GRAPHS, content_type, negotiate, parse_accept
+from policykg.linkeddata import describe
+from policykg.linkeddata.describequery import described_iri
 from policykg.sparql.dataset import apply_using
 from policykg.sparql.safety import enforce, scan_update_async
 
@@ -53,6 +55,15 @@ async def _query(service: Service, request: Request, operation: Operation) -> Re
                 f"'{name}' applies to updates; queries use default-graph-uri/named-graph-uri"
             )
     defaults, named = operation.all("default-graph-uri"), operation.all("named-graph-uri")
+    iri = None if defaults or named else described_iri(operation.text, endpoint_iri(request))
+    if iri is not None:  # DESCRIBE <iri>: the resource's description, as at its own IRI
+        return await run_query(
+            service,
+            request,
+            describe.RESOURCE,
+            substitutions=describe.bindings(iri),
+            format_param=operation.one("format"),
+        )
     return await run_query(
         service,
         request,

@@ -113,6 +113,41 @@
     document.body.dataset.prefixes = String(Object.keys(contextPrefixes).length);
   }
 
+  /* Result IRIs open their page on this server: the graph's own IRIs (under the base,
+   * read from the context's id: prefix), the ontology's and shapes' terms, and DPV terms
+   * (which the graph declares); every other IRI keeps its own link. */
+  const MINTED = ["id/", "claim/", "source/", "graph/"];
+  const DOCUMENTS = ["https://w3id.org/policykg/ontology", "https://w3id.org/policykg/shapes"];
+  function localHref(iri) {
+    for (const doc of DOCUMENTS) {
+      if (iri.startsWith(doc + "#")) return "/" + doc.split("/").pop() + iri.slice(doc.length);
+    }
+    const id = contextPrefixes.id;
+    const base = typeof id === "string" && id.endsWith("id/") ? id.slice(0, -3) : null;
+    if (base && iri.startsWith(base)) {
+      const rest = iri.slice(base.length);
+      if (MINTED.some((prefix) => rest.startsWith(prefix))) return "/" + rest;
+    }
+    if (iri.startsWith("https://w3id.org/dpv#") || iri.startsWith("https://w3id.org/dpv/")) {
+      return "/resource?iri=" + encodeURIComponent(iri);
+    }
+    return null;
+  }
+
+  function localiseLinks(root) {
+    for (const link of root.querySelectorAll(".yasr a[href^='http']")) {
+      if (link.dataset.pkLocal) continue;
+      const local = localHref(link.getAttribute("href"));
+      if (local === null) continue;
+      link.dataset.pkLocal = link.getAttribute("href");
+      link.setAttribute("href", local);
+      link.removeAttribute("target");
+      link.title = link.dataset.pkLocal;
+    }
+  }
+  new MutationObserver(() => localiseLinks(document.getElementById("yasgui"))).observe(
+    document.getElementById("yasgui"), { childList: true, subtree: true });
+
   // Without the context the page works as before, with IRIs in full.
   loadPrefixes().catch((error) => {
     console.warn("No prefixes for the results: " + error.message);

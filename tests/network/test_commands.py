@@ -81,7 +81,7 @@ def test_centrality_and_components(run: Run, kg: PolicyGraph) -> None:
     top = centrality(graph, 1)["degree"][0]
     assert (
         out.splitlines()[1]
-        == f"  1  {top['value']:.4f}  {top['label']}  id:linkedin-genai-training-eu"
+        == f"  1  {top['value']:.4f}  {top['label']}  id:{top['iri'].rsplit('/', 1)[1]}"
     )
     code, out, _ = run("components", "--json")
     assert code == 0

@@ -72,8 +72,9 @@ def test_warning_deadline_and_start_of_the_eu_practice(timeline: dict[str, Any])
         for i in by_kind(timeline, "regulator-action")
         if i["id"] == f"regulator-action:{ID}ap-warning-2025"
     ]
-    assert [(w["start"], w["group"]) for w in warnings] == [
-        ("2025-09-24", ID + "autoriteit-persoonsgegevens")
+    # 004 dates the warning only by its own publication: known as of that day, not stated
+    assert [(w["start"], w["group"], w["basis"]) for w in warnings] == [
+        ("2025-09-24", ID + "autoriteit-persoonsgegevens", "reported")
     ]
     assert ID + "autoriteit-persoonsgegevens" in actions
     assert [(d["start"], d["claims"], d["group"]) for d in by_kind(timeline, "deadline")] == [

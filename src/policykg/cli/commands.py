@@ -110,12 +110,13 @@ def check(
     """Check source files (syntax and shapes) in the context of the whole graph, writing nothing."""
     from policykg.graph.build import check as run_check
     from policykg.graph.sources import source_files
+    from policykg.graph.validate import advise
 
     settings = Settings()
     chosen = [f.resolve() for f in files]
     context = [p.resolve() for p in source_files(settings.root)]
     try:
-        _, report = run_check(
+        loaded, report = run_check(
             [*context, *(f for f in chosen if f not in context)], settings, focus=chosen
         )
     except PolicyKGError as err:
@@ -123,9 +124,16 @@ def check(
     for problem in report.problems:
         if problem.severity == "warning":
             typer.echo(f"  {problem}", err=True)
+    advice = [
+        a
+        for a in advise(loaded, settings.root / "ontology" / "advice.ttl")
+        if a.file in {str(f) for f in chosen}
+    ]
+    for item in advice:
+        typer.echo(f"  {item}", err=True)
     typer.echo(
         f"ok: {len(chosen)} file(s) checked: {report.sources} sources, {report.claims} claims, "
-        f"{len(report.warnings)} warnings"
+        f"{len(report.warnings)} warnings, {len(advice)} advice"
     )
 
 

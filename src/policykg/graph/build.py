@@ -46,6 +46,7 @@ CLAIM = PKG + "Claim"
 _ASSERTING = {PKG + "Asserted", PKG + "ReportedSpeech"}
 _INVALIDATED = PROV + "wasInvalidatedBy"
 _STANCE = PKG + "stance"
+_MODALITY = PKG + "modality"
 
 Progress = Callable[[str], None]
 
@@ -118,24 +119,23 @@ def asserted_statements(quads: Sequence[Quad], graph: NamedNode) -> list[Quad]:
     """The triple of every claim that is asserted or reported, and not corrected, as a plain quad.
 
     This "truthy" view (as Wikidata calls it) lets researchers follow property paths such as
-    ownership chains; the claims remain the record of who said what.
+    ownership chains; the claims remain the record of who said what. Only the stances
+    pkg:Asserted and pkg:ReportedSpeech count: allegations, denials, hedged statements and the
+    curators' inferences (pkg:Inferred) stay out, and so do claims that say only that something
+    may be so (pkg:modality).
     """
     parts: dict[object, dict[str, object]] = {}
-    invalidated = set()
+    left_out = set()
     for q in quads:
         key = q.predicate.value
         if key in (RDF + "subject", RDF + "predicate", RDF + "object", _STANCE):
             parts.setdefault(q.subject, {})[key] = q.object
-        elif key == _INVALIDATED:
-            invalidated.add(q.subject)
+        elif key in (_INVALIDATED, _MODALITY):
+            left_out.add(q.subject)
     out = set()
     for claim, p in parts.items():
         stance = p.get(_STANCE)
-        if (
-            claim in invalidated
-            or not isinstance(stance, NamedNode)
-            or stance.value not in _ASSERTING
-        ):
+        if claim in left_out or not isinstance(stance, NamedNode) or stance.value not in _ASSERTING:
             continue
         s, pred, o = p.get(RDF + "subject"), p.get(RDF + "predicate"), p.get(RDF + "object")
         if s is not None and isinstance(pred, NamedNode) and o is not None:

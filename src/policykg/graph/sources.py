@@ -31,6 +31,9 @@ ONTOLOGY_GRAPH = DEFAULT_BASE + "graph/ontology"
 #: Sources are written in the Turtle family (the ontology in Turtle, articles in TriG).
 _SOURCE_FORMATS = frozenset({"turtle", "trig", "ntriples", "nquads"})
 
+#: Shapes graphs in ontology/: checked against, never loaded as data.
+_SHAPES = ("shapes.ttl", "advice.ttl")
+
 
 @dataclass
 class Loaded:
@@ -49,8 +52,8 @@ def term_key(term: Any) -> str:
 
 
 def source_files(root: Path) -> list[Path]:
-    """The files a full build reads: the ontology (not the shapes), entities, then sources in order."""
-    ontology = sorted(p for p in (root / "ontology").glob("*.ttl") if p.name != "shapes.ttl")
+    """The files a full build reads: the ontology (not the shapes graphs), entities, then sources in order."""
+    ontology = sorted(p for p in (root / "ontology").glob("*.ttl") if p.name not in _SHAPES)
     graph = root / "graph"
     return [*ontology, graph / "entities.trig", *sorted((graph / "sources").glob("*.trig"))]
 

@@ -3,6 +3,10 @@
 Each result names the focus node, the property, the rule broken (the shape's sh:message),
 its severity, and the source file the focus node was written in.
 
+Two shapes graphs are used: ``ontology/shapes.ttl``, which the data must conform to (violations
+stop a build, warnings are shown), and ``ontology/advice.ttl``, advice to curators that
+:func:`advise` reports with severity ``advice`` and that never stops a build.
+
 No inference is run: the only reasoning the shapes need is ``sh:class`` following
 ``rdfs:subClassOf``, which SHACL already does over the data graph, and the data graph holds
 the ontology (ontology/*.ttl). SPARQL-based targets and constraints need pyshacl's advanced mode.
@@ -11,7 +15,7 @@ the ontology (ontology/*.ttl). SPARQL-based targets and constraints need pyshacl
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import rdflib
@@ -21,7 +25,7 @@ from rdflib.namespace import SH
 
 from policykg.graph.sources import Loaded
 
-__all__ = ["Problem", "to_rdflib", "validate"]
+__all__ = ["Problem", "advise", "to_rdflib", "validate"]
 
 _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
@@ -78,6 +82,15 @@ def _show(node: rdflib.term.Node | None, graph: rdflib.Graph) -> str:
 
 def validate(loaded: Loaded, shapes: Path) -> list[Problem]:
     """Check ``loaded`` against the shapes; return every result, most severe first."""
+    return _results(loaded, shapes)
+
+
+def advise(loaded: Loaded, shapes: Path) -> list[Problem]:
+    """Check ``loaded`` against advisory shapes; every result comes back as ``advice``."""
+    return sorted({replace(p, severity="advice") for p in _results(loaded, shapes)})
+
+
+def _results(loaded: Loaded, shapes: Path) -> list[Problem]:
     data = to_rdflib(loaded.quads)
     shapes_graph = rdflib.Graph().parse(shapes, format="turtle")
     _, report, _ = shacl_validate(
@@ -106,7 +119,7 @@ def validate(loaded: Loaded, shapes: Path) -> list[Problem]:
                 file=str(origin) if origin else "",
             )
         )
-    order = {"violation": 0, "warning": 1, "info": 2}
+    order = {"violation": 0, "warning": 1, "info": 2, "advice": 3}
     return sorted(
         set(problems), key=lambda p: (order[p.severity], p.file, p.focus, p.path, p.message)
     )

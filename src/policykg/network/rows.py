@@ -14,9 +14,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Store, Variable
+from pyoxigraph import Literal, NamedNode, QuerySolutions, Store, Variable
 
 from ..errors import PolicyKGError
+from ..kg import term_value
 from .filters import Filters
 
 __all__ = [
@@ -62,22 +63,12 @@ class NetworkRows:
     sources: list[Record]
 
 
-def _value(term: object) -> str | None:
-    if term is None:
-        return None
-    if isinstance(term, BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, NamedNode | Literal):
-        return str(term.value)
-    return str(term)
-
-
 def select_store(store: Store, text: str, substitutions: Substitutions) -> list[Record]:
     """Run a SELECT on an in-process store whose default graph is the union of its graphs."""
     result = store.query(text, use_default_graph_as_union=True, substitutions=dict(substitutions))
     assert isinstance(result, QuerySolutions)
     columns = [v.value for v in result.variables]
-    return [{c: _value(solution[c]) for c in columns} for solution in result]
+    return [{c: term_value(solution[c]) for c in columns} for solution in result]
 
 
 def records_from_json(body: bytes) -> list[Record]:

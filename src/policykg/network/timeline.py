@@ -4,7 +4,9 @@ Kinds: ``publication`` (an article, or a document a claim dates), ``announcement
 precision: "the week before 24 September 2025"), ``effective``, ``deadline``, ``correction``,
 ``lawsuit`` and ``regulator-action`` (dated by their earliest dated claim), and ``period``
 (claims on one subject holding over the same stated period). Each item is grouped under the
-organisation or practice it concerns and lists its claims and sources.
+organisation or practice it concerns and lists its claims and sources. Its ``basis`` says
+what its date rests on: "stated" (a source gives it) or "reported" (no source says when a
+lawsuit or regulator action happened: it is placed at the first report of it).
 """
 
 from __future__ import annotations
@@ -136,9 +138,11 @@ def build_timeline(rows: TimelineRows) -> dict[str, Any]:
     out = _Items()
 
     def item(kind: str, key: str, start: str, label_text: str, group: str, *,
-             end: str | None = None, precision: str = "day") -> dict[str, Any]:  # fmt: skip
+             end: str | None = None, precision: str = "day",
+             basis: str = "stated") -> dict[str, Any]:  # fmt: skip
         return {"id": f"{kind}:{key}", "start": start, "end": end, "precision": precision,
-                "label": label_text, "kind": kind, "group": group, "group_label": label(group)}  # fmt: skip
+                "label": label_text, "kind": kind, "group": group, "group_label": label(group),
+                "basis": basis}  # fmt: skip
 
     actors: dict[str, list[Record]] = defaultdict(list)
     #: Who acts in a lawsuit or regulator action: its events are grouped under them.
@@ -214,10 +218,19 @@ def build_timeline(rows: TimelineRows) -> dict[str, Any]:
         dates = sorted(r["date"] for r in claims if r["date"])
         agent = next((r["agent"] for r in claims if r["agent"]), None)
         claim_iris, source_iris = [r["claim"] for r in claims], [r["source"] for r in claims]
+        reported = sorted(
+            str(sources[s]["issued"])
+            for s in source_iris
+            if s and (sources.get(s) or {}).get("issued")
+        )
         if dates:
             out.add(
                 item(kind, about, dates[0], label(about), agent or about), claim_iris, source_iris
             )
+        elif reported:  # no source says when it happened: placed at the first report of it
+            text = f"{label(about)} (reported {reported[0]})"
+            entry = item(kind, about, reported[0], text, agent or about, basis="reported")
+            out.add(entry, claim_iris, source_iris)
         else:
             said = ", ".join(sorted({src_labels.get(s or "", s or "") for s in source_iris}))
             out.add_undated(
