@@ -20,7 +20,19 @@ from policykg.settings import Settings
 from .accesslog import AccessLog
 from .errors import install_error_handlers
 from .fastlane import FastLane
-from .routers import context, health, network, queries, resources, sparql, store, ui
+from .httpcache import Compression, HttpCache
+from .routers import (
+    context,
+    dumps,
+    health,
+    network,
+    queries,
+    resources,
+    sparql,
+    store,
+    ui,
+    void,
+)
 from .service import open_service
 
 __all__ = ["create_app"]
@@ -44,8 +56,12 @@ def create_app(settings: Settings | None = None, *, data: Sequence[Path] = ()) -
     )
     install_error_handlers(app)
     # Middleware added later wraps what was added before: the access log sees everything,
-    # CORS headers go on every response, and bounded GET /sparql lookups skip the router.
+    # CORS headers go on every response, HEAD/ETag/304 see the compressed response (so a
+    # HEAD has the GET's headers), gzip compresses fast-lane answers too, and bounded
+    # GET /sparql lookups skip the router.
     app.add_middleware(FastLane)
+    app.add_middleware(Compression)
+    app.add_middleware(HttpCache)
     # Read-only use from any origin; no credentials, and no Authorization header, so a
     # browser cannot send an authenticated write from another site.
     app.add_middleware(
@@ -58,6 +74,6 @@ def create_app(settings: Settings | None = None, *, data: Sequence[Path] = ()) -
     )
     app.add_middleware(AccessLog)
     # The query page at / answers 503 with instructions when node_modules is missing.
-    for module in (sparql, store, queries, health, context, network, resources, ui):
+    for module in (sparql, store, queries, health, context, network, dumps, void, resources, ui):
         app.include_router(module.router)
     return app

@@ -7,7 +7,7 @@ The number of named graphs has no VoID term, so it is stated with
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, VOID, XSD
+from rdflib.namespace import RDF, RDFS, VOID, XSD
 
 from policykg.engine.jobs import Stats
 from policykg.formats import GRAPHS, SOLUTIONS
@@ -18,9 +18,18 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 
 def service_description(
-    endpoint: str, stats: Stats, *, union: bool, update: bool, base_iri: str
+    endpoint: str,
+    stats: Stats,
+    *,
+    union: bool,
+    update: bool,
+    base_iri: str,
+    dataset_description: str | None = None,
 ) -> Graph:
     """The description graph for the endpoint at ``endpoint``.
+
+    ``dataset_description`` is the URL of the dataset's own description (``/.well-known/void``),
+    linked with ``rdfs:seeAlso`` from the endpoint's dataset.
 
     >>> g = service_description("http://h/sparql", Stats(triples=3, graphs=1, classes=1,
     ...     properties=2), union=True, update=False, base_iri="https://w3id.org/policykg/")
@@ -57,4 +66,6 @@ def service_description(
     for predicate, value in counts.items():
         graph.add((dataset, predicate, Literal(value, datatype=XSD.integer)))
     graph.add((default, VOID.triples, Literal(stats.triples, datatype=XSD.integer)))
+    if dataset_description is not None:
+        graph.add((dataset, RDFS.seeAlso, URIRef(dataset_description)))
     return graph

@@ -12,6 +12,7 @@ from policykg.formats import parse_accept
 from policykg.sparql.queries import NamedQuery
 
 from ..deps import LibraryDep, ServiceDep
+from ..queriespage import results_page
 from ..results import run_query
 
 __all__ = ["router"]
@@ -66,9 +67,15 @@ async def list_queries(request: Request, library: LibraryDep) -> Response:
 async def run_named(
     name: str, request: Request, service: ServiceDep, library: LibraryDep
 ) -> Response:
-    """Run a named query; URL parameters other than ``format`` are its typed parameters."""
+    """Run a named query; URL parameters other than ``format`` are its typed parameters.
+
+    A browser (``Accept`` preferring ``text/html``, no ``format=``) gets the results as an
+    HTML table under a form for the parameters.
+    """
     query = library.get(name)
     values = {k: v for k, v in request.query_params.items() if k != "format"}
+    if "format" not in request.query_params and _wants_html(request):
+        return await results_page(service, request, query, values)
     substitutions = query.bind(values)
     return await run_query(
         service,

@@ -17,6 +17,7 @@ from policykg.sparql.safety import enforce, scan_update_async
 from ..deps import ServiceDep, require_writer
 from ..protocol import Operation, read_operation
 from ..results import endpoint_iri, run_query
+from ..served import served_build
 from ..service import Service
 from ..servicedesc import SD, service_description
 
@@ -114,12 +115,14 @@ async def _description(service: Service, request: Request, operation: Operation)
         return page
     fmt = negotiate(request.headers.get("accept"), GRAPHS, operation.one("format"))
     endpoint = endpoint_iri(request)
+    described = served_build(request.app.state).manifest is not None
     graph = service_description(
         endpoint,
         await service.engine.stats(),
         union=service.source.union,
         update=service.updatable,
         base_iri=service.settings.base_iri,
+        dataset_description=str(request.base_url) + ".well-known/void" if described else None,
     )
     triples = ox.parse(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
     prefixes = {"sd": str(SD), "void": str(VOID)}

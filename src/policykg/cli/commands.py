@@ -87,7 +87,7 @@ def _fail(err: PolicyKGError, command: str) -> NoReturn:
 
 @app.command()
 def build() -> None:
-    """Validate the sources and write dist/store, dist/policykg.trig and dist/policykg.nq."""
+    """Validate the sources and write dist/store, dist/policykg.trig, dist/policykg.nq and dist/dumps."""
     from policykg.graph.build import build as run_build
 
     settings = Settings()

@@ -29,6 +29,7 @@ from pyoxigraph import (
 from policykg.errors import BuildError
 from policykg.graph.sources import Loaded, load, source_files, term_key
 from policykg.graph.validate import Problem, validate
+from policykg.linkeddata.dumps import publish, stage
 from policykg.namespaces import PKG, PROV, RDF, dump_prefixes
 from policykg.settings import Settings
 
@@ -157,7 +158,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _switch_store(dist: Path, quads: list[Quad], digest: str) -> Path:
+def _write_store(dist: Path, quads: list[Quad], digest: str) -> Path:
     stores = dist / "stores"
     stores.mkdir(parents=True, exist_ok=True)
     target = stores / digest
@@ -170,6 +171,12 @@ def _switch_store(dist: Path, quads: list[Quad], digest: str) -> Path:
         store.optimize()
         del store
         os.replace(staging, target)
+    return target
+
+
+def _switch_store(dist: Path, target: Path) -> Path:
+    stores = dist / "stores"
+    digest = target.name
     link = dist / "store"
     tmp_link = dist / f".store.tmp-{os.getpid()}"
     if tmp_link.is_symlink():
@@ -203,7 +210,10 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     digest = hashlib.sha256(nquads).hexdigest()[:16]
     settings.dist.mkdir(parents=True, exist_ok=True)
     progress("writing the store")
-    report.written.append(_switch_store(settings.dist, quads, digest))
+    target = _write_store(settings.dist, quads, digest)
+    staged = stage(settings, target, digest, progress)  # the dumps, from the store
+    report.written.append(_switch_store(settings.dist, target))
+    report.written.append(publish(settings, staged))
     for name, data in (("policykg.nq", nquads), ("policykg.trig", trig)):
         _write_atomically(settings.dist / name, data)
         report.written.append(settings.dist / name)
