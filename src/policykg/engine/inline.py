@@ -6,7 +6,7 @@ more than the query. Some queries cannot run long, though: one triple pattern, a
 with SELECT or ASK, is answered by stepping through one index of the store, lazily,
 so the work done is proportional to the rows read. :func:`is_bounded` recognises such
 queries with one regular expression, and :class:`InlineStore` runs them in the server
-process (the simplest through :class:`~policykg.lookup.Lookup`, the others through the
+process (the simplest through :class:`~policykg.sparql.lookup.Lookup`, the others through the
 SPARQL engine), reading at most ``budget`` rows; a result with more rows is abandoned
 (after that much work) and the caller sends the query to a worker as usual. The
 answer is the same either way (``tests/test_inline.py`` compares them), and so is the
