@@ -49,9 +49,7 @@ is missing. Run <code>npm ci</code> in <code>{root}</code> and reload this page.
 """
 
 
-def _page(
-    root: Path, ui_dir: Path, name: str, title: str, needs: tuple[str, ...]
-) -> Response:
+def _page(root: Path, ui_dir: Path, name: str, title: str, needs: tuple[str, ...]) -> Response:
     headers = {**_HEADERS, "Content-Security-Policy": CSP, "Cache-Control": "no-cache"}
     modules = root / "node_modules"
     for vendor in needs:

@@ -655,7 +655,15 @@
     if (!cy) return;
     try {
       await loadSvgPlugin();
-      const text = cy.svg({ full: true, scale: 1, bg: "#ffffff" });
+      // cytoscape-svg cannot draw rounded polygons: those nodes are exported unrounded.
+      const rounded = cy.nodes().filter((n) => n.style("shape").startsWith("round-"));
+      rounded.forEach((n) => n.style("shape", n.style("shape").replace(/^round-/, "")));
+      let text;
+      try {
+        text = cy.svg({ full: true, scale: 1, bg: "#ffffff" });
+      } finally {
+        rounded.removeStyle("shape");
+      }
       download(new Blob([text], { type: "image/svg+xml" }), "policykg-view.svg");
     } catch (error) {
       setStatus("SVG export failed: " + error.message, true);
