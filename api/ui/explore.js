@@ -25,6 +25,9 @@
     }
     return node;
   };
+  /* Replace a node's children, leaving out the absent ones (null, undefined, false). */
+  const fill = (parent, ...children) => parent.replaceChildren(
+    ...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
 
   /* A small mark in a type's colour and shape, for the legend, search and panel. */
   const swatch = (key) => {
@@ -124,11 +127,11 @@
       {
         selector: "node",
         style: {
-          label: "data(name)", "font-size": 10, color: "#222", "text-wrap": "wrap",
+          label: "data(name)", "font-size": 11, color: "#222", "text-wrap": "wrap",
           "text-max-width": 110, "text-valign": "bottom", "text-margin-y": 3,
           width: 26, height: 26, "border-width": 1, "border-color": "#ffffff",
           "text-background-color": "#ffffff", "text-background-opacity": 0.7,
-          "text-background-padding": 1, "min-zoomed-font-size": 6,
+          "text-background-padding": 1, "min-zoomed-font-size": 4,
         },
       },
       { selector: "node[type = 'practice']", style: { width: 38, height: 38, "font-weight": "bold" } },
@@ -148,7 +151,7 @@
           "arrow-scale": 0.8, "curve-style": "bezier", label: "data(caption)",
           "font-size": 8, color: "#555", "text-rotation": "autorotate",
           "text-background-color": "#ffffff", "text-background-opacity": 0.85,
-          "text-background-padding": 1, "min-zoomed-font-size": 7,
+          "text-background-padding": 1, "min-zoomed-font-size": 5,
         },
       },
       { selector: "edge.stance-alleged, edge.stance-denied", style: { "line-color": "#7b4fa0", "target-arrow-color": "#7b4fa0" } },
@@ -291,7 +294,7 @@
   function showTip(edge, at) {
     const data = edge.data();
     const tip = $("pk-tip");
-    tip.replaceChildren(
+    fill(tip,
       el("p", { class: "pk-tip-head" },
         nodeLabel(data.source), " ", el("strong", {}, data.label), " ", nodeLabel(data.target)),
       el("p", { class: "pk-tip-meta" },
@@ -339,7 +342,7 @@
       for (const c of fact.claims || []) sources.set(c.source, c.source_label || X.shortName(c.source));
     }
     const labels = Object.entries(data.labels || {});
-    $("pk-panel-body").replaceChildren(
+    fill($("pk-panel-body"),
       el("h2", {}, X.labelIn(data, state.lang)),
       el("p", { class: "pk-type" }, swatch(type.key), type.label),
       labels.length > 1
@@ -430,7 +433,7 @@
         onclick: () => { pathShown = i; renderPath(); },
       }, `path ${i + 1} (${p.length} step${p.length === 1 ? "" : "s"})`)))
       : null;
-    $("pk-path-body").replaceChildren(head, choices,
+    fill($("pk-path-body"), head, choices,
       el("ol", { class: "pk-steps" }, path.steps.map((step) => el("li", { dataset: { edge: stepEdgeId(step) } },
         step.direction === "backward"
           ? [nodeLabel(step.to), " ", el("strong", {}, step.label), " ", nodeLabel(step.from), " ←"]

@@ -23,6 +23,9 @@
     }
     return node;
   };
+  /* Replace a node's children, leaving out the absent ones (null, undefined, false). */
+  const fill = (parent, ...children) => parent.replaceChildren(
+    ...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
   const KINDS = {
     publication: "Publication", announcement: "Announcement", effective: "Takes effect",
     correction: "Correction", lawsuit: "Lawsuit", "regulator-action": "Regulator action",
@@ -93,7 +96,7 @@
       delete panel.dataset.item;
       return;
     }
-    $("pk-panel-body").replaceChildren(
+    fill($("pk-panel-body"),
       el("h2", {}, item.label),
       el("p", { class: "pk-type" }, KINDS[item.kind] || item.kind, " · ", item.group_label || ""),
       el("p", { id: "pk-when", dataset: { start: item.start } }, el("strong", {}, when(item))),

@@ -61,6 +61,9 @@ def open_page(
         assert page.evaluate("document.body.dataset.error") is None, errors
     else:
         page.wait_for_selector("body[data-items], body[data-error]")
+        assert page.evaluate("document.body.dataset.error") is None, errors
+        # vis-timeline keeps itself hidden until its first full redraw.
+        page.wait_for_selector(".vis-timeline", state="visible")
     return page, errors, foreign
 
 

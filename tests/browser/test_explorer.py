@@ -164,9 +164,20 @@ def test_the_date_decides_whether_the_eu_is_in_scope(
     before = drawn(page)
     page.fill("#pk-asof-date", "2025-11-10")
     wait_drawn(page, before)
+    # Reloaded, the view comes back from the URL, laid out afresh.
+    page.reload()
+    page.wait_for_selector("body[data-drawn]")
+    assert_drawn_as_api(page, explorer_server)
+    assert EU_IN_SCOPE in drawn_ids(page)[1]
+    # The 2025 practice and what is one step from it on that day.
     click_node(page, ID + "linkedin-genai-training-eu")
     expect(page.locator("#pk-panel")).to_be_visible()
-    page.evaluate("window.policykgExplorer.cy.fit(undefined, 30)")
+    before = drawn(page)
+    page.select_option("#pk-depth", "1")
+    page.click("#pk-panel button:text('Neighbourhood')")
+    wait_drawn(page, before)
+    assert_drawn_as_api(page, explorer_server)
+    assert EU_IN_SCOPE in drawn_ids(page)[1]
     shot = os.environ.get("POLICYKG_EXPLORER_SCREENSHOT")
     if shot:
         page.wait_for_timeout(300)
@@ -265,6 +276,8 @@ def test_clicking_a_node_opens_its_panel(browser: BrowserContext, explorer_serve
     expect(panel.locator("#pk-resource-link")).to_have_attribute("href", "/id/linkedin")
     expect(panel.locator(".pk-facts > li")).to_have_count(len(facts))
     assert set(panel.locator(".pk-sources li").all_inner_texts()) == sources
+    for word in ("null", "undefined", "[object"):
+        assert word not in panel.inner_text()
     assert "selected=" + urllib.parse.quote(LINKEDIN, safe="") in page_query(page)
     page.click("#pk-panel-close")
     expect(panel).to_be_hidden()
