@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from io import BytesIO
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -248,7 +249,7 @@ def _paths(view: Json, start: str, end: str, k: int) -> Json:
     try:
         for nodes in nx.shortest_simple_paths(graph, start, end):
             steps = []
-            for a, b in zip(nodes, nodes[1:], strict=False):
+            for a, b in pairwise(nodes):
                 d = edges[frozenset((a, b))]
                 steps.append(
                     {

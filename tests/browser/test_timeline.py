@@ -12,8 +12,8 @@ README's picture of the state ``test_the_correction_is_on_30_september_2024`` en
 from __future__ import annotations
 
 import os
-from datetime import date
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
