@@ -37,6 +37,9 @@
     return mark;
   };
 
+  const REFINE = 300; // up to this many nodes, fCoSE refines its drawing
+  const LARGE = 2000; // over this many, rings by degree and plain edges
+
   let state = X.parseState(location.search);
   let cy = null;
   let view = null; // the last /network answer drawn
@@ -100,17 +103,21 @@
     try {
       const query = X.networkQuery(state);
       const unfiltered = query === "" || query === "include_corrected=true";
+      const asked = () => fetchJson("network" + (query ? "?" + query : ""));
+      let answer;
       if (!catalogue) {
-        const whole = await fetchJson("network?include_corrected=true");
-        catalogue = readCatalogue(whole);
-        index = X.labelIndex(whole.elements.nodes);
+        // The whole graph, corrected claims included, lists the sources, jurisdictions
+        // and labels there are; fetched once, beside the first view.
+        const whole = fetchJson("network?include_corrected=true");
+        const first = unfiltered && state.include_corrected ? whole : asked();
+        const [all, view] = await Promise.all([whole, first]);
+        catalogue = readCatalogue(all);
+        index = X.labelIndex(all.elements.nodes);
         buildFilters();
-        if (unfiltered && state.include_corrected) {
-          if (seq === loadSeq) draw(whole);
-          return;
-        }
+        answer = view;
+      } else {
+        answer = await asked();
       }
-      const answer = await fetchJson("network" + (query ? "?" + query : ""));
       if (seq !== loadSeq) return; // a newer view was asked for meanwhile
       draw(answer);
     } catch (error) {
@@ -168,18 +175,27 @@
       { selector: "node.on-path", style: { "border-width": 3, "border-color": "#d62728" } },
       { selector: "edge.on-path", style: { "line-color": "#d62728", "target-arrow-color": "#d62728", width: 5, "z-index": 10, color: "#d62728" } },
       { selector: ".faded", style: { opacity: 0.2 } },
+      // Large views: labels only for the selected node and the path, straight plain edges.
+      { selector: "node.bulk", style: { label: "", "border-width": 0 } },
+      { selector: "node.bulk:selected, node.bulk.on-path", style: { label: "data(name)" } },
+      {
+        selector: "edge.bulk",
+        style: { "curve-style": "haystack", "haystack-radius": 0, label: "", "target-arrow-shape": "none", width: 1 },
+      },
     );
     return style;
   }
 
   function elementsOf(answer) {
+    const large = answer.elements.nodes.length > LARGE; // edges drawn plain, as straight lines
     return {
       nodes: answer.elements.nodes.map((n) => ({
         group: "nodes", data: { ...n.data, name: X.labelIn(n.data, state.lang) },
+        classes: large ? "bulk" : "",
       })),
       edges: answer.elements.edges.map((e) => ({
         group: "edges", data: { ...e.data, caption: X.edgeCaption(e.data) },
-        classes: X.edgeClasses(e.data),
+        classes: X.edgeClasses(e.data) + (large ? " bulk" : ""),
       })),
     };
   }
@@ -215,18 +231,36 @@
         n.position({ x: p.x + 30 * (Math.random() - 0.5), y: p.y + 30 * (Math.random() - 0.5) });
       }
     });
-    const many = cy.nodes().length > 1500;
-    const layout = cy.layout({
-      name: "fcose", quality: many ? "draft" : "default",
-      randomize: kept < cy.nodes().length / 2, animate: false, fit: true, padding: 30,
-      nodeRepulsion: 9000, idealEdgeLength: 70, nodeSeparation: 90, packComponents: true,
-      nodeDimensionsIncludeLabels: !many,
-      numIter: many ? 1200 : 2500,
-    });
+    const layout = cy.layout(layoutOptions(cy.nodes().length, kept < cy.nodes().length / 2));
+    const laidOut = performance.now();
     layout.one("layoutstop", () => {
+      document.body.dataset.layoutMs = String(Math.round(performance.now() - laidOut));
       if (cy.nodes().length === 0) cy.reset();
       afterDraw();
     });
+    layout.run();
+  }
+
+  /* How a view of n nodes is laid out. fCoSE refines its first (spectral) drawing only
+   * for small views: on thousands of nodes the refinement takes minutes. Views too
+   * large for fCoSE to finish in seconds are drawn in rings by degree (hubs in the
+   * middle) until the reader asks for the force layout. */
+  function layoutOptions(n, randomize, force) {
+    if (n > LARGE && !force) {
+      return { name: "concentric", concentric: (node) => node.degree(), animate: false,
+        fit: true, padding: 30, minNodeSpacing: 6, avoidOverlap: false };
+    }
+    return {
+      name: "fcose", quality: n > REFINE ? "draft" : "default", randomize,
+      animate: false, fit: true, padding: 30, nodeRepulsion: 9000, idealEdgeLength: 70,
+      nodeSeparation: 90, packComponents: true, nodeDimensionsIncludeLabels: n <= REFINE,
+    };
+  }
+
+  function relayout() {
+    if (!cy) return;
+    const layout = cy.layout(layoutOptions(cy.nodes().length, true, true));
+    layout.one("layoutstop", () => setStatus($("pk-status").textContent.replace(/ · laid out.*$/, "")));
     layout.run();
   }
 
@@ -238,6 +272,7 @@
     if (state.as_of) notes.push("as of " + state.as_of);
     if (state.include_corrected) notes.push("corrected claims shown");
     if (state.focus) notes.push(`within ${state.depth} of ${nodeLabel(state.focus)}`);
+    if (nodes > LARGE) notes.push("laid out in rings by degree: press Force layout to refine");
     setStatus(`${nodes} nodes, ${edges} edges` + (notes.length ? " · " + notes.join(" · ") : ""));
     if (state.selected && cy.getElementById(state.selected).nonempty()) {
       cy.getElementById(state.selected).select();
@@ -248,7 +283,11 @@
     Object.assign(document.body.dataset, {
       nodes: String(nodes), edges: String(edges), drawn: String(drawn),
     });
-    if (drawn === 1) document.body.dataset.firstDrawMs = String(Math.round(performance.now() - started));
+    if (drawn === 1) {
+      // From the start of navigation, and from the start of this script, to the first drawing.
+      document.body.dataset.firstDrawMs = String(Math.round(performance.now()));
+      document.body.dataset.firstDrawScriptMs = String(Math.round(performance.now() - started));
+    }
     delete document.body.dataset.error;
   }
 
@@ -551,6 +590,7 @@
       clearPath();
     });
     $("pk-png").addEventListener("click", exportPng);
+    $("pk-relayout").addEventListener("click", relayout);
     $("pk-svg").addEventListener("click", exportSvg);
     bindSearch();
     window.addEventListener("popstate", () => {
