@@ -11,10 +11,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from policykg.engine import Engine
+from policykg.engine.pool import Engine
 from policykg.errors import Forbidden, Unauthorized
-from policykg.queries import QueryLibrary
 from policykg.settings import Settings
+from policykg.sparql.queries import QueryLibrary
 
 from .service import Service
 

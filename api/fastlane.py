@@ -1,12 +1,14 @@
 """ASGI middleware: bounded ``GET /sparql`` queries answered without the router.
 
-A one-pattern lookup (see :mod:`policykg.inline`) takes a few tens of microseconds to
+A one-pattern lookup (see :mod:`policykg.engine.inline`) takes a few tens of microseconds to
 evaluate; routing, dependency injection and request parsing would cost several times
 that. This layer sits inside CORS and the access log and answers ``GET /sparql`` itself
 when the request carries only ``query`` (and perhaps ``format``), the query is bounded,
-a solutions format is acceptable and the inline store is open. The
-response is the one the router would send (same job, engine and headers; a test checks
-that). Anything else, including every error, goes on to the application unchanged.
+a solutions format is acceptable and the inline store is open. It hands the job to
+:meth:`Engine.query <policykg.engine.pool.Engine.query>`, the one place that decides
+where a query runs (in this process, or on a worker when the lookup is over its row
+budget), and answers with the router's response (same job, engine, headers and error
+body; a test checks that). Any other request goes on to the application unchanged.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ from urllib.parse import parse_qsl
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from policykg.engine.inline import is_bounded
+from policykg.engine.jobs import QueryJob
 from policykg.errors import PolicyKGError
 from policykg.formats import SOLUTIONS
-from policykg.sparqlsafety import enforce, scan_query
+from policykg.sparql.safety import enforce, scan_query
 
+from .errors import error_response
 from .results import endpoint_iri, negotiated, query_job, result_response
 from .service import Service
 
@@ -41,27 +46,29 @@ class FastLane:
     def __init__(self, app: ASGIApp, *, cache_size: int = 1024) -> None:
         self.app, self.cache_size = app, cache_size
         #: request key -> (the service it was read for, its job or None if not for the lane)
-        self._jobs: OrderedDict[tuple[Any, ...], tuple[Service, dict[str, Any] | None]] = (
-            OrderedDict()
-        )
+        self._jobs: OrderedDict[tuple[Any, ...], tuple[Service, QueryJob | None]] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
-            response = self._answer(scope)
+            response = await self._answer(scope)
             if response is not None:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
-    def _answer(self, scope: Scope) -> Response | None:
+    async def _answer(self, scope: Scope) -> Response | None:
         service: Service | None = getattr(scope["app"].state, "service", None)
         if service is None or service.engine.inline is None:
             return None
         job = self._job(service, scope)
-        result = service.engine.run_inline(job) if job is not None else None
-        return None if result is None else result_response(service, result)
+        if job is None:
+            return None
+        try:
+            return result_response(service, await service.engine.query(job))
+        except PolicyKGError as exc:
+            return error_response(exc.status, exc.title, exc.message)
 
-    def _job(self, service: Service, scope: Scope) -> dict[str, Any] | None:
+    def _job(self, service: Service, scope: Scope) -> QueryJob | None:
         accept = host = None
         for name, value in scope["headers"]:  # the first of each, as Starlette reads them
             if name == b"accept" and accept is None:
@@ -82,7 +89,7 @@ class FastLane:
         return job
 
 
-def _read(service: Service, scope: Scope, accept: str | None) -> dict[str, Any] | None:
+def _read(service: Service, scope: Scope, accept: str | None) -> QueryJob | None:
     """The job for a lane request, or None if it carries anything but query and format."""
     params = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
     names = [name for name, _ in params]
@@ -90,7 +97,7 @@ def _read(service: Service, scope: Scope, accept: str | None) -> dict[str, Any] 
         return None
     given = dict(params)
     text = given["query"]
-    if len(text) > service.settings.max_query_chars:
+    if len(text) > service.settings.max_query_chars or not is_bounded(text):
         return None
     solutions, _ = negotiated(accept, SOLUTIONS, given.get("format"))
     if solutions is None:

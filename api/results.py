@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
@@ -20,10 +19,12 @@ from pyoxigraph import Literal, NamedNode, Variable
 from starlette.datastructures import URL
 from starlette.types import Scope
 
-from policykg.engine import QueryResult
+from policykg.engine.jobs import QueryJob
+from policykg.engine.pool import QueryResult
 from policykg.errors import NotAcceptable
 from policykg.formats import GRAPHS, SOLUTIONS, FormatList, content_type, negotiate
-from policykg.sparqlsafety import enforce, scan_query_async
+from policykg.sparql.results import ResultSpec
+from policykg.sparql.safety import enforce, scan_query_async
 
 from .service import Service
 
@@ -75,34 +76,30 @@ def query_job(
     named_graphs: list[str] | None = None,
     substitutions: Mapping[Variable, NamedNode | Literal] | None = None,
     check_graphs: Sequence[str] = (),
-) -> dict[str, Any]:
+) -> QueryJob:
     """The engine job for a query with the chosen result formats (names, or None)."""
     settings = service.settings
-    return {
-        "op": "query",
-        "query": text,
-        "base_iri": base,
-        "union": service.source.union,
-        "default_graph": default_graphs,
-        "named_graphs": named_graphs,
-        "substitutions": dict(substitutions or {}),
-        "solutions_format": solutions,
-        "graph_format": graph,
-        "max_rows": settings.max_rows,
-        "context": service.context if graph == "jsonld" else None,
-        "check_graphs": list(check_graphs),
-        "allowlist": list(settings.service_allowlist),
-    }
+    context = service.context if graph == "jsonld" else None
+    return QueryJob(
+        text,
+        ResultSpec(solutions, graph, settings.max_rows, context),
+        base_iri=base,
+        union=service.source.union,
+        default_graph=None if default_graphs is None else tuple(default_graphs),
+        named_graphs=None if named_graphs is None else tuple(named_graphs),
+        substitutions=dict(substitutions or {}),
+        check_graphs=tuple(check_graphs),
+        allowlist=tuple(settings.service_allowlist),
+    )
 
 
 def result_response(service: Service, result: QueryResult) -> Response:
     """The response for a query result: whole, or streamed; headers state the row cap."""
-    formats = GRAPHS if result.kind == "graph" else SOLUTIONS
-    fmt = formats.by_name(result.format)
-    assert fmt is not None
+    head = result.head
+    fmt = (GRAPHS if head.kind == "graph" else SOLUTIONS).get(head.format)
     headers = {
         "X-PolicyKG-Row-Limit": str(service.settings.max_rows),
-        "X-PolicyKG-Truncated": "true" if result.truncated else "false",
+        "X-PolicyKG-Truncated": "true" if head.truncated else "false",
         "Vary": "Accept",
     }
     if result.whole is not None:

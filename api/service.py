@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from policykg.datasource import DataSource, jsonld_context, prepare
-from policykg.engine import Engine
-from policykg.queries import QueryLibrary
+from policykg.engine.datasource import DataSource, jsonld_context, prepare
+from policykg.engine.pool import Engine
 from policykg.settings import Settings
+from policykg.sparql.queries import QueryLibrary
 
 __all__ = ["Service", "open_service"]
 

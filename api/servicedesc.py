@@ -9,33 +9,21 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, VOID, XSD
 
+from policykg.engine.jobs import Stats
 from policykg.formats import GRAPHS, SOLUTIONS
 
 __all__ = ["SD", "service_description"]
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
-_FORMAT_IRIS = {
-    "json": "SPARQL_Results_JSON",
-    "xml": "SPARQL_Results_XML",
-    "csv": "SPARQL_Results_CSV",
-    "tsv": "SPARQL_Results_TSV",
-    "turtle": "Turtle",
-    "ntriples": "N-Triples",
-    "nquads": "N-Quads",
-    "trig": "TriG",
-    "jsonld": "JSON-LD",
-    "rdfxml": "RDF_XML",
-}
 
 
 def service_description(
-    endpoint: str, stats: dict[str, int], *, union: bool, update: bool, base_iri: str
+    endpoint: str, stats: Stats, *, union: bool, update: bool, base_iri: str
 ) -> Graph:
     """The description graph for the endpoint at ``endpoint``.
 
-    >>> g = service_description("http://h/sparql", {"triples": 3, "graphs": 1, "classes": 1,
-    ...     "properties": 2}, union=True, update=False, base_iri="https://w3id.org/policykg/")
+    >>> g = service_description("http://h/sparql", Stats(triples=3, graphs=1, classes=1,
+    ...     properties=2), union=True, update=False, base_iri="https://w3id.org/policykg/")
     >>> (URIRef("http://h/sparql#service"), SD.endpoint, URIRef("http://h/sparql")) in g
     True
     """
@@ -51,7 +39,7 @@ def service_description(
     if union:
         graph.add((service, SD.feature, SD.UnionDefaultGraph))
     for fmt in (*SOLUTIONS.formats, *GRAPHS.formats):
-        graph.add((service, SD.resultFormat, FORMATS[_FORMAT_IRIS[fmt.name]]))
+        graph.add((service, SD.resultFormat, URIRef(fmt.syntax.iri)))
     dataset = URIRef(endpoint + "#dataset")
     default = BNode()
     graph.add((service, SD.defaultDataset, dataset))
@@ -61,12 +49,12 @@ def service_description(
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
     counts = {
-        VOID.triples: stats["triples"],
-        VOID.classes: stats["classes"],
-        VOID.properties: stats["properties"],
-        URIRef(base_iri + "ns/void#namedGraphs"): stats["graphs"],
+        VOID.triples: stats.triples,
+        VOID.classes: stats.classes,
+        VOID.properties: stats.properties,
+        URIRef(base_iri + "ns/void#namedGraphs"): stats.graphs,
     }
     for predicate, value in counts.items():
         graph.add((dataset, predicate, Literal(value, datatype=XSD.integer)))
-    graph.add((default, VOID.triples, Literal(stats["triples"], datatype=XSD.integer)))
+    graph.add((default, VOID.triples, Literal(stats.triples, datatype=XSD.integer)))
     return graph

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from policykg.build import BuildReport, build
+from policykg.graph.build import BuildReport, build
 from policykg.kg import PolicyGraph
 from policykg.settings import Settings
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 
 from policykg.errors import NotAcceptable
@@ -42,9 +43,39 @@ def test_graphs(accept: str | None, expected: str) -> None:
     assert negotiate(accept, GRAPHS).name == expected
 
 
-@pytest.mark.parametrize("name", ["ttl", "turtle", "text/turtle", "NT", "json-ld", "rdf"])
-def test_format_parameter_wins(name: str) -> None:
-    assert negotiate("application/sparql-results+json", GRAPHS, format_param=name) is not None
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("ttl", "turtle"), ("turtle", "turtle"), ("text/turtle", "turtle"), ("NT", "ntriples"),
+     ("json-ld", "jsonld"), ("rdf", "rdfxml")],
+)  # fmt: skip
+def test_format_parameter_wins(name: str, expected: str) -> None:
+    chosen = negotiate("application/sparql-results+json", GRAPHS, format_param=name)
+    assert chosen.name == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [("a.ttl", ox.RdfFormat.TURTLE), ("a.TRIG", ox.RdfFormat.TRIG), ("a.nq", ox.RdfFormat.N_QUADS),
+     ("a.jsonld", ox.RdfFormat.JSON_LD), ("a.owl", ox.RdfFormat.RDF_XML), ("a.nt", ox.RdfFormat.N_TRIPLES)],
+)  # fmt: skip
+def test_file_extensions(path: str, expected: ox.RdfFormat) -> None:
+    fmt = GRAPHS.for_path(path)
+    assert fmt is not None
+    assert fmt.rdf == expected
+    assert GRAPHS.for_path("a.csv") is None
+
+
+def test_media_types_and_iris_are_pyoxigraphs() -> None:
+    """One table: every entry's media type and extension come from pyoxigraph's format."""
+    for fmt in (*SOLUTIONS.formats, *GRAPHS.formats):
+        assert fmt.media_type == fmt.syntax.media_type.split(";")[0]
+        assert GRAPHS.by_name(fmt.media_type) is fmt or SOLUTIONS.by_name(fmt.media_type) is fmt
+    assert [f.media_type for f in SOLUTIONS.formats] == [
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    ]
 
 
 def test_not_acceptable_messages() -> None:

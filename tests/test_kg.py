@@ -38,13 +38,13 @@ def test_networkx_view_hides_corrected_claims_unless_asked(kg: PolicyGraph) -> N
     graph = kg.to_networkx()
     practice = ID + "linkedin-genai-training"
     recipients = {v for _, v, d in graph.out_edges(practice, data=True)
-                  if d["predicate"] == "https://w3id.org/dpv#hasRecipient"}  # fmt: skip
+                  if d["property"] == "https://w3id.org/dpv#hasRecipient"}  # fmt: skip
     assert recipients == {ID + "microsoft", ID + "linkedin-affiliates"}
     assert graph.nodes[ID + "linkedin"]["label"] == "LinkedIn"
     everything = kg.to_networkx(include_corrected=True)
     edge = everything.get_edge_data(practice, ID + "openai")
     corrected = [d for d in edge.values() if d["corrected"]]
-    assert [d["source"] for d in corrected] == [
+    assert [c["source"] for d in corrected for c in d["claims"]] == [
         "https://w3id.org/policykg/source/000_d336fba75509138b"
     ]
 

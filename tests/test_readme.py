@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from policykg.api.app import create_app
 from typer.testing import CliRunner
 
-from policykg.api.app import create_app
-from policykg.build import BuildReport
-from policykg.cli import app
+from policykg.cli.commands import app
+from policykg.cli.querydocs import readme
+from policykg.graph.build import BuildReport
 from policykg.kg import PolicyGraph
-from policykg.querydocs import readme
 from policykg.settings import Settings
 
 ROOT = Settings().root

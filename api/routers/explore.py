@@ -17,7 +17,7 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from policykg.settings import PROJECT_ROOT
+from policykg.data import data_root
 
 from .ui import CSP, UI_DIR
 
@@ -62,18 +62,20 @@ def _page(root: Path, ui_dir: Path, name: str, title: str, needs: tuple[str, ...
     return FileResponse(ui_dir / name, media_type="text/html", headers=headers)
 
 
-def create_router(root: Path = PROJECT_ROOT, ui_dir: Path = UI_DIR) -> APIRouter:
-    """The two pages and their vendor files, read from ``node_modules`` under ``root``."""
+def create_router(root: Path | None = None, ui_dir: Path = UI_DIR) -> APIRouter:
+    """The two pages and their vendor files, read from ``node_modules`` under ``root``
+    (the data root, where ``npm ci`` ran, by default)."""
     api = APIRouter(include_in_schema=False)
-    modules = root / "node_modules"
+    base = root or data_root()
+    modules = base / "node_modules"
 
     @api.api_route("/explore", methods=["GET", "HEAD"], response_class=HTMLResponse)
     def explorer() -> Response:
-        return _page(root, ui_dir, "explore.html", "graph explorer", EXPLORER_FILES)
+        return _page(base, ui_dir, "explore.html", "graph explorer", EXPLORER_FILES)
 
     @api.api_route("/timeline", methods=["GET", "HEAD"], response_class=HTMLResponse)
     def timeline() -> Response:
-        return _page(root, ui_dir, "timeline.html", "timeline", TIMELINE_FILES)
+        return _page(base, ui_dir, "timeline.html", "timeline", TIMELINE_FILES)
 
     @api.api_route("/static/vendor/explore/{name}", methods=["GET", "HEAD"])
     def vendor_file(name: str) -> Response:

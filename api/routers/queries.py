@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from policykg.formats import parse_accept
-from policykg.queries import NamedQuery
+from policykg.sparql.queries import NamedQuery
 
 from ..deps import LibraryDep, ServiceDep
 from ..results import run_query

@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
+from rdflib.namespace import VOID
 
+from policykg.engine.jobs import UpdateJob
 from policykg.errors import BadRequest, NotAcceptable
 from policykg.formats import GRAPHS, content_type, negotiate, parse_accept
-from policykg.sparqlsafety import enforce, scan_update_async
-from policykg.updatedataset import apply_using
+from policykg.sparql.dataset import apply_using
+from policykg.sparql.safety import enforce, scan_update_async
 
 from ..deps import ServiceDep, require_writer
 from ..protocol import Operation, read_operation
 from ..results import endpoint_iri, run_query
 from ..service import Service
-from ..servicedesc import service_description
+from ..servicedesc import SD, service_description
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["sparql"])
-
-_RDFLIB = {
-    "turtle": "turtle",
-    "ntriples": "nt",
-    "nquads": "nquads",
-    "trig": "trig",
-    "jsonld": "json-ld",
-    "rdfxml": "xml",
-}
 
 
 @router.api_route("/sparql", methods=["GET", "POST"])
@@ -82,7 +76,7 @@ async def _update(service: Service, request: Request, operation: Operation) -> R
                 "its own USING or WITH clause; use one or the other"
             )
         text = apply_using(text, using, named)
-    await service.engine.write({"op": "update", "update": text, "base_iri": base})
+    await service.engine.write(UpdateJob(text, base))
     return Response(status_code=204)
 
 
@@ -116,5 +110,7 @@ async def _description(service: Service, request: Request, operation: Operation)
         update=service.updatable,
         base_iri=service.settings.base_iri,
     )
-    body = graph.serialize(format=_RDFLIB[fmt.name], encoding="utf-8")
+    triples = ox.parse(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    prefixes = {"sd": str(SD), "void": str(VOID)}
+    body = ox.serialize(triples, format=fmt.rdf, prefixes=prefixes)
     return Response(body, media_type=content_type(fmt), headers={"Vary": "Accept"})

@@ -13,6 +13,7 @@ import uuid
 from fastapi import APIRouter, Request, Response
 from pyoxigraph import NamedNode, Variable
 
+from policykg.engine.jobs import GraphWriteJob
 from policykg.errors import BadRequest, NotFound, UnsupportedMediaType
 from policykg.formats import GRAPHS, content_type, negotiate
 
@@ -54,7 +55,7 @@ async def read_graph(request: Request, service: ServiceDep) -> Response:
     graph = _target(request)
     assert graph is not None
     fmt = negotiate(request.headers.get("accept"), GRAPHS, request.query_params.get("format"))
-    if graph and not await service.engine.call({"op": "graph_exists", "graph": graph}):
+    if graph and not await service.engine.graph_exists(graph):
         raise NotFound(f"there is no graph <{graph}> in this store")
     if request.method == "HEAD":
         return Response(media_type=content_type(fmt))
@@ -83,9 +84,8 @@ async def put_graph(request: Request, service: WriterDep) -> Response:
     graph = _target(request)
     data, fmt = await _body(request, service)
     existed = await service.engine.write(
-        {"op": "put", "graph": graph, "data": data, "format": fmt,
-         "base_iri": graph or endpoint_iri(request)}
-    )  # fmt: skip
+        GraphWriteJob("put", graph or None, data, fmt, graph or endpoint_iri(request))
+    )
     return Response(status_code=204 if existed else 201)
 
 
@@ -98,9 +98,8 @@ async def post_graph(request: Request, service: WriterDep) -> Response:
         graph = endpoint_iri(request) + "/" + uuid.uuid4().hex
     data, fmt = await _body(request, service)
     existed = await service.engine.write(
-        {"op": "post", "graph": graph, "data": data, "format": fmt,
-         "base_iri": graph or endpoint_iri(request)}
-    )  # fmt: skip
+        GraphWriteJob("post", graph or None, data, fmt, graph or endpoint_iri(request))
+    )
     if created:
         location = str(request.url.replace(query=None)) + "?graph=" + graph
         return Response(status_code=201, headers={"Location": location})
@@ -111,6 +110,6 @@ async def post_graph(request: Request, service: WriterDep) -> Response:
 async def delete_graph(request: Request, service: WriterDep) -> Response:
     """Remove the graph: 204, or 404 if there was no such graph."""
     graph = _target(request)
-    if not await service.engine.write({"op": "delete", "graph": graph}):
+    if not await service.engine.write(GraphWriteJob("delete", graph or None)):
         raise NotFound(f"there is no graph <{graph}> in this store")
     return Response(status_code=204)

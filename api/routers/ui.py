@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import html
 import re
+from importlib import resources
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from policykg.settings import PROJECT_ROOT
+from policykg.data import data_root
 
 __all__ = [
     "CSP",
@@ -28,7 +29,7 @@ __all__ = [
 ]
 
 #: Our own page, script and style sheet.
-UI_DIR = Path(__file__).resolve().parent.parent / "ui"
+UI_DIR = Path(str(resources.files("policykg.api"))) / "ui"
 
 #: The only files served from YASGUI's build folder.
 VENDOR_FILES = ("yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map")
@@ -62,12 +63,12 @@ named queries: <a href="queries">/queries</a>.</p></body></html>
 """
 
 
-def vendor_dir(root: Path = PROJECT_ROOT) -> Path:
-    """Where ``npm ci`` puts YASGUI's build files."""
-    return root / "node_modules" / "@zazuko" / "yasgui" / "build"
+def vendor_dir(root: Path | None = None) -> Path:
+    """Where ``npm ci`` puts YASGUI's build files (under the data root by default)."""
+    return (root or data_root()) / "node_modules" / "@zazuko" / "yasgui" / "build"
 
 
-def query_page(root: Path = PROJECT_ROOT, ui_dir: Path = UI_DIR) -> Response:
+def query_page(root: Path | None = None, ui_dir: Path = UI_DIR) -> Response:
     """The page itself, for ``GET /`` (and ``GET /sparql`` when a browser asks for HTML).
 
     Its links are relative (``static/…``, ``sparql``, ``queries``), so it works at
@@ -75,12 +76,14 @@ def query_page(root: Path = PROJECT_ROOT, ui_dir: Path = UI_DIR) -> Response:
     """
     vendor = vendor_dir(root)
     if not all((vendor / name).is_file() for name in VENDOR_FILES[:2]):
-        text = _MISSING.format(path=html.escape(str(vendor)), root=html.escape(str(root)))
+        text = _MISSING.format(
+            path=html.escape(str(vendor)), root=html.escape(str(root or data_root()))
+        )
         return HTMLResponse(text, status_code=503, headers=_page_headers())
     return FileResponse(ui_dir / "index.html", media_type="text/html", headers=_page_headers())
 
 
-def create_router(root: Path = PROJECT_ROOT, ui_dir: Path = UI_DIR) -> APIRouter:
+def create_router(root: Path | None = None, ui_dir: Path = UI_DIR) -> APIRouter:
     """The page's routes, reading ``node_modules`` under ``root``."""
     vendor = vendor_dir(root)
     api = APIRouter(include_in_schema=False)

@@ -2,8 +2,38 @@
 
 Every fact is a claim with provenance: who said it, where, when, for which
 jurisdiction and period, and whether it was later corrected.
+
+>>> from policykg import PolicyGraph, Settings
+>>> Settings().base_iri
+'https://w3id.org/policykg/'
 """
 
-__all__ = ["__version__"]
+__version__ = "0.1.0"  # first: the modules imported below read it
 
-__version__ = "0.1.0"
+from policykg.errors import (
+    BadRequest,
+    BuildError,
+    NotAcceptable,
+    NotFound,
+    ParameterError,
+    PolicyKGError,
+    QuerySyntaxError,
+    QueryTimeout,
+)
+from policykg.kg import PolicyGraph, Rows
+from policykg.settings import Settings
+
+__all__ = [
+    "BadRequest",
+    "BuildError",
+    "NotAcceptable",
+    "NotFound",
+    "ParameterError",
+    "PolicyGraph",
+    "PolicyKGError",
+    "QuerySyntaxError",
+    "QueryTimeout",
+    "Rows",
+    "Settings",
+    "__version__",
+]

@@ -1,7 +1,9 @@
-"""Result formats: media types, ``format=`` names and content negotiation.
+"""The one table of formats: ``format=`` names and aliases over pyoxigraph's own
+``RdfFormat`` and ``QueryResultsFormat`` (which carry the media type, file extension and
+IRI), and content negotiation.
 
-SELECT and ASK results ("solutions") and CONSTRUCT/DESCRIBE results ("graphs") each
-have their own list; the first entry of a list is the default for ``*/*``.
+SELECT and ASK results ("solutions") and RDF graphs and datasets ("graphs") each have
+their own list; the first entry of a list is the default for ``*/*``.
 
 >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", SOLUTIONS).name
 'xml'
@@ -9,6 +11,8 @@ have their own list; the first entry of a list is the default for ``*/*``.
 'turtle'
 >>> negotiate(None, GRAPHS, format_param="jsonld").media_type
 'application/ld+json'
+>>> GRAPHS.for_path("facts.TTL").rdf.name
+'Turtle'
 >>> negotiate("image/png", SOLUTIONS)  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -18,8 +22,11 @@ policykg.errors.NotAcceptable: none of the accepted media types (image/png) is a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePath
 
-from .errors import NotAcceptable
+import pyoxigraph as ox
+
+from policykg.errors import NotAcceptable
 
 __all__ = [
     "GRAPHS",
@@ -34,12 +41,34 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Format:
-    """One serialisation: its ``format=`` name, media type and accepted aliases."""
+    """One serialisation: its ``format=`` name, pyoxigraph's format, and the other media
+    types, names and file extensions accepted for it."""
 
     name: str
-    media_type: str
+    syntax: ox.RdfFormat | ox.QueryResultsFormat
     aliases: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
+    extensions: tuple[str, ...] = ()
+
+    @property
+    def media_type(self) -> str:
+        return self.syntax.media_type.split(";")[0]
+
+    @property
+    def extension(self) -> str:
+        return self.syntax.file_extension
+
+    @property
+    def rdf(self) -> ox.RdfFormat:
+        """pyoxigraph's RDF format (only for entries of :data:`GRAPHS`)."""
+        assert isinstance(self.syntax, ox.RdfFormat), self.name
+        return self.syntax
+
+    @property
+    def results(self) -> ox.QueryResultsFormat:
+        """pyoxigraph's results format (only for entries of :data:`SOLUTIONS`)."""
+        assert isinstance(self.syntax, ox.QueryResultsFormat), self.name
+        return self.syntax
 
     def matches(self, media_type: str) -> bool:
         return media_type == self.media_type or media_type in self.aliases
@@ -53,32 +82,52 @@ class FormatList:
     formats: tuple[Format, ...]
 
     def by_name(self, name: str) -> Format | None:
+        """The format with this name, alias name or media type, if any."""
         wanted = name.strip().lower()
         for fmt in self.formats:
             if wanted in (fmt.name, *fmt.names) or fmt.matches(wanted):
                 return fmt
         return None
 
+    def get(self, name: str) -> Format:
+        """The format with this ``name`` (as chosen by :func:`negotiate`)."""
+        fmt = self.by_name(name)
+        if fmt is None:
+            raise LookupError(f"no {self.label} format named {name!r}")
+        return fmt
+
+    def for_path(self, path: str | PurePath) -> Format | None:
+        """The format of a file, from its extension (case-insensitive), if known."""
+        suffix = PurePath(path).suffix.lower().lstrip(".")
+        for fmt in self.formats:
+            if suffix in (fmt.extension, *fmt.extensions):
+                return fmt
+        return None
+
+
+_R, _Q = ox.RdfFormat, ox.QueryResultsFormat
 
 SOLUTIONS = FormatList(
     "SELECT/ASK",
     (
-        Format("json", "application/sparql-results+json", ("application/json",), ("srj",)),
-        Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml"), ("srx",)),
-        Format("csv", "text/csv"),
-        Format("tsv", "text/tab-separated-values"),
+        Format("json", _Q.JSON, ("application/json",), ("srj",)),
+        Format("xml", _Q.XML, ("application/xml", "text/xml"), ("srx",)),
+        Format("csv", _Q.CSV),
+        Format("tsv", _Q.TSV),
     ),
 )
 
 GRAPHS = FormatList(
     "CONSTRUCT/DESCRIBE",
     (
-        Format("turtle", "text/turtle", ("application/x-turtle",), ("ttl",)),
-        Format("ntriples", "application/n-triples", (), ("nt", "n-triples")),
-        Format("nquads", "application/n-quads", (), ("nq", "n-quads")),
-        Format("trig", "application/trig"),
-        Format("jsonld", "application/ld+json", ("application/json",), ("json-ld", "json")),
-        Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("rdf", "xml")),
+        Format("turtle", _R.TURTLE, ("application/x-turtle",), ("ttl",), ("turtle",)),
+        Format("ntriples", _R.N_TRIPLES, (), ("nt", "n-triples")),
+        Format("nquads", _R.N_QUADS, (), ("nq", "n-quads")),
+        Format("trig", _R.TRIG),
+        Format("jsonld", _R.JSON_LD, ("application/json",), ("json-ld", "json"), ("json",)),
+        Format(
+            "rdfxml", _R.RDF_XML, ("application/xml", "text/xml"), ("rdf", "xml"), ("owl", "xml")
+        ),
     ),
 )
 

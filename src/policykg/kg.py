@@ -27,9 +27,9 @@ from pyoxigraph import (
     Variable,
 )
 
-from .errors import BadRequest, QuerySyntaxError
-from .queries import QueryLibrary
-from .settings import Settings
+from policykg.errors import BadRequest, QuerySyntaxError
+from policykg.settings import Settings
+from policykg.sparql.queries import QueryLibrary
 
 __all__ = ["PolicyGraph", "Rows", "term_value"]
 
@@ -77,7 +77,7 @@ class PolicyGraph:
         """Open the built store read-only, building it first if there is none."""
         settings = settings or Settings()
         if not settings.store_path.exists():
-            from .build import build
+            from policykg.graph.build import build
 
             build(settings)
         store = Store.read_only(str(settings.store_path))
@@ -86,8 +86,8 @@ class PolicyGraph:
     @classmethod
     def load(cls, settings: Settings | None = None) -> PolicyGraph:
         """Read and validate the sources into an in-memory store, writing nothing to disk."""
-        from .build import asserted_statements, check
-        from .sources import source_files
+        from policykg.graph.build import asserted_statements, check
+        from policykg.graph.sources import source_files
 
         settings = settings or Settings()
         loaded, _ = check(source_files(settings.root), settings)
@@ -134,27 +134,12 @@ class PolicyGraph:
         return _collect(self._run(named.sparql, named.bind(params)))
 
     def to_networkx(self, *, include_corrected: bool = False) -> nx.MultiDiGraph:
-        """Entities as nodes and claims as edges (subject → object), with provenance attributes."""
-        rows = self.query(
-            "claims-graph", include_corrected="true" if include_corrected else "false"
-        )
-        graph = nx.MultiDiGraph()
-        for row in rows:
-            for node, label in (
-                (row["subject"], row["subject_label"]),
-                (row["object"], row["object_label"]),
-            ):
-                graph.add_node(node, label=label or node)
-            graph.add_edge(
-                row["subject"],
-                row["object"],
-                key=row["claim"],
-                predicate=row["predicate"],
-                stance=row["stance"],
-                source=row["source"],
-                corrected=row["corrected"] == "true",
-            )
-        return graph
+        """The claims network (:mod:`policykg.network`): entities as nodes, one edge per
+        subject, property and object, holding its claims with their provenance."""
+        from .network.build import network
+        from .network.filters import Filters
+
+        return network(self, Filters(include_corrected=include_corrected))
 
 
 def _collect(result: Any) -> Rows | bool | list[Triple]:

@@ -7,13 +7,11 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .inline import INLINE_MAX_QUADS, ROW_BUDGET
-from .namespaces import DEFAULT_BASE
+from policykg.data import data_root, default_dist
+from policykg.engine.inline import INLINE_MAX_QUADS, ROW_BUDGET
+from policykg.namespaces import DEFAULT_BASE
 
-__all__ = ["PROJECT_ROOT", "Settings"]
-
-#: The folder holding ``ontology/``, ``graph/`` and ``queries/``.
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["Settings"]
 
 
 class Settings(BaseSettings):
@@ -27,9 +25,10 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="POLICYKG_", extra="ignore")
 
-    root: Path = PROJECT_ROOT
+    #: The folder holding ``ontology/``, ``graph/``, ``queries/`` (see :mod:`policykg.data`).
+    root: Path = Field(default_factory=data_root)
     base_iri: str = DEFAULT_BASE
-    dist: Path = Field(default_factory=lambda: PROJECT_ROOT / "dist")
+    dist: Path = Field(default_factory=default_dist)
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -44,7 +43,7 @@ class Settings(BaseSettings):
     #: limit); a larger store, or ``on_disk``, is queried on disk, read-only.
     memory_max_quads: int = 10_000_000
     on_disk: bool = False
-    #: A bounded query (one triple pattern, see ``policykg.inline``) is answered in the
+    #: A bounded query (one triple pattern, see ``policykg.engine.inline``) is answered in the
     #: server process, reading at most this many rows before handing the query to a
     #: worker; 0 sends every query to the workers.
     inline_rows: int = ROW_BUDGET

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-
 from policykg.api.app import create_app
+
 from policykg.settings import Settings
 
 from .apisupport import DATA, PEOPLE, PROTOCOL, TOKEN

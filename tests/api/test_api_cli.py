@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from policykg.api import server
+from policykg.api.app import create_app
 from typer.testing import CliRunner
 
 from policykg import cli
-from policykg.api import server
-from policykg.api.app import create_app
 from policykg.settings import Settings
 
 from .apisupport import PEOPLE, PROTOCOL, ask

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-
 from policykg.api.app import create_app
 
 from .apisupport import PEOPLE

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-
 from policykg.api.app import create_app
 
 from .apisupport import PEOPLE, PROTOCOL
@@ -18,17 +17,26 @@ EX = "http://example.org/"
 
 
 class Counting:
-    """Wraps the engine's worker path, to show which requests reached a worker."""
+    """Counts the calls of the in-process store and the queries sent to workers."""
 
     def __init__(self, client: TestClient) -> None:
         self.engine = client.app.state.service.engine  # type: ignore[attr-defined]
-        self.calls = 0
-        self.original = self.engine.query
-        self.engine.query = self
+        self.before = self.engine.answered["worker"]
+        self.tries = 0
+        self.original = self.engine.inline.run
+        self.engine.inline.run = self
 
-    async def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        self.calls += 1
-        return await self.original(*args, **kwargs)
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.tries += 1
+        return self.original(*args, **kwargs)
+
+    def restore(self) -> None:
+        self.engine.inline.run = self.original
+
+    @property
+    def calls(self) -> int:
+        """Queries that reached a worker."""
+        return int(self.engine.answered["worker"] - self.before)
 
 
 def _client(project_root: Path, **settings: object) -> Iterator[TestClient]:
@@ -71,8 +79,8 @@ def test_same_response_without_a_worker(
     try:
         fast = inline.get("/sparql", params=params, headers=headers)
     finally:
-        inline.app.state.service.engine.query = counter.original  # type: ignore[attr-defined]
-    assert counter.calls == 0
+        counter.restore()
+    assert (counter.tries, counter.calls) == (1, 0)
     slow = workers_only.get("/sparql", params=params, headers=headers)
     assert fast.status_code == 200, fast.text
     assert _comparable(fast) == _comparable(slow)
@@ -91,8 +99,22 @@ def test_everything_else_goes_to_the_workers(inline: TestClient, params: dict[st
     try:
         inline.get("/sparql", params=params)
     finally:
-        inline.app.state.service.engine.query = counter.original  # type: ignore[attr-defined]
+        counter.restore()
     assert counter.calls == 1
+    assert counter.tries <= 1  # tried in the server process at most once
+
+
+def test_a_lookup_over_its_budget_is_tried_in_process_once(project_root: Path) -> None:
+    """Over the row budget, a bounded query goes on to a worker after one in-process try."""
+    for client in _client(project_root, inline_rows=1):
+        counter = Counting(client)
+        try:
+            response = client.get("/sparql", params={"query": "SELECT * { ?s ?p ?o }"})
+        finally:
+            counter.restore()
+        assert response.status_code == 200
+        assert (counter.tries, counter.calls) == (1, 1)
+        assert client.get("/healthz").json()["answered"]["worker"] >= 1
 
 
 def test_row_cap_applies_inline(project_root: Path) -> None:

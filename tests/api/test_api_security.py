@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-
 from policykg.api.app import create_app
+
 from policykg.errors import BadRequest
 
 from .apisupport import AUTH, DATA, PEOPLE, TOKEN, ask, select

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-
 from policykg.api.app import create_app
 
 from .apisupport import AUTH, PEOPLE, TOKEN, ask, select

@@ -56,7 +56,7 @@ def _free_port() -> int:
         return port
 
 
-_CLI = [sys.executable, "-c", "from policykg.cli import app; app()"]
+_CLI = [sys.executable, "-c", "from policykg.cli.commands import app; app()"]
 
 
 def _command(port: int, data: Path | None = None) -> list[str]:
@@ -70,7 +70,7 @@ def _has_subcommands() -> bool:
     """Whether ``policykg`` takes ``serve`` as a subcommand (typer runs a lone one directly)."""
     from typer.main import get_command
 
-    from policykg.cli import app
+    from policykg.cli.commands import app
 
     return hasattr(get_command(app), "commands")
 

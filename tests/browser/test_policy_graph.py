@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 EU = "<https://w3id.org/dpv/loc#EU>"  # in the query text
-COLUMNS = ["jurisdiction", "date", "practice", "status", "via", "since", "claim", "source"]
+COLUMNS = ["jurisdiction", "date", "practice", "status", "since", "basis", "claim", "source"]
 
 
 def date(day: str) -> str:
@@ -62,7 +62,7 @@ def run(page: Page, server: Server, rows: int) -> list[list[str]]:
 
 
 def status(rows: list[list[str]]) -> list[tuple[str, ...]]:
-    """Each row's jurisdiction, date, practice, status, via, since and claim.
+    """Each row's jurisdiction, date, practice, status, since, basis and claim.
 
     The source column is checked apart: its IRI ends in a hash of the source's text, so
     only its form is checked, and that it is the source the claim's number names.
@@ -103,30 +103,28 @@ def test_status_as_of_on_the_policy_graph(browser: BrowserContext, policy_server
     expect(active).to_contain_text("Status of each practice for a jurisdiction on a date")
     assert values_line(page) == f"VALUES (?jurisdiction ?date) {{ ({EU} {date('2024-10-01')}) }}"
 
-    # As opened, nothing edited: the defaults, loc:EU on 2024-10-01.
-    assert status(run(page, policy_server, rows=1)) == [
-        (
-            "loc:EU",
-            shown("2024-10-01"),
-            "id:linkedin-genai-training",
-            "excluded",
-            "loc:EU",
-            shown("2024-09-18"),
-            "claim:000/eu-excluded",
-        ),
-    ]
+    # As opened, nothing edited: the defaults, loc:EU on 2024-10-01. Source 000 (18 September
+    # 2024) states no period: what it says is known from its date on.
+    reported = (shown("2024-09-18"), "reported")
+    assert status(run(page, policy_server, rows=3)) == [
+        ("loc:EU", shown("2024-10-01"), "id:linkedin-genai-training", "excluded", *reported,
+         "claim:000/eu-excluded"),
+        ("loc:EU", shown("2024-10-01"), "id:meta-llama-training", "excluded", *reported,
+         "claim:000/meta-stopped-eu"),
+        ("loc:EU", shown("2024-10-01"), "id:x-grok-training", "excluded", *reported,
+         "claim:000/x-stopped-eu"),
+    ]  # fmt: skip
 
     # Another day, typed into the VALUES block: LinkedIn's EU practice has started.
     type_date(page, "2024-10-01", "2025-11-10")
     assert values_line(page) == f"VALUES (?jurisdiction ?date) {{ ({EU} {date('2025-11-10')}) }}"
-    assert status(run(page, policy_server, rows=2)) == [
+    assert status(run(page, policy_server, rows=4)) == [
         (
             "loc:EU",
             shown("2025-11-10"),
             "id:linkedin-genai-training",
             "excluded",
-            "loc:EU",
-            shown("2024-09-18"),
+            *reported,
             "claim:000/eu-excluded",
         ),
         (
@@ -134,9 +132,25 @@ def test_status_as_of_on_the_policy_graph(browser: BrowserContext, policy_server
             shown("2025-11-10"),
             "id:linkedin-genai-training-eu",
             "in scope",
-            "loc:EU",
             shown("2025-11-03"),
+            "stated",
             "claim:004/eu-included",
+        ),
+        (
+            "loc:EU",
+            shown("2025-11-10"),
+            "id:meta-llama-training",
+            "excluded",
+            *reported,
+            "claim:000/meta-stopped-eu",
+        ),
+        (
+            "loc:EU",
+            shown("2025-11-10"),
+            "id:x-grok-training",
+            "excluded",
+            *reported,
+            "claim:000/x-stopped-eu",
         ),
     ]
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-
 from policykg.api.routers.ui import VENDOR_FILES, create_router, query_page, vendor_dir
 
 
@@ -99,6 +98,7 @@ def test_missing_node_modules_says_to_run_npm_ci(tmp_path: Path) -> None:
 def test_the_app_always_includes_the_page() -> None:
     """``create_app`` serves the page; without ``npm ci`` it answers 503, never 404."""
     from policykg.api.app import create_app
+
     from policykg.settings import Settings
 
     http = TestClient(create_app(Settings()))  # no lifespan: the page needs no store

@@ -56,23 +56,42 @@ def test_eu_data_not_used_on_2024_10_01(kg: PolicyGraph) -> None:
         kg.query("data-used-on", jurisdiction=LOC + "EU", date="2024-10-01")[0]["used"] == "false"
     )
     rows = kg.query("status-as-of", jurisdiction=LOC + "EU", date="2024-10-01")
-    assert pairs(rows, "practice", "status", "claim") == {
-        (ID + "linkedin-genai-training", "excluded", CLAIM + "000/eu-excluded")
-    }
+    # 000 (18 September 2024) states no period: its exclusions are known from its date on.
+    assert pairs(rows, "practice", "status", "claim", "basis") == {
+        (ID + "linkedin-genai-training", "excluded", CLAIM + "000/eu-excluded", "reported"),
+        (ID + "meta-llama-training", "excluded", CLAIM + "000/meta-stopped-eu", "reported"),
+        (ID + "x-grok-training", "excluded", CLAIM + "000/x-stopped-eu", "reported"),
+    }  # fmt: skip
+
+
+def test_a_day_before_any_report_has_no_answer(kg: PolicyGraph) -> None:
+    assert kg.query("status-as-of", jurisdiction=LOC + "EU", date="2024-09-17").records == []
+    (row,) = kg.query("data-used-on", jurisdiction=LOC + "EU", date="2024-09-17")
+    assert (row["used"], row["basis"]) == ("false", "")
 
 
 def test_eu_data_used_on_2025_11_10(kg: PolicyGraph) -> None:
-    assert kg.query("data-used-on", jurisdiction=LOC + "EU", date="2025-11-10")[0]["used"] == "true"
+    (used,) = kg.query("data-used-on", jurisdiction=LOC + "EU", date="2025-11-10")
+    assert (used["used"], used["basis"]) == (
+        "true",
+        "stated from 2025-11-03",
+    )  # 004: "vanaf 3 november"
     rows = kg.query("status-as-of", jurisdiction=LOC + "EU", date="2025-11-10")
-    assert pairs(rows, "practice", "status", "since", "source") == {
-        (ID + "linkedin-genai-training", "excluded", "2024-09-18", S000),
-        (ID + "linkedin-genai-training-eu", "in scope", "2025-11-03", S004),
-    }
+    assert pairs(rows, "practice", "status", "since", "basis", "source") == {
+        (ID + "linkedin-genai-training", "excluded", "2024-09-18", "reported", S000),
+        (ID + "linkedin-genai-training-eu", "in scope", "2025-11-03", "stated", S004),
+        (ID + "meta-llama-training", "excluded", "2024-09-18", "reported", S000),
+        (ID + "x-grok-training", "excluded", "2024-09-18", "reported", S000),
+    }  # fmt: skip
 
 
 def test_a_member_state_follows_the_eu(kg: PolicyGraph) -> None:
     rows = kg.query("status-as-of", jurisdiction=LOC + "NL", date="2025-11-02")
-    assert pairs(rows, "status", "via") == {("excluded", LOC + "EU")}
+    assert pairs(rows, "practice", "status", "claim") == {
+        (ID + "linkedin-genai-training", "excluded", CLAIM + "000/eu-excluded"),
+        (ID + "meta-llama-training", "excluded", CLAIM + "000/meta-stopped-eu"),
+        (ID + "x-grok-training", "excluded", CLAIM + "000/x-stopped-eu"),
+    }  # no claim names the Netherlands: the EU's exclusions cover it
     assert kg.query("data-used-on", jurisdiction=LOC + "NL", date="2025-11-03")[0]["used"] == "true"
 
 
@@ -103,14 +122,21 @@ def test_corrected_claim_is_hidden_by_default_and_kept_on_request(kg: PolicyGrap
 
 def test_lawsuit_allegations_and_the_answer(kg: PolicyGraph) -> None:
     (suit,) = kg.query("lawsuits")
+    # 001 names no court: "voornamelijk in de VS" says where the problem lies, not where it is heard.
     assert (suit["plaintiff"], suit["defendant"], suit["court_jurisdiction"], suit["status"]) == (
-        ID + "alessandro-de-la-torre", ID + "linkedin", LOC + "US", PKG + "CaseFiled",
+        ID + "alessandro-de-la-torre", ID + "linkedin", None, PKG + "CaseFiled",
     )  # fmt: skip
     rows = kg.query("lawsuit-allegations")
-    assert pairs(rows, "predicate", "object", "alleged_by", "denied_by", "evidence_public") == {
+    assert pairs(rows, "predicate", "object", "alleged_by", "denied_by", "evidence_exists") == {
         ("https://w3id.org/dpv#hasPersonalData", PKG + "InMailMessage",
          ID + "alessandro-de-la-torre", ID + "linkedin", "false"),
         ("https://w3id.org/dpv#hasRecipientThirdParty", ID + "third-parties",
+         ID + "alessandro-de-la-torre", ID + "linkedin", None),
+        # ¶5: the subscription agreement promises to keep subscribers' confidential information
+        # from third parties; the suit says it is broken. "LinkedIn ontkent de beschuldigingen."
+        ("https://w3id.org/dpv#hasPersonalData", PKG + "ConfidentialSubscriberInformation",
+         ID + "alessandro-de-la-torre", ID + "linkedin", None),
+        (PKG + "breaches", ID + "linkedin-premium-agreement",
          ID + "alessandro-de-la-torre", ID + "linkedin", None),
     }  # fmt: skip
 
@@ -136,6 +162,7 @@ def test_who_is_quoted_in_which_role(kg: PolicyGraph) -> None:
         (ID + "alessandro-de-la-torre", None, None),
         (ID + "linkedin", None, None),
         (ID + "autoriteit-persoonsgegevens", None, None),
+        (ID + "404-media", None, None),  # 002 ¶4: "laut 404Media offenbar ..."
     }
 
 
@@ -153,10 +180,11 @@ def test_regulator_actions_of_the_dutch_authority(kg: PolicyGraph) -> None:
         for r in kg.query("regulator-actions")
         if r["authority"] == ID + "autoriteit-persoonsgegevens"
     ]
-    assert pairs(rows, "type", "date", "deadline") == {
-        (PKG + "PublicWarning", "2025-09-24", None),
-        (PKG + "OptOutAdvice", "2025-09-24", "2025-11-03"),
-        (PKG + "ComplaintsReceived", "2025-09-24", None),
+    # 004 gives no date for the actions: they are known from its date, 24 September 2025.
+    assert pairs(rows, "type", "date", "basis", "deadline") == {
+        (PKG + "PublicWarning", "2025-09-24", "reported", None),
+        (PKG + "OptOutAdvice", "2025-09-24", "reported", "2025-11-03"),
+        (PKG + "ComplaintsReceived", "2025-09-24", "reported", None),
     }
 
 

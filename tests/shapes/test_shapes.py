@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from policykg.build import BuildReport
+from policykg.graph.build import BuildReport
+from policykg.graph.sources import load, source_files
+from policykg.graph.validate import advise, validate
 from policykg.settings import Settings
-from policykg.sources import load, source_files
-from policykg.validate import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PREFIXES = {
@@ -35,6 +35,7 @@ PREFIXES = {
 SETTINGS = Settings()
 ONTOLOGY = [p for p in source_files(SETTINGS.root) if p.parent.name == "ontology"]
 SHAPES = SETTINGS.root / "ontology" / "shapes.ttl"
+ADVICE = SETTINGS.root / "ontology" / "advice.ttl"
 
 
 def expand(name: str) -> str:
@@ -54,12 +55,13 @@ def expectations(text: str) -> set[tuple[str, str, str, str]]:
     return out
 
 
-def results(fixture: Path, tmp_path: Path) -> set[tuple[str, str, str, str]]:
+def results(fixture: Path, tmp_path: Path, shapes: Path = SHAPES) -> set[tuple[str, str, str, str]]:
     header = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items())
     data = tmp_path / fixture.name
     data.write_text(header + fixture.read_text(encoding="utf-8"), encoding="utf-8")
     loaded = load([*ONTOLOGY, data])
-    return {(p.severity, p.focus, p.path, p.message) for p in validate(loaded, SHAPES)}
+    check = advise if shapes == ADVICE else validate
+    return {(p.severity, p.focus, p.path, p.message) for p in check(loaded, shapes)}
 
 
 @pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("*-valid.trig")), ids=lambda p: p.stem)
@@ -78,6 +80,7 @@ def test_violating_fixture_has_exactly_the_expected_results(fixture: Path, tmp_p
 SHAPE_FIXTURES = {
     "ClaimShape": "claim",
     "SpeakerShape": "claim",
+    "InferenceShape": "claim",
     "JurisdictionValuedShape": "claim",
     "ConsentModeShape": "claim",
     "DatedClaimShape": "claim",
@@ -134,3 +137,16 @@ def test_the_seed_graph_conforms(built: tuple[Settings, BuildReport]) -> None:
     report = built[1]
     assert report.violations == []
     assert report.warnings == []
+
+
+def test_advice_fixtures_get_exactly_the_expected_advice(tmp_path: Path) -> None:
+    assert results(FIXTURES / "advice" / "advice-valid.trig", tmp_path, ADVICE) == set()
+    fixture = FIXTURES / "advice" / "advice-invalid.trig"
+    expected = expectations(fixture.read_text(encoding="utf-8"))
+    assert expected
+    assert results(fixture, tmp_path, ADVICE) == expected
+
+
+def test_the_seed_graph_has_no_advice_left(built: tuple[Settings, BuildReport]) -> None:
+    loaded = load(source_files(built[0].root))
+    assert advise(loaded, ADVICE) == []

@@ -1,0 +1,181 @@
+"""``/network``, ``/network/paths``, ``/network/stats`` and ``/timeline.json``.
+
+The claims network, filtered (see :mod:`policykg.network`), as Cytoscape.js or node-link
+JSON, GraphML or GEXF; paths between two entities; centrality and components; the timeline.
+Its stored queries run on the query workers like any other; the network is then built in a
+thread, and kept per data generation and filters in a small cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import networkx as nx
+from fastapi import APIRouter, Request, Response
+
+from policykg.errors import BadRequest
+from policykg.network.analysis import stats
+from policykg.network.build import build_network
+from policykg.network.filters import FILTER_NAMES, Filters, bad, integer, single
+from policykg.network.iris import expand
+from policykg.network.paths import MAX_K, find_paths
+from policykg.network.rows import (
+    Record,
+    RowCapExceeded,
+    Substitutions,
+    fetch_async,
+    records_from_json,
+)
+from policykg.network.timeline import build_timeline, fetch_timeline_async
+from policykg.network.views import GRAPH_FILES, to_cytoscape, to_node_link, write_graph_file
+
+from ..deps import ServiceDep
+from ..results import query_job
+from ..service import Service
+
+__all__ = ["CACHE_SIZE", "router"]
+
+router = APIRouter(tags=["network"])
+
+#: Networks (and timelines) kept, per store, data generation and filters.
+CACHE_SIZE = 64
+_cache: OrderedDict[Hashable, Any] = OrderedDict()
+_FORMATS = ("cytoscape", "node-link", *GRAPH_FILES)
+
+
+def _select(service: Service) -> Callable[[str, Substitutions], Any]:
+    async def select(text: str, substitutions: Substitutions) -> list[Record]:
+        job = query_job(
+            service, text, service.settings.base_iri, solutions="json", graph=None,
+            substitutions=substitutions,
+        )  # fmt: skip
+        result = await service.engine.query(job)
+        body = (
+            result.whole if result.whole is not None else b"".join([c async for c in result.body])
+        )
+        if result.head.truncated:
+            raise RowCapExceeded(
+                f"the network needs more than {service.settings.max_rows} rows; "
+                "raise POLICYKG_MAX_ROWS or narrow the filters"
+            )
+        return await asyncio.to_thread(records_from_json, body)
+
+    return select
+
+
+async def _cached(service: Service, key: tuple[Hashable, ...], make: Callable[[], Any]) -> Any:
+    full = (str(service.source.store), service.engine.generation, *key)
+    if full in _cache:
+        _cache.move_to_end(full)
+        return _cache[full]
+    value = await make()
+    _cache[full] = value
+    while len(_cache) > CACHE_SIZE:
+        _cache.popitem(last=False)
+    return value
+
+
+async def _network(service: Service, filters: Filters) -> nx.MultiDiGraph:
+    async def make() -> nx.MultiDiGraph:
+        rows = await fetch_async(_select(service), filters)
+        return await asyncio.to_thread(build_network, rows, filters)
+
+    graph: nx.MultiDiGraph = await _cached(service, ("network", filters), make)
+    return graph
+
+
+def _split(
+    request: Request, own: tuple[str, ...]
+) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
+    """This endpoint's own parameters, and the rest (the filters)."""
+    mine: dict[str, list[str]] = {}
+    rest = []
+    for name, value in request.query_params.multi_items():
+        if name in own:
+            mine.setdefault(name, []).append(value)
+        elif name in FILTER_NAMES:
+            rest.append((name, value))
+        else:
+            takes = ", ".join((*own, *FILTER_NAMES))
+            raise BadRequest(f"unknown parameter {name!r}; {request.url.path} takes: {takes}")
+    return mine, rest
+
+
+async def _json(value: Callable[[], Any]) -> Response:
+    body = await asyncio.to_thread(lambda: json.dumps(value(), ensure_ascii=False).encode())
+    return Response(body, media_type="application/json")
+
+
+@router.get("/network")
+async def network(request: Request, service: ServiceDep) -> Response:
+    """The filtered claims network (format=cytoscape, node-link, graphml or gexf)."""
+    own, rest = _split(request, ("format",))
+    fmt = single("format", own["format"]) if "format" in own else "cytoscape"
+    if fmt not in _FORMATS:
+        raise bad("format", f"expected one of {', '.join(_FORMATS)}")
+    filters = Filters.parse(rest, service.settings.base_iri)
+    graph = await _network(service, filters)
+    if fmt in GRAPH_FILES:
+        body = await asyncio.to_thread(write_graph_file, graph, fmt)
+        disposition = f'attachment; filename="policykg-network.{fmt}"'
+        return Response(
+            body, media_type=GRAPH_FILES[fmt][1], headers={"Content-Disposition": disposition}
+        )
+    if fmt == "node-link":
+        return await _json(lambda: to_node_link(graph))
+    return await _json(lambda: to_cytoscape(graph, filters))
+
+
+def _endpoint(own: dict[str, list[str]], name: str, base: str) -> str:
+    if name not in own:
+        raise bad(name, "required: an IRI or a curie like id:openai")
+    iri = expand(single(name, own[name]), base)
+    if iri is None:
+        raise bad(name, "expected an IRI or a curie like id:openai")
+    return iri
+
+
+@router.get("/network/paths")
+async def paths(request: Request, service: ServiceDep) -> Response:
+    """The k shortest paths between two entities (from, to, k=1..10) in the filtered network."""
+    own, rest = _split(request, ("from", "to", "k"))
+    base = service.settings.base_iri
+    start, end = _endpoint(own, "from", base), _endpoint(own, "to", base)
+    k = integer("k", single("k", own["k"]), 1, MAX_K) if "k" in own else 1
+    filters = Filters.parse(rest, base)
+    graph = await _network(service, filters)
+    everything = await _network(service, Filters(include_corrected=True))
+    found = await asyncio.to_thread(find_paths, graph, start, end, k, known=set(everything))
+    return await _json(lambda: {"paths": found})
+
+
+@router.get("/network/stats")
+async def network_stats(request: Request, service: ServiceDep) -> Response:
+    """Counts, connected components, top-20 degree and betweenness, per-source subgraphs."""
+    _, rest = _split(request, ())
+    filters = Filters.parse(rest, service.settings.base_iri)
+    graph = await _network(service, filters)
+
+    async def make() -> dict[str, Any]:
+        return await asyncio.to_thread(stats, graph)
+
+    result = await _cached(service, ("stats", filters), make)
+    return await _json(lambda: result)
+
+
+@router.get("/timeline.json")
+async def timeline(request: Request, service: ServiceDep) -> Response:
+    """Dated events, periods and undated events, with their claims and sources."""
+    for name, _ in request.query_params.multi_items():
+        raise BadRequest(f"unknown parameter {name!r}; /timeline.json takes none")
+
+    async def make() -> dict[str, Any]:
+        rows = await fetch_timeline_async(_select(service))
+        return await asyncio.to_thread(build_timeline, rows)
+
+    result = await _cached(service, ("timeline",), make)
+    return await _json(lambda: result)

@@ -1,0 +1,88 @@
+"""The store a server answers from: the built policy graph, or ``--data`` files.
+
+>>> rdf_format(Path("facts.ttl")), rdf_format(Path("dump.nq"))
+('turtle', 'nquads')
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from policykg.engine.pool import Engine
+from policykg.errors import BadRequest, BuildError
+from policykg.formats import GRAPHS
+from policykg.settings import Settings
+
+__all__ = ["DataSource", "jsonld_context", "prepare", "rdf_format"]
+
+
+@dataclass
+class DataSource:
+    """Where the store is, whether the default graph is the union, whether it may change."""
+
+    store: Path
+    union: bool
+    writable: bool
+    tempdir: tempfile.TemporaryDirectory[str] | None = None
+
+    def cleanup(self) -> None:
+        if self.tempdir is not None:
+            self.tempdir.cleanup()
+
+
+def rdf_format(path: Path) -> str:
+    """The format name of an RDF file, from its extension."""
+    fmt = GRAPHS.for_path(path)
+    if fmt is None:
+        known = ", ".join(
+            sorted(f".{e}" for f in GRAPHS.formats for e in (f.extension, *f.extensions))
+        )
+        raise BadRequest(f"{path}: unknown RDF file extension; use one of {known}")
+    return fmt.name
+
+
+async def prepare(settings: Settings, data: Sequence[Path] = ()) -> DataSource:
+    """Load ``data`` into a fresh on-disk store, or use (building if needed) the policy graph.
+
+    The policy graph's default graph is the union of its named graphs; ``data``'s is the
+    files' own default graph unless ``settings.union_default_graph``.
+    """
+    if data:
+        files = [(str(Path(p).resolve()), rdf_format(Path(p))) for p in data]
+        for path, _ in files:
+            if not Path(path).is_file():
+                raise BadRequest(f"{path}: no such file")
+        tempdir = tempfile.TemporaryDirectory(prefix="policykg-store-")
+        store = Path(tempdir.name) / "store"
+        try:
+            await Engine.load(store, files)
+        except BaseException:
+            tempdir.cleanup()
+            raise
+        union = settings.union_default_graph
+        return DataSource(store, union=union, writable=True, tempdir=tempdir)
+    if not settings.store_path.exists():
+        try:
+            from policykg.graph.build import build  # type: ignore[attr-defined,unused-ignore]
+        except ImportError:
+            raise BuildError(
+                f"{settings.store_path} does not exist and this checkout cannot build it yet "
+                "(policykg.graph.build is missing); run 'policykg build' or pass --data FILE"
+            ) from None
+        await asyncio.to_thread(build, settings)
+    return DataSource(settings.store_path, union=True, writable=False)
+
+
+def jsonld_context(settings: Settings) -> dict[str, Any] | None:
+    """The project's JSON-LD context (``ontology/context.jsonld``), inline only, or None."""
+    path = settings.root / "ontology" / "context.jsonld"
+    if not path.is_file():
+        return None
+    context = json.loads(path.read_text(encoding="utf-8")).get("@context")
+    return context if isinstance(context, dict) else None

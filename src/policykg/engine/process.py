@@ -1,0 +1,90 @@
+"""One worker child process (``python -m policykg.engine.worker``) and its frame channel."""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes.util
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Literal
+
+from policykg.engine.jobs import HEADER, Frame, Job, Opened, decode, encode
+from policykg.errors import PolicyKGError
+
+__all__ = ["WorkerProcess", "jemalloc"]
+
+
+@functools.cache
+def jemalloc() -> str | None:
+    """The jemalloc library to preload into workers (Debian's ``libjemalloc2``), if any.
+
+    pyoxigraph's query evaluation allocates heavily; with glibc's malloc it runs about
+    twice as slow as with jemalloc (property path at 100k claims: 76 vs 32 ms on disk,
+    111 vs 53 ms in memory).
+    """
+    return ctypes.util.find_library("jemalloc")
+
+
+class WorkerProcess:
+    """One ``python -m policykg.engine.worker`` child and its frame channel."""
+
+    def __init__(
+        self,
+        store: Path,
+        mode: Literal["read", "memory", "write"],
+        max_quads: int = 0,
+        *,
+        use_jemalloc: bool = True,
+    ) -> None:
+        self.store, self.mode, self.max_quads = store, mode, max_quads
+        self.use_jemalloc = use_jemalloc
+        self.proc: asyncio.subprocess.Process | None = None
+        self.opened: Opened | None = None
+
+    async def start(self) -> WorkerProcess:
+        env = dict(os.environ)  # the worker is imported from the same installation
+        if self.use_jemalloc and (library := jemalloc()):
+            env["LD_PRELOAD"] = " ".join(filter(None, [env.get("LD_PRELOAD"), library]))
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "policykg.engine.worker", str(self.store), self.mode,
+            str(self.max_quads), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env,
+            limit=1 << 22,
+        )  # fmt: skip
+        kind, payload = await self.read()
+        opened = decode(payload) if kind is Frame.READY else None
+        if not isinstance(opened, Opened):
+            raise RuntimeError(f"worker failed to start: {payload!r}")
+        self.opened = opened
+        return self
+
+    async def send(self, job: Job) -> None:
+        assert self.proc
+        assert self.proc.stdin
+        payload = encode(job)
+        self.proc.stdin.write(HEADER.pack(Frame.JOB.value, len(payload)) + payload)
+        await self.proc.stdin.drain()
+
+    async def read(self) -> tuple[Frame, bytes]:
+        assert self.proc
+        assert self.proc.stdout
+        try:
+            kind, size = HEADER.unpack(await self.proc.stdout.readexactly(HEADER.size))
+            return Frame(kind), await self.proc.stdout.readexactly(size)
+        except asyncio.IncompleteReadError:
+            raise PolicyKGError("a query worker stopped unexpectedly; see the server log") from None
+
+    async def kill(self) -> None:
+        if self.proc and self.proc.returncode is None:
+            self.proc.kill()
+            await self.proc.wait()
+
+    async def close(self) -> None:
+        if self.proc and self.proc.returncode is None:
+            assert self.proc.stdin
+            self.proc.stdin.close()
+            try:
+                await asyncio.wait_for(self.proc.wait(), 10)
+            except TimeoutError:
+                await self.kill()

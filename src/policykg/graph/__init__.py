@@ -1,0 +1,1 @@
+"""From sources to a validated dataset: reading sources, SHACL shapes, the build, exports."""

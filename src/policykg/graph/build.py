@@ -1,0 +1,216 @@
+"""``policykg build``: sources → validated dataset → on-disk store and dumps.
+
+Nothing is written until the sources parse and conform to the shapes. The store is built in
+a fresh folder and switched in with one atomic rename of the ``dist/store`` link, so a
+failed build leaves the last good store (and any server reading it) untouched. Dumps are
+canonical: blank nodes get RDFC-1.0 labels and quads are sorted, so two builds of the same
+input are byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import (
+    CanonicalizationAlgorithm,
+    Dataset,
+    NamedNode,
+    Quad,
+    RdfFormat,
+    Store,
+    serialize,
+)
+
+from policykg.errors import BuildError
+from policykg.graph.sources import Loaded, load, source_files, term_key
+from policykg.graph.validate import Problem, validate
+from policykg.namespaces import PKG, PROV, RDF, dump_prefixes
+from policykg.settings import Settings
+
+__all__ = [
+    "BuildReport",
+    "asserted_statements",
+    "build",
+    "canonical_quads",
+    "check",
+]
+
+RDF_TYPE = RDF + "type"
+CLAIM = PKG + "Claim"
+_ASSERTING = {PKG + "Asserted", PKG + "ReportedSpeech"}
+_INVALIDATED = PROV + "wasInvalidatedBy"
+_STANCE = PKG + "stance"
+_MODALITY = PKG + "modality"
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildReport:
+    """What a build or check read, found and wrote."""
+
+    files: list[Path] = field(default_factory=list)
+    sources: int = 0
+    claims: int = 0
+    triples: int = 0
+    graphs: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def violations(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "violation"]
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+def check(
+    paths: Sequence[Path],
+    settings: Settings,
+    progress: Progress = _noop,
+    *,
+    focus: Sequence[Path] = (),
+) -> tuple[Loaded, BuildReport]:
+    """Parse and validate ``paths``; raise BuildError on syntax errors or shape violations.
+
+    With ``focus``, the counts and problems are those of the focus files only (the other paths
+    are the context they are checked in), so a curator sees what their new file adds.
+    """
+    progress(f"reading {len(paths)} files")
+    loaded = load(paths, base=settings.base_iri)
+    progress("validating against ontology/shapes.ttl")
+    problems = validate(loaded, settings.root / "ontology" / "shapes.ttl")
+    chosen = {str(p) for p in focus}
+    if chosen:
+        problems = [p for p in problems if p.file in chosen]
+    mine = [
+        q
+        for q in loaded.quads
+        if not chosen or str(loaded.origin.get(term_key(q.subject))) in chosen
+    ]
+    report = BuildReport(files=list(loaded.files), problems=problems)
+    report.triples = len(mine)
+    report.graphs = len({q.graph_name for q in mine})
+    report.claims = len(
+        [q for q in mine if q.predicate.value == RDF_TYPE and term_key(q.object) == CLAIM]
+    )
+    report.sources = len([q for q in mine if q.predicate.value == PKG + "seedFile"])
+    if report.violations:
+        raise BuildError(
+            f"{len(report.violations)} shape violation(s); nothing was written",
+            [str(p) for p in report.violations],
+        )
+    return loaded, report
+
+
+def asserted_statements(quads: Sequence[Quad], graph: NamedNode) -> list[Quad]:
+    """The triple of every claim that is asserted or reported, and not corrected, as a plain quad.
+
+    This "truthy" view (as Wikidata calls it) lets researchers follow property paths such as
+    ownership chains; the claims remain the record of who said what. Only the stances
+    pkg:Asserted and pkg:ReportedSpeech count: allegations, denials, hedged statements and the
+    curators' inferences (pkg:Inferred) stay out, and so do claims that say only that something
+    may be so (pkg:modality).
+    """
+    parts: dict[object, dict[str, object]] = {}
+    left_out = set()
+    for q in quads:
+        key = q.predicate.value
+        if key in (RDF + "subject", RDF + "predicate", RDF + "object", _STANCE):
+            parts.setdefault(q.subject, {})[key] = q.object
+        elif key in (_INVALIDATED, _MODALITY):
+            left_out.add(q.subject)
+    out = set()
+    for claim, p in parts.items():
+        stance = p.get(_STANCE)
+        if claim in left_out or not isinstance(stance, NamedNode) or stance.value not in _ASSERTING:
+            continue
+        s, pred, o = p.get(RDF + "subject"), p.get(RDF + "predicate"), p.get(RDF + "object")
+        if s is not None and isinstance(pred, NamedNode) and o is not None:
+            out.add(Quad(s, pred, o, graph))  # type: ignore[arg-type]
+    return sorted(out, key=str)
+
+
+def canonical_quads(quads: Sequence[Quad]) -> list[Quad]:
+    """Quads with RDFC-1.0 blank-node labels, sorted: the same input always gives the same list."""
+    dataset = Dataset(quads)
+    dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(
+        dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+    )
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _switch_store(dist: Path, quads: list[Quad], digest: str) -> Path:
+    stores = dist / "stores"
+    stores.mkdir(parents=True, exist_ok=True)
+    target = stores / digest
+    if not target.exists():
+        staging = stores / f".{digest}.tmp-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        store = Store(str(staging))
+        store.bulk_extend(quads)
+        store.flush()
+        store.optimize()
+        del store
+        os.replace(staging, target)
+    link = dist / "store"
+    tmp_link = dist / f".store.tmp-{os.getpid()}"
+    if tmp_link.is_symlink():
+        tmp_link.unlink()
+    tmp_link.symlink_to(Path("stores") / digest)
+    if link.exists() and not link.is_symlink():
+        shutil.rmtree(link)  # a store from before links were used
+    previous = link.resolve() if link.is_symlink() else None
+    os.replace(tmp_link, link)
+    for old in stores.iterdir():  # keep the new store and the one before it
+        if old not in (target, previous) and not old.name.startswith("."):
+            shutil.rmtree(old, ignore_errors=True)
+    return link
+
+
+def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
+    """Build the policy graph from ``settings.root`` into ``settings.dist``.
+
+    Raises BuildError (with each problem in plain words) and writes nothing when the sources
+    do not parse or violate the shapes.
+    """
+    loaded, report = check(source_files(settings.root), settings, progress)
+    progress("deriving the graph of asserted statements")
+    asserted = asserted_statements(loaded.quads, NamedNode(settings.base_iri + "graph/asserted"))
+    progress("canonicalising")
+    quads = canonical_quads([*loaded.quads, *asserted])
+    report.graphs = len({q.graph_name for q in quads})
+    report.triples = len(quads)
+    nquads = _serialize(quads, RdfFormat.N_QUADS, {})
+    trig = _serialize(quads, RdfFormat.TRIG, dump_prefixes(settings.base_iri))
+    digest = hashlib.sha256(nquads).hexdigest()[:16]
+    settings.dist.mkdir(parents=True, exist_ok=True)
+    progress("writing the store")
+    report.written.append(_switch_store(settings.dist, quads, digest))
+    for name, data in (("policykg.nq", nquads), ("policykg.trig", trig)):
+        _write_atomically(settings.dist / name, data)
+        report.written.append(settings.dist / name)
+    return report
+
+
+def _serialize(quads: list[Quad], fmt: RdfFormat, prefixes: dict[str, str]) -> bytes:
+    data = serialize(quads, format=fmt, prefixes=prefixes)
+    assert data is not None  # no output file given: pyoxigraph returns the bytes
+    return data

@@ -1,0 +1,1 @@
+"""SPARQL: named queries, the safety scan, result serialisation, bounded lookups."""

@@ -1,0 +1,203 @@
+"""Named queries: ``queries/*.rq`` files with a header of title, question, tags and parameters.
+
+A header is a run of ``#`` comment lines at the top of the file::
+
+    # title: Excluded jurisdictions per source
+    # question: Which jurisdictions does each source say are excluded?
+    # tags: jurisdiction, disagreement
+    # param: date xsd:date = 2024-10-01 -- the day to evaluate
+
+Parameters are never spliced into the text: they are bound as RDF terms through
+pyoxigraph's ``substitutions``, so a value can only ever be a value.
+
+>>> q = NamedQuery.parse("demo", '''# title: Demo
+... # question: What is it?
+... # param: day xsd:date = 2024-10-01 -- a day
+... SELECT ?day WHERE {}''')
+>>> q.title, [p.name for p in q.params]
+('Demo', ['day'])
+>>> q.bind({"day": "2025-11-10"})[Variable("day")]
+<Literal value=2025-11-10 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#date>>
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Variable
+
+from policykg.errors import NotFound, ParameterError, QueryFileError
+
+__all__ = ["PARAM_TYPES", "NamedQuery", "Param", "QueryLibrary"]
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+#: The parameter types a header may declare.
+PARAM_TYPES = ("iri", "xsd:string", "xsd:date", "xsd:boolean", "xsd:integer", "xsd:decimal")
+
+_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+_PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\S+)"
+    r"(?:\s*=\s*(?P<default>.*?))?(?:\s+--\s+(?P<doc>.*))?$"
+)
+_IRI_FORBIDDEN = re.compile(r"[\s<>\"{}|\\^`]")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared, typed parameter of a named query."""
+
+    name: str
+    type: str
+    default: str | None = None
+    doc: str = ""
+
+    def to_term(self, raw: str) -> NamedNode | Literal:
+        """Turn a raw string into an RDF term of the declared type, or raise ParameterError.
+
+        >>> Param("n", "xsd:integer").to_term("12")
+        <Literal value=12 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>
+        >>> Param("n", "xsd:integer").to_term("12 } ; DROP ALL")
+        Traceback (most recent call last):
+        ...
+        policykg.errors.ParameterError: parameter 'n' must be an integer, got '12 } ; DROP ALL'
+        """
+        kind = self.type
+        if kind == "iri":
+            if not raw or _IRI_FORBIDDEN.search(raw) or ":" not in raw:
+                raise ParameterError(
+                    f"parameter {self.name!r} must be an absolute IRI, got {raw!r}"
+                )
+            return NamedNode(raw)
+        if kind == "xsd:string":
+            return Literal(raw)
+        if kind == "xsd:date":
+            try:
+                dt.date.fromisoformat(raw)
+            except ValueError:
+                raise ParameterError(
+                    f"parameter {self.name!r} must be a date (YYYY-MM-DD), got {raw!r}"
+                ) from None
+            return Literal(raw, datatype=NamedNode(XSD + "date"))
+        if kind == "xsd:boolean":
+            if raw not in ("true", "false"):
+                raise ParameterError(f"parameter {self.name!r} must be true or false, got {raw!r}")
+            return Literal(raw, datatype=NamedNode(XSD + "boolean"))
+        if kind == "xsd:integer":
+            if not re.fullmatch(r"[+-]?\d+", raw):
+                raise ParameterError(f"parameter {self.name!r} must be an integer, got {raw!r}")
+            return Literal(str(int(raw)), datatype=NamedNode(XSD + "integer"))
+        if kind == "xsd:decimal":
+            try:
+                value = Decimal(raw)
+            except InvalidOperation:
+                value = Decimal("NaN")
+            if not value.is_finite():
+                raise ParameterError(f"parameter {self.name!r} must be a decimal, got {raw!r}")
+            return Literal(str(value), datatype=NamedNode(XSD + "decimal"))
+        raise ParameterError(f"parameter {self.name!r} has an unknown type {kind!r}")
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A stored SPARQL query with its documented header."""
+
+    name: str
+    title: str
+    question: str
+    sparql: str
+    params: tuple[Param, ...] = ()
+    tags: tuple[str, ...] = ()
+    path: Path | None = field(default=None, compare=False)
+
+    @classmethod
+    def parse(cls, name: str, text: str, path: Path | None = None) -> NamedQuery:
+        """Read a query file's header; raise QueryFileError naming the line at fault."""
+        where = str(path) if path else name
+        if not _NAME.match(name):
+            raise QueryFileError(f"{where}: query names use a-z, 0-9, '-' and '_'")
+        meta: dict[str, str] = {}
+        params: list[Param] = []
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            if not line.startswith("#"):
+                break
+            body = line[1:].strip()
+            key, sep, value = body.partition(":")
+            if not sep or key.strip() not in ("title", "question", "tags", "param"):
+                continue
+            key, value = key.strip(), value.strip()
+            if key != "param":
+                meta[key] = value
+                continue
+            match = _PARAM.match(value)
+            if not match or match["type"] not in PARAM_TYPES:
+                raise QueryFileError(
+                    f"{where}:{lineno}: bad parameter declaration {value!r}; expected "
+                    f"'NAME TYPE [= DEFAULT] [-- doc]' with TYPE one of {', '.join(PARAM_TYPES)}"
+                )
+            param = Param(match["name"], match["type"], match["default"], match["doc"] or "")
+            if param.default is not None:
+                param.to_term(param.default)  # a bad default is a bug in the file
+            params.append(param)
+        for required in ("title", "question"):
+            if not meta.get(required):
+                raise QueryFileError(f"{where}:1: header lacks '# {required}: …'")
+        tags = tuple(t.strip() for t in meta.get("tags", "").split(",") if t.strip())
+        return cls(name, meta["title"], meta["question"], text, tuple(params), tags, path)
+
+    def bind(self, values: Mapping[str, str]) -> dict[Variable, NamedNode | Literal]:
+        """Typed substitutions for the given raw values, defaults filling the gaps."""
+        known = {p.name: p for p in self.params}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise ParameterError(
+                f"query {self.name!r} has no parameter {unknown[0]!r}; "
+                f"it takes: {', '.join(known) or 'none'}"
+            )
+        bound: dict[Variable, NamedNode | Literal] = {}
+        for param in self.params:
+            raw = values.get(param.name, param.default)
+            if raw is None:
+                raise ParameterError(f"query {self.name!r} needs parameter {param.name!r}")
+            bound[Variable(param.name)] = param.to_term(raw)
+        return bound
+
+
+class QueryLibrary:
+    """The named queries of one folder, read once.
+
+    >>> from policykg.data import data_root
+    >>> "excluded-jurisdictions" in QueryLibrary.load(data_root() / "queries")
+    True
+    """
+
+    def __init__(self, queries: Mapping[str, NamedQuery]) -> None:
+        self._queries = dict(sorted(queries.items()))
+
+    @classmethod
+    def load(cls, folder: Path) -> QueryLibrary:
+        queries = {}
+        for path in sorted(folder.glob("*.rq")):
+            query = NamedQuery.parse(path.stem, path.read_text(encoding="utf-8"), path)
+            queries[query.name] = query
+        return cls(queries)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._queries
+
+    def __iter__(self) -> Iterator[NamedQuery]:
+        return iter(self._queries.values())
+
+    def __len__(self) -> int:
+        return len(self._queries)
+
+    def get(self, name: str) -> NamedQuery:
+        try:
+            return self._queries[name]
+        except KeyError:
+            raise NotFound(f"no named query {name!r}; see /queries for the list") from None
