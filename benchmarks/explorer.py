@@ -37,7 +37,6 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import PKG, generate_quads, plan
-
 from policykg.api.routers import explore, ui
 
 CHROMIUM = "/usr/bin/chromium"

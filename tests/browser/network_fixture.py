@@ -37,7 +37,6 @@ import networkx as nx
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-
 from policykg.api.routers import explore, ui
 
 __all__ = ["CANNED", "CannedServer", "network", "serving"]

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-
 from policykg.api.routers import ui
 from policykg.api.routers.explore import (
     EXPLORER_FILES,
@@ -114,6 +113,7 @@ def test_a_missing_library_says_to_run_npm_ci(
 def test_the_app_includes_the_pages() -> None:
     """``create_app`` serves both pages; without ``npm ci`` they answer 503, never 404."""
     from policykg.api.app import create_app
+
     from policykg.settings import Settings
 
     http = TestClient(create_app(Settings()))
