@@ -53,14 +53,14 @@
 
   /* How the date reads, with its precision. */
   function when(item) {
-    if (item.end) return `${longDate(item.start)} – ${longDate(item.end)}`;
-    if (item.kind === "period") return `from ${longDate(item.start)} (no end stated)`;
     if (item.precision === "week") return `the week of ${longDate(item.start)} (precision: week)`;
     if (item.precision === "month") {
       return utc(item.start).toLocaleDateString("en-GB", { month: "long", year: "numeric", timeZone: "UTC" })
         + " (precision: month)";
     }
     if (item.precision === "year") return item.start.slice(0, 4) + " (precision: year)";
+    if (item.end) return `${longDate(item.start)} – ${longDate(item.end)}`;
+    if (item.kind === "period") return `from ${longDate(item.start)} (no end stated)`;
     return longDate(item.start);
   }
 
@@ -71,8 +71,8 @@
       end = OPEN_END;
       classes.push("pk-open-ended");
     }
-    if (!end && item.precision && item.precision !== "day") {
-      end = precisionEnd(item.start, item.precision);
+    if (item.precision && item.precision !== "day") {
+      end = end || precisionEnd(item.start, item.precision); // the span the date stands for
       classes.push("pk-imprecise");
     }
     const content = el("span", {}, item.label,
@@ -126,7 +126,11 @@
       id: g.id, content: el("a", { href: X.resourcePath(g.id) }, g.label), order,
     })));
     const items = new vis.DataSet(data.items.map(visItem));
-    const starts = data.items.map((item) => item.start).sort();
+    // The first view: the explorer's date range (from 2024), where the story is; earlier
+    // events (a 2022 user agreement) are a drag or a zoom away.
+    const all = data.items.map((item) => item.start).sort();
+    const recent = all.filter((day) => day >= X.FIRST_DAY);
+    const starts = recent.length ? recent : all;
     const first = utc(starts[0] || "2024-01-01");
     first.setUTCMonth(first.getUTCMonth() - 1);
     const last = utc(starts[starts.length - 1] || OPEN_END);

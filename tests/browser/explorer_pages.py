@@ -22,7 +22,7 @@ __all__ = [
 
 
 class HasUrl(Protocol):
-    """A running server: the canned one or ``policy_server``."""
+    """A running server (``policy_server``, or any serving the same API)."""
 
     url: str
 

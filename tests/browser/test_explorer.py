@@ -1,9 +1,8 @@
-"""The graph explorer (``/explore``) in headless Chromium.
+"""The graph explorer (``/explore``) in headless Chromium, on the real policy graph.
 
-CANNED DATA: these tests run against ``network_fixture`` (the real pages, a canned
-``/network`` API made of the real graph's claims), because the real endpoints are built
-on another branch. After merging, make ``explorer_server`` return ``policy_server``;
-every expectation is read from the API the page reads, so none needs to change.
+The server is ``policykg serve`` on the graph built from this checkout
+(``policy_server``). Every count and claim expected is read from the API the page
+reads (``/network``, ``/network/paths``) with the page's own filters.
 
 ``scripts/screenshot-explorer`` sets ``POLICYKG_EXPLORER_SCREENSHOT`` to take the
 README's picture of the state ``test_the_date_decides_whether_the_eu_is_in_scope`` ends in.
@@ -13,7 +12,6 @@ from __future__ import annotations
 
 import os
 import urllib.parse
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ import networkx as nx
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from .conftest import Server
 from .explorer_pages import (
     HasUrl,
     api,
@@ -31,7 +30,6 @@ from .explorer_pages import (
     open_page,
     wait_drawn,
 )
-from .network_fixture import CannedServer, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -46,15 +44,9 @@ OPENAI_SHARING = f"{ID}linkedin-genai-training|{DPV}hasRecipient|{ID}openai"
 
 
 @pytest.fixture(scope="module")
-def canned_server() -> Iterator[CannedServer]:
-    with serving() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def explorer_server(canned_server: CannedServer) -> HasUrl:
-    """The server the tests drive: the canned API until the real one is merged."""
-    return canned_server
+def explorer_server(policy_server: Server) -> HasUrl:
+    """The server the tests drive: ``policykg serve`` on the real policy graph."""
+    return policy_server
 
 
 def network(server: HasUrl, query: str = "") -> tuple[set[str], set[str], dict[str, Any]]:

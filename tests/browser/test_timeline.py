@@ -1,9 +1,7 @@
-"""The timeline (``/timeline``) in headless Chromium.
+"""The timeline (``/timeline``) in headless Chromium, on the real policy graph.
 
-CANNED DATA: ``/timeline.json`` comes from ``network_fixture`` (the dated events of the
-five articles, written out by hand) until the real endpoint is merged; then make
-``timeline_server`` return ``policy_server``. Expectations are read from the JSON the
-page reads.
+The server is ``policykg serve`` on the graph built from this checkout
+(``policy_server``); expectations are read from the ``/timeline.json`` the page reads.
 
 ``scripts/screenshot-explorer`` sets ``POLICYKG_TIMELINE_SCREENSHOT`` to take the
 README's picture of the state ``test_the_correction_is_on_30_september_2024`` ends in.
@@ -12,29 +10,22 @@ README's picture of the state ``test_the_correction_is_on_30_september_2024`` en
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
+from .conftest import Server
 from .explorer_pages import HasUrl, api, open_page
-from .network_fixture import CannedServer, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 
 @pytest.fixture(scope="module")
-def canned_server() -> Iterator[CannedServer]:
-    with serving() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def timeline_server(canned_server: CannedServer) -> HasUrl:
-    """The server the tests drive: the canned API until the real one is merged."""
-    return canned_server
+def timeline_server(policy_server: Server) -> HasUrl:
+    """The server the tests drive: ``policykg serve`` on the real policy graph."""
+    return policy_server
 
 
 def box(page: Page, item: dict[str, Any]) -> Locator:
