@@ -120,7 +120,28 @@ def click_node(page: Page, node: str) -> None:
 
 
 def hover_edge(page: Page, edge: str) -> None:
-    """Move the mouse onto the middle of an edge."""
-    x, y = _screen_point(page, "edge", edge)
-    page.mouse.move(x - 20, y - 20)
-    page.mouse.move(x, y)
+    """Move the mouse onto an edge until its tooltip shows: its middle first, then
+    points along it (a node or another edge may lie over its middle)."""
+    _screen_point(page, "edge", edge)
+    points: list[list[float]] = page.evaluate(
+        """([id]) => {
+            const cy = window.policykgExplorer.cy;
+            const ele = cy.getElementById(id);
+            const box = cy.container().getBoundingClientRect();
+            const a = ele.renderedSourceEndpoint(), b = ele.renderedTargetEndpoint();
+            const m = ele.renderedMidpoint();
+            const along = [0.35, 0.65, 0.2, 0.8].map((f) => ({
+                x: a.x + f * (b.x - a.x), y: a.y + f * (b.y - a.y)}));
+            return [m, ...along].map((p) => [box.left + p.x, box.top + p.y]);
+        }""",
+        [edge],
+    )
+    for x, y in points:
+        page.mouse.move(x - 20, y - 20)
+        page.mouse.move(x, y)
+        shown = page.evaluate(
+            "() => { const t = document.getElementById('pk-tip');"
+            " return t.hidden ? null : t.dataset.edge; }"
+        )
+        if shown == edge:
+            return
