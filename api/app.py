@@ -24,6 +24,7 @@ from .httpcache import Compression, HttpCache
 from .routers import (
     context,
     dumps,
+    explore,
     health,
     network,
     queries,
@@ -74,6 +75,6 @@ def create_app(settings: Settings | None = None, *, data: Sequence[Path] = ()) -
     )
     app.add_middleware(AccessLog)
     # The query page at / answers 503 with instructions when node_modules is missing.
-    for module in (sparql, store, queries, health, context, network, dumps, void, resources, ui):
+    for module in (sparql, store, queries, health, context, network, dumps, void, resources, explore, ui):
         app.include_router(module.router)
     return app

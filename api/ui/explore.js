@@ -1,0 +1,725 @@
+/* The graph explorer: draws /network?… with Cytoscape.js and fCoSE, keeps the view in
+ * the URL, and explains each edge by its claims (quote, source, stance).
+ *
+ * The logic that needs no page lives in explore-state.js (window.PolicykgExplore).
+ * For tests and scripts the page sets window.policykgExplorer ({cy, state, view}) and,
+ * after each draw, body[data-drawn] (a counter), data-nodes and data-edges.
+ */
+"use strict";
+
+(function () {
+  const X = window.PolicykgExplore;
+  const started = performance.now();
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, props, ...children) => {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (key === "class") node.className = value;
+      else if (key === "dataset") Object.assign(node.dataset, value);
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  };
+  /* Replace a node's children, leaving out the absent ones (null, undefined, false). */
+  const fill = (parent, ...children) => parent.replaceChildren(
+    ...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+
+  /* A small mark in a type's colour and shape, for the legend, search and panel. */
+  const swatch = (key) => {
+    const type = X.TYPES.find((t) => t.key === key) || X.TYPES[X.TYPES.length - 1];
+    const mark = el("span", { class: "pk-swatch", dataset: { type: type.key, shape: type.shape } });
+    mark.style.backgroundColor = type.color;
+    return mark;
+  };
+
+  const REFINE = 300; // up to this many nodes, fCoSE refines its drawing
+  const LARGE = 2000; // over this many, rings by degree and plain edges
+
+  let state = X.parseState(location.search);
+  let cy = null;
+  let view = null; // the last /network answer drawn
+  let catalogue = null; // everything there is, for the filter lists and search
+  let index = []; // label search over the catalogue's nodes
+  let paths = []; // the last /network/paths answer
+  let pathShown = 0;
+  let loadSeq = 0;
+  let drawn = 0;
+
+  cytoscape.use(cytoscapeFcose);
+
+  /* ---- data ---------------------------------------------------------------------- */
+
+  async function fetchJson(url) {
+    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    let body = null;
+    try {
+      body = await response.json();
+    } catch (error) {
+      body = null;
+    }
+    if (!response.ok) {
+      const why = body && body.message ? body.message : response.status + " " + response.statusText;
+      throw new Error(why);
+    }
+    return body;
+  }
+
+  function nodeLabel(id) {
+    const node = (cy && cy.getElementById(id).nonempty()) ? cy.getElementById(id).data()
+      : catalogue && catalogue.nodes.get(id);
+    return node ? X.labelIn(node, state.lang) : X.shortName(id);
+  }
+
+  /* Sources, jurisdictions and nodes of the whole graph (corrected claims included). */
+  function readCatalogue(whole) {
+    const sources = new Map();
+    const jurisdictions = new Map();
+    const nodes = new Map();
+    for (const node of whole.elements.nodes) {
+      nodes.set(node.data.id, node.data);
+      if (node.data.type === "jurisdiction") jurisdictions.set(node.data.id, node.data.label);
+    }
+    for (const edge of whole.elements.edges) {
+      for (const claim of edge.data.claims || []) {
+        sources.set(claim.source, claim.source_label || X.shortName(claim.source));
+        if (claim.jurisdiction && !jurisdictions.has(claim.jurisdiction)) {
+          const known = nodes.get(claim.jurisdiction);
+          jurisdictions.set(claim.jurisdiction, known ? known.label : X.shortName(claim.jurisdiction));
+        }
+      }
+    }
+    return { sources, jurisdictions, nodes };
+  }
+
+  async function load() {
+    const seq = ++loadSeq;
+    syncUrl();
+    setStatus("Loading…");
+    try {
+      const query = X.networkQuery(state);
+      const unfiltered = query === "" || query === "include_corrected=true";
+      const asked = () => fetchJson("network" + (query ? "?" + query : ""));
+      let answer;
+      if (!catalogue) {
+        // The whole graph, corrected claims included, lists the sources, jurisdictions
+        // and labels there are; fetched once, beside the first view.
+        const whole = fetchJson("network?include_corrected=true");
+        const first = unfiltered && state.include_corrected ? whole : asked();
+        const [all, view] = await Promise.all([whole, first]);
+        catalogue = readCatalogue(all);
+        index = X.labelIndex(all.elements.nodes);
+        buildFilters();
+        answer = view;
+      } else {
+        answer = await asked();
+      }
+      if (seq !== loadSeq) return; // a newer view was asked for meanwhile
+      draw(answer);
+    } catch (error) {
+      if (seq !== loadSeq) return;
+      setStatus("Could not load the network: " + error.message, true);
+      document.body.dataset.error = error.message;
+    }
+  }
+
+  /* ---- drawing ------------------------------------------------------------------- */
+
+  function stylesheet() {
+    const style = [
+      {
+        selector: "node",
+        style: {
+          label: "data(name)", "font-size": 11, color: "#222", "text-wrap": "wrap",
+          "text-max-width": 110, "text-valign": "bottom", "text-margin-y": 3,
+          width: 26, height: 26, "border-width": 1, "border-color": "#ffffff",
+          "text-background-color": "#ffffff", "text-background-opacity": 0.7,
+          "text-background-padding": 1, "min-zoomed-font-size": 4,
+        },
+      },
+      { selector: "node[type = 'practice']", style: { width: 38, height: 38, "font-weight": "bold" } },
+    ];
+    for (const t of X.TYPES) {
+      style.push({
+        selector: `node[type = '${t.key}']`,
+        style: { "background-color": t.color, shape: t.shape },
+      });
+    }
+    style.push(
+      {
+        selector: "edge",
+        style: {
+          width: "mapData(count, 1, 5, 1.4, 6)", "line-color": "#9a9a9a",
+          "target-arrow-shape": "triangle", "target-arrow-color": "#9a9a9a",
+          "arrow-scale": 0.8, "curve-style": "bezier", label: "data(caption)",
+          "font-size": 8, color: "#555", "text-rotation": "autorotate",
+          "text-background-color": "#ffffff", "text-background-opacity": 0.85,
+          "text-background-padding": 1, "min-zoomed-font-size": 5,
+        },
+      },
+      { selector: "edge.stance-alleged, edge.stance-denied", style: { "line-color": "#7b4fa0", "target-arrow-color": "#7b4fa0" } },
+      {
+        selector: "edge.disputed",
+        style: { "line-style": "dashed", "line-dash-pattern": [7, 4], "line-color": "#e07b00", "target-arrow-color": "#e07b00", color: "#a65800" },
+      },
+      {
+        selector: "edge.corrected",
+        style: { "line-style": "dotted", "line-color": "#c0392b", "target-arrow-color": "#c0392b", color: "#c0392b" },
+      },
+      { selector: "node:selected, node.selected", style: { "border-width": 4, "border-color": "#111" } },
+      { selector: "node.path-end", style: { "border-width": 4, "border-color": "#d62728" } },
+      { selector: "node.on-path", style: { "border-width": 3, "border-color": "#d62728" } },
+      { selector: "edge.on-path", style: { "line-color": "#d62728", "target-arrow-color": "#d62728", width: 5, "z-index": 10, color: "#d62728" } },
+      { selector: ".faded", style: { opacity: 0.2 } },
+      // Large views: labels only for the selected node and the path, straight plain edges.
+      { selector: "node.bulk", style: { label: "", "border-width": 0 } },
+      { selector: "node.bulk:selected, node.bulk.on-path", style: { label: "data(name)" } },
+      {
+        selector: "edge.bulk",
+        style: { "curve-style": "haystack", "haystack-radius": 0, label: "", "target-arrow-shape": "none", width: 1 },
+      },
+    );
+    return style;
+  }
+
+  function elementsOf(answer) {
+    const large = answer.elements.nodes.length > LARGE; // edges drawn plain, as straight lines
+    return {
+      nodes: answer.elements.nodes.map((n) => ({
+        group: "nodes", data: { ...n.data, name: X.labelIn(n.data, state.lang) },
+        classes: large ? "bulk" : "",
+      })),
+      edges: answer.elements.edges.map((e) => ({
+        group: "edges", data: { ...e.data, caption: X.edgeCaption(e.data) },
+        classes: X.edgeClasses(e.data) + (large ? " bulk" : ""),
+      })),
+    };
+  }
+
+  function draw(answer) {
+    view = answer;
+    const elements = elementsOf(answer);
+    const before = new Map();
+    if (!cy) {
+      cy = cytoscape({
+        container: $("pk-cy"), elements: [], style: stylesheet(),
+        minZoom: 0.05, maxZoom: 4, boxSelectionEnabled: false,
+        selectionType: "single", textureOnViewport: elements.nodes.length > 1500,
+        hideEdgesOnViewport: elements.edges.length > 3000,
+      });
+      bindCanvas();
+    } else {
+      cy.nodes().forEach((n) => before.set(n.id(), { ...n.position() }));
+    }
+    cy.batch(() => {
+      cy.elements().remove();
+      cy.add(elements.nodes);
+      cy.add(elements.edges);
+    });
+    // Keep the places of nodes already drawn; put new ones beside a drawn neighbour.
+    let kept = 0;
+    cy.nodes().forEach((n) => {
+      const at = before.get(n.id());
+      if (at) { n.position(at); kept++; return; }
+      const near = n.neighborhood("node").filter((m) => before.has(m.id()));
+      if (near.nonempty()) {
+        const p = before.get(near[0].id());
+        n.position({ x: p.x + 30 * (Math.random() - 0.5), y: p.y + 30 * (Math.random() - 0.5) });
+      }
+    });
+    const layout = cy.layout(layoutOptions(cy.nodes().length, kept < cy.nodes().length / 2));
+    const laidOut = performance.now();
+    layout.one("layoutstop", () => {
+      document.body.dataset.layoutMs = String(Math.round(performance.now() - laidOut));
+      if (cy.nodes().length === 0) cy.reset();
+      afterDraw();
+    });
+    layout.run();
+  }
+
+  /* How a view of n nodes is laid out. fCoSE refines its first (spectral) drawing only
+   * for small views: on thousands of nodes the refinement takes minutes. Views too
+   * large for fCoSE to finish in seconds are drawn in rings by degree (hubs in the
+   * middle) until the reader asks for the force layout. */
+  function layoutOptions(n, randomize, force) {
+    if (n > LARGE && !force) {
+      return { name: "concentric", concentric: (node) => node.degree(), animate: false,
+        fit: true, padding: 30, minNodeSpacing: 6, avoidOverlap: false };
+    }
+    return {
+      name: "fcose", quality: n > REFINE ? "draft" : "default", randomize,
+      animate: false, fit: true, padding: 30, nodeRepulsion: 9000, idealEdgeLength: 70,
+      nodeSeparation: 90, packComponents: true, nodeDimensionsIncludeLabels: n <= REFINE,
+    };
+  }
+
+  function relayout() {
+    if (!cy) return;
+    const layout = cy.layout(layoutOptions(cy.nodes().length, true, true));
+    layout.one("layoutstop", () => setStatus($("pk-status").textContent.replace(/ · laid out.*$/, "")));
+    layout.run();
+  }
+
+  function afterDraw() {
+    drawn++;
+    const nodes = cy.nodes().length;
+    const edges = cy.edges().length;
+    const notes = [];
+    if (state.as_of) notes.push("as of " + state.as_of);
+    if (state.include_corrected) notes.push("corrected claims shown");
+    if (state.focus) notes.push(`within ${state.depth} of ${nodeLabel(state.focus)}`);
+    if (nodes > LARGE) notes.push("laid out in rings by degree: press Force layout to refine");
+    setStatus(`${nodes} nodes, ${edges} edges` + (notes.length ? " · " + notes.join(" · ") : ""));
+    if (state.selected && cy.getElementById(state.selected).nonempty()) {
+      cy.getElementById(state.selected).select();
+    }
+    renderPanel();
+    if (state.from && state.to) loadPaths();
+    else clearPath();
+    Object.assign(document.body.dataset, {
+      nodes: String(nodes), edges: String(edges), drawn: String(drawn),
+    });
+    if (drawn === 1) {
+      // From the start of navigation, and from the start of this script, to the first drawing.
+      document.body.dataset.firstDrawMs = String(Math.round(performance.now()));
+      document.body.dataset.firstDrawScriptMs = String(Math.round(performance.now() - started));
+    }
+    delete document.body.dataset.error;
+  }
+
+  function relabel() {
+    if (!cy) return;
+    cy.nodes().forEach((n) => n.data("name", X.labelIn(n.data(), state.lang)));
+    renderPanel();
+  }
+
+  function setStatus(text, error) {
+    const status = $("pk-status");
+    status.textContent = text;
+    status.classList.toggle("pk-error", Boolean(error));
+  }
+
+  /* ---- hover, selection, side panel ---------------------------------------------- */
+
+  function bindCanvas() {
+    cy.on("tap", "node", (event) => select(event.target.id()));
+    cy.on("tap", (event) => {
+      if (event.target === cy) select(null);
+    });
+    cy.on("mouseover", "edge", (event) => showTip(event.target, event.renderedPosition));
+    cy.on("tap", "edge", (event) => showTip(event.target, event.renderedPosition));
+    cy.on("mouseout", "edge", hideTip);
+    cy.on("viewport", hideTip);
+  }
+
+  function claimItem(claim) {
+    return el("li", { class: "pk-claim" + (claim.corrected ? " pk-corrected" : "") },
+      claim.quote
+        ? el("q", { lang: claim.quote_lang || undefined }, claim.quote)
+        : el("em", {}, "(no quote)"),
+      el("span", { class: "pk-cite" },
+        " — ", claim.source_label || X.shortName(claim.source),
+        claim.paragraph !== null && claim.paragraph !== undefined ? ", ¶" + claim.paragraph : "",
+        " · ", el("span", { class: "pk-stance pk-stance-" + claim.stance }, claim.stance),
+        claim.corrected ? el("span", { class: "pk-badge pk-badge-corrected" }, "corrected") : null,
+        claim.period && (claim.period.start || claim.period.end)
+          ? ` · ${claim.period.start || "…"} – ${claim.period.end || "…"}` : ""));
+  }
+
+  function showTip(edge, at) {
+    const data = edge.data();
+    const tip = $("pk-tip");
+    fill(tip,
+      el("p", { class: "pk-tip-head" },
+        nodeLabel(data.source), " ", el("strong", {}, data.label), " ", nodeLabel(data.target)),
+      el("p", { class: "pk-tip-meta" },
+        data.count + (data.count === 1 ? " claim" : " claims"),
+        data.disputed ? el("span", { class: "pk-badge pk-badge-disputed" }, "sources disagree") : null,
+        data.corrected ? el("span", { class: "pk-badge pk-badge-corrected" }, "corrected") : null),
+      el("ul", {}, (data.claims || []).map(claimItem)));
+    tip.hidden = false;
+    const box = $("pk-cy").getBoundingClientRect();
+    const x = Math.min(at.x + 14, box.width - tip.offsetWidth - 8);
+    const y = Math.min(at.y + 14, box.height - tip.offsetHeight - 8);
+    tip.style.left = Math.max(4, x) + "px";
+    tip.style.top = Math.max(4, y) + "px";
+    tip.dataset.edge = data.id;
+  }
+
+  function hideTip() {
+    $("pk-tip").hidden = true;
+  }
+
+  function select(id) {
+    state.selected = id;
+    if (cy) {
+      cy.nodes().unselect();
+      if (id && cy.getElementById(id).nonempty()) cy.getElementById(id).select();
+    }
+    syncUrl();
+    renderPanel();
+  }
+
+  function renderPanel() {
+    const panel = $("pk-panel");
+    const id = state.selected;
+    const node = id && cy && cy.getElementById(id).nonempty() ? cy.getElementById(id) : null;
+    const data = node ? node.data() : id && catalogue ? catalogue.nodes.get(id) : null;
+    if (!data) {
+      panel.hidden = true;
+      delete panel.dataset.node;
+      return;
+    }
+    const type = X.TYPES.find((t) => t.key === data.type) || X.TYPES[X.TYPES.length - 1];
+    const facts = node ? node.connectedEdges().map((e) => e.data()) : [];
+    const sources = new Map();
+    for (const fact of facts) {
+      for (const c of fact.claims || []) sources.set(c.source, c.source_label || X.shortName(c.source));
+    }
+    const labels = Object.entries(data.labels || {});
+    fill($("pk-panel-body"),
+      el("h2", {}, X.labelIn(data, state.lang)),
+      el("p", { class: "pk-type" }, swatch(type.key), type.label),
+      labels.length > 1
+        ? el("p", { class: "pk-labels" }, labels.map(([lang, text]) => el("span", { lang }, `${text} (${lang})`)))
+        : null,
+      el("p", {}, el("a", { id: "pk-resource-link", href: X.resourcePath(data.id) }, "Open its page"),
+        " · ", el("code", { class: "pk-iri" }, data.id)),
+      el("p", { class: "pk-actions" },
+        el("button", { type: "button", onclick: () => setFocus(data.id) }, "Neighbourhood"),
+        el("button", { type: "button", id: "pk-path-from", onclick: () => setPathEnd("from", data.id) }, "Path from here"),
+        el("button", { type: "button", id: "pk-path-to", onclick: () => setPathEnd("to", data.id) }, "Path to here")),
+      el("h3", {}, `Facts (${facts.length})`),
+      facts.length
+        ? el("ul", { class: "pk-facts" }, facts.map((f) => el("li", {
+          class: f.corrected ? "pk-corrected" : "",
+        },
+        f.source === data.id
+          ? [el("strong", {}, f.label), " → ", nodeLabel(f.target)]
+          : [nodeLabel(f.source), " → ", el("strong", {}, f.label)],
+        f.disputed ? el("span", { class: "pk-badge pk-badge-disputed" }, "sources disagree") : null,
+        el("ul", {}, (f.claims || []).map(claimItem)))))
+        : el("p", { class: "pk-hint" }, "None in this view."),
+      el("h3", {}, `Sources (${sources.size})`),
+      el("ul", { class: "pk-sources" }, Array.from(sources, ([iri, label]) =>
+        el("li", {}, el("a", { href: X.resourcePath(iri) }, label)))),
+    );
+    panel.hidden = false;
+    panel.dataset.node = data.id;
+  }
+
+  /* ---- paths --------------------------------------------------------------------- */
+
+  function setPathEnd(end, id) {
+    state[end] = id;
+    syncUrl();
+    if (state.from && state.to) loadPaths();
+    else showPathHint();
+  }
+
+  function showPathHint() {
+    const other = state.from ? "to" : "from";
+    $("pk-path-body").replaceChildren(el("p", {},
+      `Path ${other === "to" ? "from" : "to"} ${nodeLabel(state.from || state.to)}: pick another node and press “Path ${other} here”.`));
+    $("pk-path").hidden = false;
+  }
+
+  async function loadPaths() {
+    const seq = loadSeq;
+    try {
+      const answer = await fetchJson("network/paths?" + X.pathsQuery(state, state.from, state.to, 3));
+      if (seq !== loadSeq) return;
+      paths = answer.paths || [];
+      pathShown = 0;
+      renderPath();
+    } catch (error) {
+      $("pk-path-body").replaceChildren(el("p", { class: "pk-error" }, "No path: " + error.message));
+      $("pk-path").hidden = false;
+    }
+  }
+
+  function stepEdgeId(step) {
+    return step.direction === "backward"
+      ? `${step.to}|${step.property}|${step.from}` : `${step.from}|${step.property}|${step.to}`;
+  }
+
+  function renderPath() {
+    cy.elements().removeClass("on-path path-end faded");
+    const head = el("p", { class: "pk-path-head" }, "How is ", el("strong", {}, nodeLabel(state.from)),
+      " connected to ", el("strong", {}, nodeLabel(state.to)), "?");
+    if (!paths.length) {
+      $("pk-path-body").replaceChildren(head, el("p", {}, "No path under these filters."));
+      $("pk-path").hidden = false;
+      $("pk-path").dataset.steps = "0";
+      return;
+    }
+    const path = paths[pathShown];
+    for (const step of path.steps) {
+      cy.getElementById(step.from).addClass("on-path");
+      cy.getElementById(step.to).addClass("on-path");
+      cy.getElementById(stepEdgeId(step)).addClass("on-path");
+    }
+    cy.getElementById(state.from).addClass("path-end");
+    cy.getElementById(state.to).addClass("path-end");
+    cy.elements().not(".on-path, .path-end").addClass("faded");
+    const choices = paths.length > 1
+      ? el("p", { class: "pk-path-choices" }, paths.map((p, i) => el("button", {
+        type: "button", "aria-pressed": String(i === pathShown),
+        onclick: () => { pathShown = i; renderPath(); },
+      }, `path ${i + 1} (${p.length} step${p.length === 1 ? "" : "s"})`)))
+      : null;
+    fill($("pk-path-body"), head, choices,
+      el("ol", { class: "pk-steps" }, path.steps.map((step) => el("li", { dataset: { edge: stepEdgeId(step) } },
+        step.direction === "backward"
+          ? [nodeLabel(step.to), " ", el("strong", {}, step.label), " ", nodeLabel(step.from), " ←"]
+          : [nodeLabel(step.from), " ", el("strong", {}, step.label), " ", nodeLabel(step.to)],
+        el("ul", {}, (step.claims || []).map(claimItem))))));
+    $("pk-path").hidden = false;
+    $("pk-path").dataset.steps = String(path.steps.length);
+  }
+
+  function clearPath() {
+    paths = [];
+    if (cy) cy.elements().removeClass("on-path path-end faded");
+    if (state.from || state.to) showPathHint();
+    else $("pk-path").hidden = true;
+  }
+
+  /* ---- filters ------------------------------------------------------------------- */
+
+  function checkbox(name, value, checked, text, extra) {
+    return el("label", {}, el("input", { type: "checkbox", name, value, checked: checked ? "" : undefined }), extra || null, text);
+  }
+
+  function buildFilters() {
+    $("pk-types").replaceChildren(...X.TYPES.map((t) => checkbox("type", t.key,
+      !state.type.length || state.type.includes(t.key), t.label,
+      swatch(t.key))));
+    $("pk-stances").replaceChildren(...X.STANCES.map((s) => checkbox("stance", s,
+      !state.stance.length || state.stance.includes(s), s)));
+    const sources = Array.from(catalogue.sources).sort((a, b) => a[1].localeCompare(b[1]));
+    $("pk-sources").replaceChildren(...sources.map(([iri, label]) => checkbox("source", iri,
+      !state.source.length || state.source.includes(iri), label)));
+    const select = $("pk-jurisdiction");
+    const places = Array.from(catalogue.jurisdictions).sort((a, b) => a[1].localeCompare(b[1]));
+    select.replaceChildren(el("option", { value: "" }, "any"),
+      ...places.map(([iri, label]) => el("option", { value: iri }, label)));
+    showState();
+    for (const [box, key] of [["pk-types", "type"], ["pk-stances", "stance"], ["pk-sources", "source"]]) {
+      $(box).addEventListener("change", (event) => {
+        const boxes = Array.from($(box).querySelectorAll("input"));
+        const on = boxes.filter((b) => b.checked).map((b) => b.value);
+        if (!on.length) { event.target.checked = true; return; } // at least one
+        state[key] = on.length === boxes.length ? [] : on;
+        load();
+      });
+    }
+  }
+
+  /* The controls show the state (after a load from the URL, or a change of it). */
+  function showState() {
+    $("pk-asof-on").checked = Boolean(state.as_of);
+    if (state.as_of) $("pk-asof-date").value = state.as_of;
+    $("pk-asof-slider").value = String(X.dayToIndex($("pk-asof-date").value || X.LAST_DAY));
+    $("pk-asof-date").disabled = !state.as_of;
+    $("pk-asof-slider").disabled = !state.as_of;
+    $("pk-corrected").checked = state.include_corrected;
+    $("pk-depth").value = String(state.depth);
+    $("pk-lang").value = state.lang;
+    $("pk-jurisdiction").value = state.jurisdiction || "";
+    $("pk-focus-clear").disabled = !state.focus;
+    $("pk-focus-label").textContent = state.focus
+      ? `Within ${state.depth} step${state.depth === 1 ? "" : "s"} of ${nodeLabel(state.focus)}.`
+      : "Whole graph. Pick a node, then “Neighbourhood”.";
+  }
+
+  function setFocus(id) {
+    state.focus = id;
+    showState();
+    load();
+  }
+
+  function bindControls() {
+    const slider = $("pk-asof-slider");
+    slider.max = String(X.dayToIndex(X.LAST_DAY));
+    const setDay = (day) => {
+      if (!X.isDay(day)) return;
+      state.as_of = day;
+      showState();
+      load();
+    };
+    $("pk-asof-on").addEventListener("change", (event) => {
+      state.as_of = event.target.checked ? ($("pk-asof-date").value || X.LAST_DAY) : null;
+      showState();
+      load();
+    });
+    $("pk-asof-date").addEventListener("change", (event) => setDay(event.target.value));
+    slider.addEventListener("input", () => {
+      $("pk-asof-date").value = X.indexToDay(Number(slider.value));
+    });
+    slider.addEventListener("change", () => setDay(X.indexToDay(Number(slider.value))));
+    $("pk-corrected").addEventListener("change", (event) => {
+      state.include_corrected = event.target.checked;
+      load();
+    });
+    $("pk-jurisdiction").addEventListener("change", (event) => {
+      state.jurisdiction = event.target.value || null;
+      load();
+    });
+    $("pk-depth").addEventListener("change", (event) => {
+      state.depth = Number(event.target.value);
+      showState();
+      if (state.focus) load();
+      else syncUrl();
+    });
+    $("pk-focus-clear").addEventListener("click", () => setFocus(null));
+    $("pk-lang").addEventListener("change", (event) => {
+      state.lang = event.target.value;
+      syncUrl();
+      relabel();
+    });
+    $("pk-panel-close").addEventListener("click", () => select(null));
+    $("pk-path-close").addEventListener("click", () => {
+      state.from = null;
+      state.to = null;
+      syncUrl();
+      clearPath();
+    });
+    $("pk-png").addEventListener("click", exportPng);
+    $("pk-relayout").addEventListener("click", relayout);
+    $("pk-svg").addEventListener("click", exportSvg);
+    bindSearch();
+    window.addEventListener("popstate", () => {
+      state = X.parseState(location.search);
+      if (catalogue) buildFilters();
+      load();
+    });
+  }
+
+  /* The view in the address bar, and the export links for it. */
+  function syncUrl() {
+    const query = X.encodeState(state);
+    const url = location.pathname + (query ? "?" + query : "") + location.hash;
+    if (url !== location.pathname + location.search + location.hash) history.replaceState(null, "", url);
+    $("pk-graphml").href = "network?" + X.networkQuery(state, "graphml");
+    $("pk-gexf").href = "network?" + X.networkQuery(state, "gexf");
+    const json = X.networkQuery(state);
+    $("pk-json").href = "network" + (json ? "?" + json : "");
+  }
+
+  /* ---- search -------------------------------------------------------------------- */
+
+  function bindSearch() {
+    const input = $("pk-search-input");
+    const list = $("pk-search-list");
+    let active = -1;
+    let hits = [];
+    const close = () => {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      active = -1;
+    };
+    const choose = (hit) => {
+      close();
+      input.value = hit.label;
+      if (cy && cy.getElementById(hit.id).nonempty()) {
+        select(hit.id);
+        cy.animate({ center: { eles: cy.getElementById(hit.id) }, zoom: Math.max(cy.zoom(), 1) }, { duration: 250 });
+      } else {
+        state.selected = hit.id;
+        setFocus(hit.id); // not in this view: draw its neighbourhood
+      }
+    };
+    const render = () => {
+      list.replaceChildren(...hits.map((hit, i) => el("li", {
+        role: "option", id: "pk-hit-" + i, "aria-selected": String(i === active),
+        dataset: { id: hit.id },
+        onmousedown: (event) => { event.preventDefault(); choose(hit); },
+      }, swatch(hit.type), hit.label,
+      hit.lang ? el("span", { class: "pk-lang" }, hit.lang) : null)));
+      list.hidden = hits.length === 0;
+      input.setAttribute("aria-expanded", String(!list.hidden));
+      if (active >= 0) input.setAttribute("aria-activedescendant", "pk-hit-" + active);
+      else input.removeAttribute("aria-activedescendant");
+    };
+    input.addEventListener("input", () => {
+      hits = X.searchLabels(index, input.value, 12);
+      active = -1;
+      render();
+    });
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown" && hits.length) { active = (active + 1) % hits.length; render(); event.preventDefault(); }
+      else if (event.key === "ArrowUp" && hits.length) { active = (active - 1 + hits.length) % hits.length; render(); event.preventDefault(); }
+      else if (event.key === "Enter" && hits.length) { choose(hits[Math.max(active, 0)]); event.preventDefault(); }
+      else if (event.key === "Escape") close();
+    });
+    input.addEventListener("blur", close);
+  }
+
+  /* ---- export -------------------------------------------------------------------- */
+
+  function download(blob, name) {
+    const url = URL.createObjectURL(blob);
+    const link = el("a", { href: url, download: name });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  function exportPng() {
+    if (!cy) return;
+    download(cy.png({ output: "blob", full: true, scale: 2, bg: "#ffffff" }), "policykg-view.png");
+  }
+
+  let svgReady = null;
+  function loadSvgPlugin() {
+    // cytoscape-svg is loaded only when asked for.
+    svgReady = svgReady || new Promise((resolve, reject) => {
+      const script = el("script", { src: "static/vendor/explore/cytoscape-svg.js" });
+      script.addEventListener("load", () => {
+        cytoscape.use(window.cytoscapeSvg);
+        resolve();
+      });
+      script.addEventListener("error", () => {
+        svgReady = null;
+        reject(new Error("cytoscape-svg is not installed"));
+      });
+      document.head.append(script);
+    });
+    return svgReady;
+  }
+
+  async function exportSvg() {
+    if (!cy) return;
+    try {
+      await loadSvgPlugin();
+      // cytoscape-svg cannot draw rounded polygons: those nodes are exported unrounded.
+      const rounded = cy.nodes().filter((n) => n.style("shape").startsWith("round-"));
+      rounded.forEach((n) => n.style("shape", n.style("shape").replace(/^round-/, "")));
+      let text;
+      try {
+        text = cy.svg({ full: true, scale: 1, bg: "#ffffff" });
+      } finally {
+        rounded.removeStyle("shape");
+      }
+      download(new Blob([text], { type: "image/svg+xml" }), "policykg-view.svg");
+    } catch (error) {
+      setStatus("SVG export failed: " + error.message, true);
+    }
+  }
+
+  window.policykgExplorer = {
+    get cy() { return cy; },
+    get state() { return state; },
+    get view() { return view; },
+    loadSvgPlugin,
+  };
+
+  bindControls();
+  load();
+})();

@@ -1,0 +1,199 @@
+"""Time the explorer's first drawing of a large synthetic network in headless Chromium.
+
+Run by hand (not a test)::
+
+    .venv/bin/python benchmarks/explorer.py --nodes 5000 --runs 3
+
+The network is made from ``generate.py``'s claims: each claim whose object is an IRI
+is an edge from its company to the data category, purpose or jurisdiction it names;
+claims with the same subject, predicate and object are one edge, with their count, as
+in ``/network``'s Cytoscape.js JSON. Claims are read in the order generated until the
+network has ``--nodes`` nodes. The JSON is served at ``/network`` (for any filters)
+next to the real ``/explore`` page, and the page's own measure is read:
+``body[data-first-draw-ms]``, from the start of navigation to the end of the first
+layout, and ``body[data-layout-ms]``, the layout alone. The figure goes in
+``benchmarks/README.md`` by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import socket
+import statistics
+import sys
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+from fastapi.responses import Response
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import PKG, generate_quads, plan
+from policykg.api.routers import explore, ui
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+_QUAD = re.compile(r"^<([^>]+)> <([^>]+)> (<[^>]+>|\S.*?) <[^>]+> \.$")
+_TYPES = {"id/data/": "data", "id/purpose/": "purpose", "loc#": "jurisdiction"}
+_STANCES = {"Asserted": "asserted", "Denied": "denied"}
+
+
+def _claims(lines: Iterator[str]) -> Iterator[dict[str, str]]:
+    """Claims as dicts of subject, predicate, object (IRIs only), stance and source."""
+    current: dict[str, str] = {}
+    name = ""
+    for line in lines:
+        match = _QUAD.match(line.strip())
+        if not match or "/claim/" not in match[1]:
+            continue
+        if match[1] != name:
+            if {"subject", "predicate", "object"} <= current.keys():
+                yield current
+            name, current = match[1], {"iri": match[1]}
+        key = match[2].rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        value = match[3]
+        if key in ("subject", "predicate", "object") and value.startswith("<"):
+            current[key] = value[1:-1]
+        elif key == "stance":
+            current["stance"] = _STANCES.get(value[1:-1].removeprefix(PKG), "asserted")
+        elif key == "wasDerivedFrom":
+            current["source"] = value[1:-1]
+    if {"subject", "predicate", "object"} <= current.keys():
+        yield current
+
+
+def _kind(iri: str) -> str:
+    return next((kind for part, kind in _TYPES.items() if part in iri), "organisation")
+
+
+def network(nodes: int) -> dict[str, Any]:
+    """A Cytoscape.js network of about ``nodes`` nodes from generated claims."""
+    claims = 60 * nodes  # one company per ~60 claims: enough companies to reach ``nodes``
+    assert plan(claims).companies >= nodes
+    seen: set[str] = set()
+    groups: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
+    for claim in _claims(generate_quads(claims)):
+        ends = {claim["subject"], claim["object"]}
+        if len(seen | ends) > nodes:
+            if len(seen) >= nodes:
+                break
+            continue
+        seen |= ends
+        groups[(claim["subject"], claim["predicate"], claim["object"])].append(claim)
+    edges = [
+        {
+            "data": {
+                "id": f"{s}|{p}|{o}",
+                "source": s,
+                "target": o,
+                "property": p,
+                "label": p.rsplit("#", 1)[-1],
+                "count": len(cs),
+                "disputed": False,
+                "corrected": False,
+                "claims": [
+                    {
+                        "iri": c["iri"],
+                        "source": c.get("source", ""),
+                        "source_label": c.get("source", "").rsplit("/", 1)[-1],
+                        "stance": c.get("stance", "asserted"),
+                        "quote": None,
+                        "quote_lang": None,
+                        "paragraph": None,
+                        "corrected": False,
+                        "period": None,
+                        "jurisdiction": None,
+                    }
+                    for c in cs
+                ],
+            }
+        }
+        for (s, p, o), cs in groups.items()
+    ]
+    node_list = [
+        {
+            "data": {
+                "id": i,
+                "iri": i,
+                "label": i.rsplit("/", 1)[-1].rsplit("#", 1)[-1],
+                "labels": {},
+                "type": _kind(i),
+            }
+        }
+        for i in sorted(seen)
+    ]
+    return {
+        "elements": {"nodes": node_list, "edges": edges},
+        "filters": {},
+        "counts": {"nodes": len(node_list), "edges": len(edges)},
+    }
+
+
+def _serve(body: bytes) -> tuple[uvicorn.Server, str]:
+    app = FastAPI()
+    app.include_router(ui.router)
+    app.include_router(explore.router)
+
+    @app.get("/network")
+    def get_network() -> Response:
+        return Response(body, media_type="application/json")
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    view = network(args.nodes)
+    body = json.dumps(view).encode()
+    counts = view["counts"]
+    print(
+        f"network: {counts['nodes']} nodes, {counts['edges']} edges, "
+        f"{len(body) / 1e6:.1f} MB of JSON (made in {time.perf_counter() - started:.1f} s)"
+    )
+    server, url = _serve(body)
+    first: list[int] = []
+    layout: list[int] = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            for run in range(args.runs):
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                page.goto(url + "/explore")
+                page.wait_for_selector("body[data-first-draw-ms]", timeout=300_000)
+                drawn = page.evaluate("[document.body.dataset.nodes, document.body.dataset.edges]")
+                assert drawn == [str(counts["nodes"]), str(counts["edges"])], drawn
+                first.append(int(page.evaluate("document.body.dataset.firstDrawMs")))
+                layout.append(int(page.evaluate("document.body.dataset.layoutMs")))
+                print(f"run {run + 1}: first drawing {first[-1]} ms (layout {layout[-1]} ms)")
+                page.close()
+            browser.close()
+    finally:
+        server.should_exit = True
+    print(
+        f"median: first drawing {statistics.median(first):.0f} ms, "
+        f"layout {statistics.median(layout):.0f} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
