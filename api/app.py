@@ -20,7 +20,7 @@ from policykg.settings import Settings
 from .accesslog import AccessLog
 from .errors import install_error_handlers
 from .fastlane import FastLane
-from .routers import context, health, network, queries, sparql, store, ui
+from .routers import context, health, network, queries, search, sparql, store, ui
 from .service import open_service
 
 __all__ = ["create_app"]
@@ -58,6 +58,6 @@ def create_app(settings: Settings | None = None, *, data: Sequence[Path] = ()) -
     )
     app.add_middleware(AccessLog)
     # The query page at / answers 503 with instructions when node_modules is missing.
-    for module in (sparql, store, queries, health, context, network, ui):
+    for module in (sparql, store, queries, health, context, network, search, ui):
         app.include_router(module.router)
     return app

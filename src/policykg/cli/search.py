@@ -52,7 +52,11 @@ def search(
         raise typer.Exit(1) from None
     if as_json:
         body = {"query": results.query, "count": results.count}
-        typer.echo(json.dumps({**body, "hits": [h.to_json() for h in results.hits]}, indent=2, ensure_ascii=False))
+        typer.echo(
+            json.dumps(
+                {**body, "hits": [h.to_json() for h in results.hits]}, indent=2, ensure_ascii=False
+            )
+        )
         return
     table = Table(title=f"{len(results.hits)} of {results.count} hit(s) for {results.query}")
     for column in ("kind", "resource", "text", "lang", "source", "¶"):

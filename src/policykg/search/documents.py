@@ -109,9 +109,7 @@ def documents(quads: Iterable[Quad]) -> list[Document]:
     out = []
     for iri in sorted(claims):
         speakers = sorted(links[iri].get(PKG + "speaker", ()))
-        named = [
-            Text("speaker", t.value, t.lang) for who in speakers for t in texts(who, LABELS)
-        ]
+        named = [Text("speaker", t.value, t.lang) for who in speakers for t in texts(who, LABELS)]
         source = min(links[iri].get(PROV + "wasDerivedFrom", ()), default=None)
         out.append(
             Document(

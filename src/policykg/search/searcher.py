@@ -63,6 +63,10 @@ class Results:
     hits: list[Hit]
 
 
+def _words(tokens: list[str]) -> list[str | tuple[int, str]]:
+    return list(tokens)
+
+
 def _item_query(schema: tantivy.Schema, item: Item, langs: list[str]) -> tantivy.Query:
     folded = fold(item.words)
     options = []
@@ -70,14 +74,14 @@ def _item_query(schema: tantivy.Schema, item: Item, langs: list[str]) -> tantivy
         if len(folded) == 1:
             options.append(tantivy.Query.regex_query(schema, ANY, re.escape(folded[0]) + ".*"))
         else:
-            options.append(tantivy.Query.phrase_prefix_query(schema, ANY, folded))
+            options.append(tantivy.Query.phrase_prefix_query(schema, ANY, _words(folded)))
     else:
         fields = [(ANY, folded)] + [(lang, stem(lang, item.words)) for lang in langs]
         for name, tokens in fields:
             if len(tokens) == 1:
                 options.append(tantivy.Query.term_query(schema, name, tokens[0]))
             elif tokens:
-                options.append(tantivy.Query.phrase_query(schema, name, tokens))
+                options.append(tantivy.Query.phrase_query(schema, name, _words(tokens)))
     return tantivy.Query.boolean_query([(_SHOULD, q) for q in options])
 
 
@@ -133,7 +137,8 @@ def search(
     found = searcher.search(tantivy.Query.boolean_query(clauses), limit, offset=offset)
     terms = _terms(parsed, langs)
     hits = [_hit(score, searcher.doc(address), terms) for score, address in found.hits]
-    return Results(parsed.text, found.count if found.count is not None else len(hits), hits)
+    count = getattr(found, "count", None)  # set when counting (the default); not in the stubs
+    return Results(parsed.text, count if isinstance(count, int) else len(hits), hits)
 
 
 def _hit(score: float, doc: tantivy.Document, terms: Terms) -> Hit:
