@@ -153,5 +153,6 @@ def _page(q: str, results: Results | None, base: str) -> str:
                 )
     return (
         "<!doctype html><html lang=en><meta charset=utf-8><title>policykg search</title>"
+        '<link rel=icon href="/static/ui/favicon.svg" type="image/svg+xml">'
         f"<h1>Search the policy graph</h1>{form}{''.join(sections)}</html>"
     )
