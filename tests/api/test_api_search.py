@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from policykg.api.app import create_app
 
 from policykg.graph.build import BuildReport
+from policykg.kg import PolicyGraph
 from policykg.search import search
 from policykg.search.query import MAX_CHARS
 from policykg.settings import Settings
@@ -105,3 +106,27 @@ def test_data_files_have_no_index(client: TestClient) -> None:
     assert body["message"].endswith(
         "run `policykg build` (search needs the policy graph built by this version, not --data files)"
     )
+
+
+def test_the_readmes_join_runs_on_the_values_block(api: TestClient, kg: PolicyGraph) -> None:
+    readme = (Settings().root / "README.md").read_text(encoding="utf-8")
+    query = re.search(
+        r"```sparql\n(.*?VALUES \?hit \{ … the block from /search … \}.*?)```", readme, re.S
+    )
+    assert query
+    block = api.get("/search?q=InMail&type=claim&format=values").text.strip()
+    rows = kg.sparql(query[1].replace("VALUES ?hit { … the block from /search … }", block))
+    expected = kg.sparql(
+        """PREFIX pkg: <https://w3id.org/policykg/ontology#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?source ?stance (COUNT(DISTINCT ?hit) AS ?claims) WHERE {
+          ?hit a pkg:Claim ; prov:wasDerivedFrom ?source ; pkg:stance ?stance .
+          { ?hit pkg:quote ?t } UNION { ?hit skos:note ?t }
+          FILTER (REGEX(?t, "\\\\binmail\\\\b", "i"))
+          FILTER NOT EXISTS { ?hit prov:wasInvalidatedBy ?c }
+        } GROUP BY ?source ?stance"""
+    )
+    key = lambda r: (r["source"], r["stance"])  # noqa: E731
+    assert sorted(rows.records, key=key) == sorted(expected.records, key=key)
+    assert len(rows) > 1
