@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import tantivy
 
@@ -95,12 +95,19 @@ def matches(text: str, tag: str | None, terms: Terms) -> list[tuple[int, int]]:
     stems = terms.stems.get(lang, set()) if lang in STEMMED else set()
     spans = []
     for word in _WORD.finditer(text):
-        folded = fold(word.group())
+        folded = _word(None, word.group())
         if not folded:
             continue
-        hit = folded[0] in terms.folded or any(folded[0].startswith(p) for p in terms.prefixes)
+        hit = folded in terms.folded or any(folded.startswith(p) for p in terms.prefixes)
         if not hit and stems:
-            hit = bool(set(stem(lang, word.group())) & stems)
+            hit = _word(lang, word.group()) in stems
         if hit:
             spans.append(word.span())
     return spans
+
+
+@lru_cache(maxsize=65536)
+def _word(lang: str | None, word: str) -> str:
+    """The one token of a word (a run of letters and digits) in the field of ``lang``."""
+    tokens = analyzer(lang).analyze(word)
+    return tokens[0] if tokens else ""
