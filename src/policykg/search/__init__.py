@@ -21,7 +21,8 @@ one-word query in 0.4 ms (median; 15 ms worst). SQLite FTS5 (``unicode61
 remove_diacritics 2``) with the stems computed in Python by ``snowballstemmer`` into one
 column per language took 474 s to build and 80 ms (median; 375 ms worst) to answer the same
 queries (an OR over the plain and the three stemmed columns), and would have needed the
-stemmers and the highlighting written on our side. The script is ``benchmarks/search.py``.
+stemmers and the highlighting written on our side. (That comparison was a one-off script;
+``benchmarks/search.py`` times the index against the SPARQL substring scan.)
 """
 
 from policykg.search.searcher import Hit, search
