@@ -29,6 +29,7 @@ from .routers import (
     network,
     queries,
     resources,
+    search,
     sparql,
     store,
     ui,
@@ -75,6 +76,19 @@ def create_app(settings: Settings | None = None, *, data: Sequence[Path] = ()) -
     )
     app.add_middleware(AccessLog)
     # The query page at / answers 503 with instructions when node_modules is missing.
-    for module in (sparql, store, queries, health, context, network, dumps, void, resources, explore, ui):
+    for module in (
+        sparql,
+        store,
+        queries,
+        health,
+        context,
+        network,
+        search,
+        dumps,
+        void,
+        resources,
+        explore,
+        ui,
+    ):
         app.include_router(module.router)
     return app

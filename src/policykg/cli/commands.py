@@ -252,3 +252,9 @@ def export(
 from policykg.cli.network import register as _register_network  # noqa: E402
 
 _register_network(app)
+
+# --- Full-text search --------------------------------------------------------------------------
+
+from policykg.cli.search import register as _register_search  # noqa: E402
+
+_register_search(app)

@@ -2,7 +2,9 @@
 
 Nothing is written until the sources parse and conform to the shapes. The store is built in
 a fresh folder and switched in with one atomic rename of the ``dist/store`` link, so a
-failed build leaves the last good store (and any server reading it) untouched. Dumps are
+failed build leaves the last good store (and any server reading it) untouched. The full-text
+index (:mod:`policykg.search.index`) is written beside the store before the switch and found
+through the same link, so it always belongs to the store it is read with. Dumps are
 canonical: blank nodes get RDFC-1.0 labels and quads are sorted, so two builds of the same
 input are byte-identical.
 """
@@ -31,6 +33,7 @@ from policykg.graph.sources import Loaded, load, source_files, term_key
 from policykg.graph.validate import Problem, validate
 from policykg.linkeddata.dumps import publish, stage
 from policykg.namespaces import PKG, PROV, RDF, dump_prefixes
+from policykg.search.index import index_path, write_index
 from policykg.settings import Settings
 
 __all__ = [
@@ -171,6 +174,9 @@ def _write_store(dist: Path, quads: list[Quad], digest: str) -> Path:
         store.optimize()
         del store
         os.replace(staging, target)
+    search_index = index_path(target)
+    if not search_index.exists():  # the store's full-text index, switched with it by the link
+        write_index(quads, search_index)
     return target
 
 
@@ -186,8 +192,9 @@ def _switch_store(dist: Path, target: Path) -> Path:
         shutil.rmtree(link)  # a store from before links were used
     previous = link.resolve() if link.is_symlink() else None
     os.replace(tmp_link, link)
-    for old in stores.iterdir():  # keep the new store and the one before it
-        if old not in (target, previous) and not old.name.startswith("."):
+    kept = {target.name, previous.name if previous else None}
+    for old in stores.iterdir():  # keep the new store and the one before it, with their indexes
+        if old.name.split(".")[0] not in kept and not old.name.startswith("."):
             shutil.rmtree(old, ignore_errors=True)
     return link
 
