@@ -10,6 +10,7 @@ the cap cannot be cut, so a large result of one is streamed as it is produced.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
 
@@ -77,7 +78,8 @@ def query_job(
     substitutions: Mapping[Variable, NamedNode | Literal] | None = None,
     check_graphs: Sequence[str] = (),
 ) -> QueryJob:
-    """The engine job for a query with the chosen result formats (names, or None)."""
+    """The engine job for a query with the chosen result formats (names, or None); the one
+    place that decides the predeclared prefixes (the graph's, :attr:`Service.prefixes`)."""
     settings = service.settings
     context = service.context if graph == "jsonld" else None
     return QueryJob(
@@ -90,6 +92,7 @@ def query_job(
         substitutions=dict(substitutions or {}),
         check_graphs=tuple(check_graphs),
         allowlist=tuple(settings.service_allowlist),
+        prefixes=service.prefixes,
     )
 
 
@@ -119,8 +122,6 @@ async def run_query(
 ) -> Response:
     """Check, run and answer one query: in one piece if small, else streamed."""
     base = endpoint_iri(request)
-    scan = await scan_query_async(text, base)
-    enforce(scan, service.settings.service_allowlist)
     accept = request.headers.get("accept")
     solutions, solutions_error = negotiated(accept, SOLUTIONS, format_param)
     graph, graph_error = negotiated(accept, GRAPHS, format_param)
@@ -134,8 +135,11 @@ async def run_query(
         default_graphs=default_graphs,
         named_graphs=named_graphs,
         substitutions=substitutions,
-        check_graphs=() if protocol_dataset else scan.dataset,
     )
+    scan = await scan_query_async(job.query, job.base_iri, job.prefixes)
+    enforce(scan, service.settings.service_allowlist)
+    if not protocol_dataset and scan.dataset:
+        job = dataclasses.replace(job, check_graphs=scan.dataset)
     errors = {
         k: e for k, e in (("SELECT/ASK", solutions_error), ("CONSTRUCT/DESCRIBE", graph_error)) if e
     }

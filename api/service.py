@@ -10,6 +10,7 @@ from typing import Any
 
 from policykg.engine.datasource import DataSource, jsonld_context, prepare
 from policykg.engine.pool import Engine
+from policykg.namespaces import all_prefixes
 from policykg.settings import Settings
 from policykg.sparql.queries import QueryLibrary
 
@@ -23,6 +24,11 @@ class Service:
     source: DataSource
     library: QueryLibrary
     context: dict[str, Any] | None
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """The graph's prefixes (those of ``/context.jsonld``), predeclared for every query."""
+        return all_prefixes(self.settings.base_iri)
 
     @property
     def updatable(self) -> bool:

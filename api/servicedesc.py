@@ -1,13 +1,17 @@
 """The SPARQL 1.1 Service Description of the endpoint, with a VoID description of its data.
 
 The number of named graphs has no VoID term, so it is stated with
-``<{base}ns/void#namedGraphs>`` (documented here, used nowhere else).
+``<{base}ns/void#namedGraphs>`` (documented here, used nowhere else). The prefixes every
+query may use without declaring them are stated as SHACL prefix declarations
+(``sd:Service sh:declare [ sh:prefix "schema" ; sh:namespace "https://schema.org/"^^xsd:anyURI ]``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, VOID, XSD
+from rdflib.namespace import RDF, SH, VOID, XSD
 
 from policykg.engine.jobs import Stats
 from policykg.formats import GRAPHS, SOLUTIONS
@@ -18,7 +22,13 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 
 def service_description(
-    endpoint: str, stats: Stats, *, union: bool, update: bool, base_iri: str
+    endpoint: str,
+    stats: Stats,
+    *,
+    union: bool,
+    update: bool,
+    base_iri: str,
+    prefixes: Mapping[str, str] | None = None,
 ) -> Graph:
     """The description graph for the endpoint at ``endpoint``.
 
@@ -38,6 +48,11 @@ def service_description(
         graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
     if union:
         graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    for prefix, namespace in sorted((prefixes or {}).items()):
+        declaration = BNode()
+        graph.add((service, SH.declare, declaration))
+        graph.add((declaration, SH.prefix, Literal(prefix)))
+        graph.add((declaration, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
     for fmt in (*SOLUTIONS.formats, *GRAPHS.formats):
         graph.add((service, SD.resultFormat, URIRef(fmt.syntax.iri)))
     dataset = URIRef(endpoint + "#dataset")

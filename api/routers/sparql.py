@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
-from rdflib.namespace import VOID
+from rdflib.namespace import SH, VOID, XSD
 
 from policykg.engine.jobs import UpdateJob
 from policykg.errors import BadRequest, NotAcceptable
@@ -109,8 +109,9 @@ async def _description(service: Service, request: Request, operation: Operation)
         union=service.source.union,
         update=service.updatable,
         base_iri=service.settings.base_iri,
+        prefixes=service.prefixes,
     )
     triples = ox.parse(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
-    prefixes = {"sd": str(SD), "void": str(VOID)}
+    prefixes = {"sd": str(SD), "void": str(VOID), "sh": str(SH), "xsd": str(XSD)}
     body = ox.serialize(triples, format=fmt.rdf, prefixes=prefixes)
     return Response(body, media_type=content_type(fmt), headers={"Vary": "Accept"})

@@ -28,6 +28,7 @@ from pyoxigraph import (
 )
 
 from policykg.errors import BadRequest, QuerySyntaxError
+from policykg.namespaces import all_prefixes
 from policykg.settings import Settings
 from policykg.sparql.queries import QueryLibrary
 
@@ -66,11 +67,20 @@ class Rows:
 
 
 class PolicyGraph:
-    """The policy graph in an Oxigraph store; the default graph is the union of all named graphs."""
+    """The policy graph in an Oxigraph store; the default graph is the union of all named graphs.
 
-    def __init__(self, store: Store, library: QueryLibrary) -> None:
+    ``prefixes`` (default: the graph's, as in ``/context.jsonld``) are predeclared for
+    every query; a query's own ``PREFIX`` lines win.
+    """
+
+    def __init__(
+        self, store: Store, library: QueryLibrary, prefixes: Mapping[str, str] | None = None
+    ) -> None:
         self.store = store
         self.library = library
+        self.prefixes = dict(
+            prefixes if prefixes is not None else all_prefixes(Settings().base_iri)
+        )
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> PolicyGraph:
@@ -81,7 +91,7 @@ class PolicyGraph:
 
             build(settings)
         store = Store.read_only(str(settings.store_path))
-        return cls(store, QueryLibrary.load(settings.queries_dir))
+        return cls(store, QueryLibrary.load(settings.queries_dir), all_prefixes(settings.base_iri))
 
     @classmethod
     def load(cls, settings: Settings | None = None) -> PolicyGraph:
@@ -96,12 +106,15 @@ class PolicyGraph:
         store.extend(
             asserted_statements(loaded.quads, NamedNode(settings.base_iri + "graph/asserted"))
         )
-        return cls(store, QueryLibrary.load(settings.queries_dir))
+        return cls(store, QueryLibrary.load(settings.queries_dir), all_prefixes(settings.base_iri))
 
     def _run(self, sparql: str, substitutions: Mapping[Variable, Term] | None = None) -> Any:
         try:
             return self.store.query(
-                sparql, use_default_graph_as_union=True, substitutions=dict(substitutions or {})
+                sparql,
+                use_default_graph_as_union=True,
+                prefixes=self.prefixes,
+                substitutions=dict(substitutions or {}),
             )
         except SyntaxError as err:
             raise QuerySyntaxError(f"SPARQL syntax error: {err}") from None

@@ -186,6 +186,7 @@ def _query(store: ox.Store, job: QueryJob, out: BinaryIO) -> None:
     result = store.query(
         job.query,
         base_iri=job.base_iri,
+        prefixes=dict(job.prefixes) or None,
         substitutions=dict(job.substitutions) or None,
         **_dataset(job),  # type: ignore[arg-type]
     )
