@@ -22,10 +22,11 @@ from starlette.types import Scope
 
 from policykg.engine.jobs import QueryJob
 from policykg.engine.pool import QueryResult
-from policykg.errors import NotAcceptable
+from policykg.errors import BadRequest, NotAcceptable
 from policykg.formats import GRAPHS, SOLUTIONS, FormatList, content_type, negotiate
 from policykg.sparql.results import ResultSpec
 from policykg.sparql.safety import enforce, scan_query_async
+from policykg.sparql.syntax import update_keyword
 
 from .service import Service
 
@@ -121,6 +122,8 @@ async def run_query(
     format_param: str | None = None,
 ) -> Response:
     """Check, run and answer one query: in one piece if small, else streamed."""
+    if (keyword := update_keyword(text)) is not None:
+        raise BadRequest(_update_advice(service, keyword))
     base = endpoint_iri(request)
     accept = request.headers.get("accept")
     solutions, solutions_error = negotiated(accept, SOLUTIONS, format_param)
@@ -144,3 +147,13 @@ async def run_query(
         k: e for k, e in (("SELECT/ASK", solutions_error), ("CONSTRUCT/DESCRIBE", graph_error)) if e
     }
     return result_response(service, await service.engine.query(job, errors))
+
+
+def _update_advice(service: Service, keyword: str) -> str:
+    """What to do with a SPARQL Update sent as a query."""
+    if not service.updatable:
+        return (
+            "this endpoint is read-only; start the server with --enable-update "
+            "(and --data FILE) and send updates to /update"
+        )
+    return f"this is a SPARQL Update ({keyword}); send it to /update, not as a query"

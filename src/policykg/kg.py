@@ -31,6 +31,7 @@ from policykg.errors import BadRequest, QuerySyntaxError
 from policykg.namespaces import all_prefixes
 from policykg.settings import Settings
 from policykg.sparql.queries import QueryLibrary
+from policykg.sparql.syntax import describe, update_keyword
 
 __all__ = ["PolicyGraph", "Rows", "term_value"]
 
@@ -117,7 +118,13 @@ class PolicyGraph:
                 substitutions=dict(substitutions or {}),
             )
         except SyntaxError as err:
-            raise QuerySyntaxError(f"SPARQL syntax error: {err}") from None
+            if (keyword := update_keyword(sparql)) is not None:
+                raise BadRequest(
+                    f"this is a SPARQL Update ({keyword}) and the graph is read-only here; "
+                    "to change data, serve a copy with `policykg serve --data FILE "
+                    "--enable-update --update-token T` and send updates to /update"
+                ) from None
+            raise QuerySyntaxError(f"SPARQL syntax error: {describe(sparql, str(err))}") from None
 
     def sparql(self, sparql: str) -> Rows | bool | list[Triple]:
         """Run any read-only query: rows for SELECT, a bool for ASK, triples for CONSTRUCT/DESCRIBE."""
@@ -142,8 +149,12 @@ class PolicyGraph:
             raise BadRequest(f"query {name!r} is not a SELECT query; use run_named()")
         return result
 
-    def run_named(self, name: str, params: Mapping[str, str]) -> Rows | bool | list[Triple]:
-        named = self.library.get(name)
+    def run_named(
+        self, name: str, params: Mapping[str, str], *, listed_by: str = "kg.library"
+    ) -> Rows | bool | list[Triple]:
+        """Run a named query; an unknown name is answered with the closest one and
+        ``listed_by``, where the list of names is."""
+        named = self.library.get(name, listed_by=listed_by)
         return _collect(self._run(named.sparql, named.bind(params)))
 
     def to_networkx(self, *, include_corrected: bool = False) -> nx.MultiDiGraph:

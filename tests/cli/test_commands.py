@@ -129,7 +129,9 @@ def test_sparql_syntax_error_names_the_position(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["sparql", "SELECT ?x WHERE { ?x ?y }"], env=env)
     assert result.exit_code == 1
     assert result.stderr == (
-        "policykg sparql: SPARQL syntax error: error at 1:26: expected one of LATERAL, SERVICE, [_]\n"
+        "policykg sparql: SPARQL syntax error: error at 1:26: expected one of LATERAL, SERVICE\n"
+        "SELECT ?x WHERE { ?x ?y }\n"
+        "                         ^\n"
     )
 
 

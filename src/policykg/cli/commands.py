@@ -185,7 +185,9 @@ def query(
     from policykg.kg import PolicyGraph
 
     try:
-        result = PolicyGraph.open().run_named(name, _params(param or []))
+        result = PolicyGraph.open().run_named(
+            name, _params(param or []), listed_by="`policykg queries`"
+        )
     except PolicyKGError as err:
         _fail(err, "query")
     _show(result, fmt)

@@ -1,0 +1,62 @@
+"""A first hour with the CLI: predeclared prefixes, errors that say what to do."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from policykg.cli.commands import app
+from policykg.graph.build import BuildReport
+from policykg.settings import Settings
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(built: tuple[Settings, BuildReport]) -> dict[str, str]:
+    return {"POLICYKG_DIST": str(built[0].dist)}
+
+
+def test_sparql_knows_the_graph_s_prefixes(env: dict[str, str]) -> None:
+    bare = "SELECT (COUNT(?s) AS ?n) WHERE { ?s a schema:NewsArticle }"
+    full = "SELECT (COUNT(?s) AS ?n) WHERE { ?s a <https://schema.org/NewsArticle> }"
+    short = runner.invoke(app, ["sparql", bare, "-f", "csv"], env=env)
+    long = runner.invoke(app, ["sparql", full, "-f", "csv"], env=env)
+    assert short.exit_code == 0, short.output
+    assert short.stdout == long.stdout
+    assert int(short.stdout.split()[1]) > 0
+
+
+def test_a_query_s_own_prefix_wins(env: dict[str, str]) -> None:
+    text = "PREFIX schema: <http://example.org/>\nASK { ?s a schema:NewsArticle }"
+    result = runner.invoke(app, ["sparql", text, "-f", "csv"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "false"
+
+
+def test_sparql_names_a_misspelt_keyword(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["sparql", "SELEC ?s WHERE { ?s ?p ?o }"], env=env)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "policykg sparql: SPARQL syntax error: error at 1:1: unknown keyword 'SELEC' — "
+        "did you mean SELECT?\nSELEC ?s WHERE { ?s ?p ?o }\n^\n"
+    )
+
+
+def test_sparql_refuses_an_update_and_says_where_updates_go(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["sparql", "INSERT DATA { <http://e/a> <http://e/b> 1 }"], env=env)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "policykg sparql: this is a SPARQL Update (INSERT) and the graph is read-only here; "
+        "to change data, serve a copy with `policykg serve --data FILE --enable-update "
+        "--update-token T` and send updates to /update\n"
+    )
+
+
+def test_query_suggests_the_closest_name_and_policykg_queries(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["query", "status-as-off"], env=env)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "policykg query: no named query 'status-as-off' — did you mean status-as-of? "
+        "See `policykg queries` for the list\n"
+    )
