@@ -41,6 +41,8 @@ def create_app(settings: Settings | None = None, *, data: Sequence[Path] = ()) -
         version=__version__,
         description="SPARQL 1.1 endpoint and named queries over the policy graph.",
         lifespan=lifespan,
+        docs_url=None,  # served by the ui router from node_modules, never from a CDN
+        redoc_url=None,  # ReDoc would load from a CDN
     )
     install_error_handlers(app)
     # Middleware added later wraps what was added before: the access log sees everything,
