@@ -23,9 +23,10 @@ __all__ = ["router"]
 router = APIRouter(tags=["sparql"])
 
 
-@router.api_route("/sparql", methods=["GET", "POST"])
+@router.api_route("/sparql", methods=["GET", "HEAD", "POST"])
 async def sparql(request: Request, service: ServiceDep) -> Response:
-    """SPARQL 1.1 Protocol: query by GET or POST, update by POST; no query: description."""
+    """SPARQL 1.1 Protocol: query by GET or POST, update by POST; no query: description.
+    HEAD answers as GET, without the body."""
     operation = await read_operation(request, service.settings)
     if operation.kind == "query":
         return await _query(service, request, operation)

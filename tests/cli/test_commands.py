@@ -117,7 +117,7 @@ def test_query_with_a_malformed_param_option(env: dict[str, str]) -> None:
 def test_sparql_from_a_string_and_a_file(env: dict[str, str], tmp_path: Path) -> None:
     text = "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/policykg/ontology#Claim> }"
     claims = claims_in(source_paths())
-    assert runner.invoke(app, ["sparql", text, "-f", "tsv"], env=env).stdout == f"n\n{claims}\n"
+    assert runner.invoke(app, ["sparql", text, "-f", "tsv"], env=env).stdout == f"?n\n{claims}\n"
     rq = tmp_path / "count.rq"
     rq.write_text(text, encoding="utf-8")
     assert runner.invoke(app, ["sparql", str(rq), "-f", "markdown"], env=env).stdout == (

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from pyoxigraph import QueryResultsFormat, QuerySolutions
 from typer.testing import CliRunner
 
 from policykg.cli.commands import app
 from policykg.graph.build import BuildReport
+from policykg.kg import PolicyGraph
+from policykg.namespaces import all_prefixes
 from policykg.settings import Settings
 
 runner = CliRunner()
@@ -60,3 +63,20 @@ def test_query_suggests_the_closest_name_and_policykg_queries(env: dict[str, str
         "policykg query: no named query 'status-as-off' — did you mean status-as-of? "
         "See `policykg queries` for the list\n"
     )
+
+
+def test_tsv_is_sparql_tsv_as_the_server_sends_it(
+    env: dict[str, str], built: tuple[Settings, BuildReport]
+) -> None:
+    text = "SELECT ?s ?title WHERE { ?s a schema:NewsArticle ; dct:title ?title } ORDER BY ?s"
+    result = runner.invoke(app, ["sparql", text, "-f", "tsv"], env=env)
+    assert result.exit_code == 0, result.output
+    solutions = PolicyGraph.open(built[0]).store.query(
+        text, prefixes=all_prefixes(), use_default_graph_as_union=True
+    )
+    assert isinstance(solutions, QuerySolutions)
+    expected = solutions.serialize(format=QueryResultsFormat.TSV)
+    assert expected is not None
+    assert result.stdout == expected.decode("utf-8")
+    assert "\t<https://w3id.org/policykg/source/" not in result.stdout  # ?s comes first
+    assert result.stdout.splitlines()[1].startswith("<https://w3id.org/policykg/source/")

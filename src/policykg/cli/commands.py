@@ -150,7 +150,13 @@ def stats() -> None:
 # --- Querying ------------------------------------------------------------------------------
 
 FormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="table, csv, tsv, json or markdown.")
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table, csv, tsv, json or markdown. csv, json, table and markdown hold plain "
+        'values; tsv is SPARQL 1.1 TSV (RDF terms: <iri>, "text"@en), as /sparql sends it.',
+    ),
 ]
 
 
