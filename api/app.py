@@ -1,6 +1,7 @@
 """The FastAPI application: routers, one error handler, CORS, access log, lifespan.
 
->>> from policykg.settings import Settings
+>>> from policykg.progress import Steps
+from policykg.settings import Settings
 >>> create_app(Settings()).title
 'policykg'
 """
@@ -15,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from policykg import __version__
+from policykg.progress import Steps
 from policykg.settings import Settings
 
 from .accesslog import AccessLog
@@ -26,14 +28,23 @@ from .service import open_service
 __all__ = ["create_app"]
 
 
-def create_app(settings: Settings | None = None, *, data: Sequence[Path] = ()) -> FastAPI:
-    """Build the app; the store and worker pool start in its lifespan."""
+def _quiet(_: str) -> None:
+    """No progress is shown (tests, embedding)."""
+
+
+def create_app(
+    settings: Settings | None = None, *, data: Sequence[Path] = (), progress: Steps | None = None
+) -> FastAPI:
+    """Build the app; the store and worker pool start in its lifespan, their steps told
+    to ``progress`` (``policykg serve`` prints them on stderr)."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_service(settings, data) as service:
+        async with open_service(settings, data, progress or _quiet) as service:
             app.state.service = service
+            if progress is not None:
+                progress.done("ready")
             yield
 
     app = FastAPI(

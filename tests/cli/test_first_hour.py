@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 from pyoxigraph import QueryResultsFormat, QuerySolutions
 from typer.testing import CliRunner
 
 from policykg.cli.commands import app
 from policykg.graph.build import BuildReport
+from policykg.graph.sources import source_files
 from policykg.kg import PolicyGraph
 from policykg.namespaces import all_prefixes
 from policykg.settings import Settings
@@ -80,3 +88,54 @@ def test_tsv_is_sparql_tsv_as_the_server_sends_it(
     assert result.stdout == expected.decode("utf-8")
     assert "\t<https://w3id.org/policykg/source/" not in result.stdout  # ?s comes first
     assert result.stdout.splitlines()[1].startswith("<https://w3id.org/policykg/source/")
+
+
+STEP = r"✓ (?P<step>.+) \(\d+\.\d s\)"
+
+
+def test_build_shows_its_steps_with_times(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build"], env={"POLICYKG_DIST": str(tmp_path / "dist")})
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    steps = [m["step"] for line in lines if (m := re.fullmatch(STEP, line))]
+    assert steps == [
+        f"reading {len(source_files(Settings().root))} files",
+        "validating against ontology/shapes.ttl",
+        "deriving the graph of asserted statements",
+        "canonicalising",
+        "writing the store",
+    ]
+    assert re.fullmatch(r"built in \d+\.\d s", lines[-1])
+
+
+def test_serve_shows_loading_and_starting_workers(tmp_path: Path) -> None:
+    data = tmp_path / "one.ttl"
+    data.write_text("<http://e/a> <http://e/b> <http://e/c> .\n", encoding="utf-8")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [sys.executable, "-c", "from policykg.cli.commands import app; app()", "serve",
+               "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--data", str(data)]  # fmt: skip
+    process = subprocess.Popen(
+        command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    )
+    lines: list[str] = []
+    try:
+        assert process.stderr is not None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = process.stderr.readline()
+            if not line:
+                break
+            lines.append(line.rstrip("\n"))
+            if line.startswith("ready in"):
+                break
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    steps = [m["step"] for line in lines if (m := re.fullmatch(STEP, line))]
+    assert steps == [
+        "loading 1 file(s) into a store",
+        "starting 1 query workers (each copies the store into memory)",
+    ], lines
+    assert re.fullmatch(r"ready in \d+\.\d s", lines[-1]), lines

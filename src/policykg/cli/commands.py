@@ -89,12 +89,15 @@ def _fail(err: PolicyKGError, command: str) -> NoReturn:
 def build() -> None:
     """Validate the sources and write dist/store, dist/policykg.trig and dist/policykg.nq."""
     from policykg.graph.build import build as run_build
+    from policykg.progress import Steps
 
     settings = Settings()
-    try:
-        report = run_build(settings, progress=lambda step: typer.echo(f"… {step}", err=True))
-    except PolicyKGError as err:
-        _fail(err, "build")
+    with Steps() as steps:
+        try:
+            report = run_build(settings, progress=steps)
+        except PolicyKGError as err:
+            _fail(err, "build")
+        steps.done("built")
     for warning in report.warnings:
         typer.echo(f"  {warning}", err=True)
     typer.echo(
