@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from policykg.api.app import create_app
@@ -52,3 +53,25 @@ def test_queries_readme_is_in_sync(kg: PolicyGraph) -> None:
     committed = (ROOT / "queries" / "README.md").read_text(encoding="utf-8")
     if committed != readme(kg):
         pytest.fail("queries/README.md is out of date: run `policykg docs`")
+
+
+def test_the_check_example_is_what_policykg_check_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's `policykg check` example, reproduced: a copy of source 004 as 005_x
+    whose eu-included claim is reported speech without a speaker."""
+    block = re.search(r"For example:\n\n   ```\n((?:   [^\n]*\n)+?)   ```", README)
+    assert block, "README lost its policykg check example"
+    expected = "".join(line[3:] + "\n" for line in block[1].splitlines())
+    text = (ROOT / "graph" / "sources" / "004_0288313a30b2f017.trig").read_text(encoding="utf-8")
+    text = text.replace("claim/004/", "claim/005/").replace("004_0288313a30b2f017", "005_x")
+    claim = text.index("c:eu-included a pkg:Claim")
+    stance = text.index("pkg:stance pkg:Asserted", claim)
+    text = text[:stance] + "pkg:stance pkg:ReportedSpeech" + text[stance + 23 :]
+    source = tmp_path / "graph" / "sources" / "005_x.trig"
+    source.parent.mkdir(parents=True)
+    source.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["check", "graph/sources/005_x.trig"])
+    assert result.exit_code == 1
+    assert result.stderr.replace(f"{tmp_path}/", "") == expected
