@@ -75,3 +75,33 @@ def test_the_check_example_is_what_policykg_check_prints(
     result = CliRunner().invoke(app, ["check", "graph/sources/005_x.trig"])
     assert result.exit_code == 1
     assert result.stderr.replace(f"{tmp_path}/", "") == expected
+
+
+def test_the_curl_example_gives_the_csv_shown(built: tuple[Settings, BuildReport]) -> None:
+    """The README's curl command, sent to the app over the built graph, answers its CSV block."""
+    from fastapi.testclient import TestClient
+
+    found = re.search(
+        r"\$ curl '(?P<url>[^']+)' -H '(?P<header>[^']+)'\n```\n\n```csv\n(?P<csv>.*?)```",
+        README,
+        re.DOTALL,
+    )
+    assert found, "README lost its curl example"
+    path = found["url"].removeprefix("http://127.0.0.1:8000")
+    name, _, value = found["header"].partition(": ")
+    with TestClient(create_app(Settings(dist=built[0].dist, workers=1))) as client:
+        response = client.get(path, headers={name: value})
+    assert response.status_code == 200
+    assert response.text.replace("\r\n", "\n") == found["csv"]
+
+
+def test_the_predeclared_prefix_example_runs(built: tuple[Settings, BuildReport]) -> None:
+    found = re.search(r"For example `policykg (sparql '[^']+')`", README.replace("\n", " "))
+    assert found, "README lost its predeclared-prefix example"
+    query = found[1].removeprefix("sparql '").removesuffix("'")
+    result = CliRunner().invoke(
+        app, ["sparql", query, "-f", "csv"], env={"POLICYKG_DIST": str(built[0].dist)}
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "s"
+    assert len(result.stdout.splitlines()) > 1

@@ -51,7 +51,7 @@ def term_value(term: object) -> str | None:
 
 @dataclass
 class Rows:
-    """SELECT results: column names and one dict per row (``pandas.DataFrame(rows.records)`` works)."""
+    """SELECT results: column names and one dict per row (``records``), and the RDF terms."""
 
     columns: list[str]
     records: list[dict[str, str | None]] = field(default_factory=list)
