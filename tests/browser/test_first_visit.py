@@ -58,3 +58,19 @@ def test_completes_the_graph_s_classes_and_properties_offline(
     assert _hints(page, "SELECT * WHERE { ?s co:tr") == ["co:trainsOnUserData"]
     assert errors == []
     assert foreign == [], "completion must not ask anything of another origin"
+
+
+def test_a_query_without_prefix_lines_runs_on_the_page(
+    browser: BrowserContext, server: Server
+) -> None:
+    page, errors, _ = open_page(browser, server, queries=2)
+    page.evaluate(
+        """() => { window.policykgYasgui.getTab().setQuery(
+            'SELECT ?label WHERE { ?c rdfs:label ?label } ORDER BY ?label'); }"""
+    )
+    with page.expect_response(lambda r: r.url == server.url + "/sparql") as answer:
+        page.click(".tabPanel.active .yasqe_queryButton")
+    assert answer.value.status == 200
+    page.wait_for_selector(".tabPanel.active .yasr_results table.dataTable tbody tr")
+    assert [row[0] for row in result_rows(page)] == ["Acme Corp", "Globex", "Hooli", "Initech"]
+    assert errors == []
