@@ -1,6 +1,7 @@
 """The FastAPI application: routers, one error handler, CORS, access log, lifespan.
 
->>> from policykg.settings import Settings
+>>> from policykg.progress import Steps
+from policykg.settings import Settings
 >>> create_app(Settings()).title
 'policykg'
 """
@@ -15,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from policykg import __version__
+from policykg.progress import Steps
 from policykg.settings import Settings
 
 from .accesslog import AccessLog
@@ -40,14 +42,23 @@ from .service import open_service
 __all__ = ["create_app"]
 
 
-def create_app(settings: Settings | None = None, *, data: Sequence[Path] = ()) -> FastAPI:
-    """Build the app; the store and worker pool start in its lifespan."""
+def _quiet(_: str) -> None:
+    """No progress is shown (tests, embedding)."""
+
+
+def create_app(
+    settings: Settings | None = None, *, data: Sequence[Path] = (), progress: Steps | None = None
+) -> FastAPI:
+    """Build the app; the store and worker pool start in its lifespan, their steps told
+    to ``progress`` (``policykg serve`` prints them on stderr)."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_service(settings, data) as service:
+        async with open_service(settings, data, progress or _quiet) as service:
             app.state.service = service
+            if progress is not None:
+                progress.done("ready")
             yield
 
     app = FastAPI(
@@ -55,6 +66,8 @@ def create_app(settings: Settings | None = None, *, data: Sequence[Path] = ()) -
         version=__version__,
         description="SPARQL 1.1 endpoint and named queries over the policy graph.",
         lifespan=lifespan,
+        docs_url=None,  # served by the ui router from node_modules, never from a CDN
+        redoc_url=None,  # ReDoc would load from a CDN
     )
     install_error_handlers(app)
     # Middleware added later wraps what was added before: the access log sees everything,

@@ -102,9 +102,11 @@ def _read(service: Service, scope: Scope, accept: str | None) -> QueryJob | None
     solutions, _ = negotiated(accept, SOLUTIONS, given.get("format"))
     if solutions is None:
         return None
-    base = endpoint_iri(scope)
+    job = query_job(service, text, endpoint_iri(scope), solutions=solutions, graph=None)
     try:
-        enforce(scan_query(text, base), service.settings.service_allowlist)
+        enforce(
+            scan_query(job.query, job.base_iri, job.prefixes), service.settings.service_allowlist
+        )
     except PolicyKGError:
         return None
-    return query_job(service, text, base, solutions=solutions, graph=None)
+    return job

@@ -85,7 +85,7 @@ async def read_operation(
 ) -> Operation:
     """Work out the operation of a GET or POST to the endpoint, or raise a 4xx error."""
     url_params = list(request.query_params.multi_items())
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         params = _merge(url_params)
         if "update" in params:
             raise BadRequest("SPARQL Update must be sent with POST, never GET")

@@ -10,6 +10,7 @@ the cap cannot be cut, so a large result of one is streamed as it is produced.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
 
@@ -21,10 +22,11 @@ from starlette.types import Scope
 
 from policykg.engine.jobs import QueryJob
 from policykg.engine.pool import QueryResult
-from policykg.errors import NotAcceptable
+from policykg.errors import BadRequest, NotAcceptable
 from policykg.formats import GRAPHS, SOLUTIONS, FormatList, content_type, negotiate
 from policykg.sparql.results import ResultSpec
 from policykg.sparql.safety import enforce, scan_query_async
+from policykg.sparql.syntax import update_keyword
 
 from .service import Service
 
@@ -77,7 +79,8 @@ def query_job(
     substitutions: Mapping[Variable, NamedNode | Literal] | None = None,
     check_graphs: Sequence[str] = (),
 ) -> QueryJob:
-    """The engine job for a query with the chosen result formats (names, or None)."""
+    """The engine job for a query with the chosen result formats (names, or None); the one
+    place that decides the predeclared prefixes (the graph's, :attr:`Service.prefixes`)."""
     settings = service.settings
     context = service.context if graph == "jsonld" else None
     return QueryJob(
@@ -90,6 +93,7 @@ def query_job(
         substitutions=dict(substitutions or {}),
         check_graphs=tuple(check_graphs),
         allowlist=tuple(settings.service_allowlist),
+        prefixes=service.prefixes,
     )
 
 
@@ -118,9 +122,9 @@ async def run_query(
     format_param: str | None = None,
 ) -> Response:
     """Check, run and answer one query: in one piece if small, else streamed."""
+    if (keyword := update_keyword(text)) is not None:
+        raise BadRequest(_update_advice(service, keyword))
     base = endpoint_iri(request)
-    scan = await scan_query_async(text, base)
-    enforce(scan, service.settings.service_allowlist)
     accept = request.headers.get("accept")
     solutions, solutions_error = negotiated(accept, SOLUTIONS, format_param)
     graph, graph_error = negotiated(accept, GRAPHS, format_param)
@@ -134,9 +138,22 @@ async def run_query(
         default_graphs=default_graphs,
         named_graphs=named_graphs,
         substitutions=substitutions,
-        check_graphs=() if protocol_dataset else scan.dataset,
     )
+    scan = await scan_query_async(job.query, job.base_iri, job.prefixes)
+    enforce(scan, service.settings.service_allowlist)
+    if not protocol_dataset and scan.dataset:
+        job = dataclasses.replace(job, check_graphs=scan.dataset)
     errors = {
         k: e for k, e in (("SELECT/ASK", solutions_error), ("CONSTRUCT/DESCRIBE", graph_error)) if e
     }
     return result_response(service, await service.engine.query(job, errors))
+
+
+def _update_advice(service: Service, keyword: str) -> str:
+    """What to do with a SPARQL Update sent as a query."""
+    if not service.updatable:
+        return (
+            "this endpoint is read-only; start the server with --enable-update "
+            "(and --data FILE) and send updates to /update"
+        )
+    return f"this is a SPARQL Update ({keyword}); send it to /update, not as a query"

@@ -9,6 +9,7 @@ from pathlib import Path
 import uvicorn
 
 from policykg.errors import BadRequest
+from policykg.progress import Steps
 from policykg.settings import Settings
 
 from .accesslog import JsonLineFormatter
@@ -35,5 +36,5 @@ def run(settings: Settings, *, data: list[Path]) -> None:
     if settings.enable_update and not settings.update_token:
         raise BadRequest("--enable-update needs --update-token (or POLICYKG_UPDATE_TOKEN)")
     configure_logging()
-    app = create_app(settings, data=data)
+    app = create_app(settings, data=data, progress=Steps())
     uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, log_level="info")

@@ -10,6 +10,8 @@ from typing import Any
 
 from policykg.engine.datasource import DataSource, jsonld_context, prepare
 from policykg.engine.pool import Engine
+from policykg.namespaces import all_prefixes
+from policykg.progress import Progress
 from policykg.settings import Settings
 from policykg.sparql.queries import QueryLibrary
 
@@ -25,6 +27,11 @@ class Service:
     context: dict[str, Any] | None
 
     @property
+    def prefixes(self) -> dict[str, str]:
+        """The graph's prefixes (those of ``/context.jsonld``), predeclared for every query."""
+        return all_prefixes(self.settings.base_iri)
+
+    @property
     def updatable(self) -> bool:
         """Updates need ``enable_update``, a token and a ``--data`` store."""
         return bool(
@@ -33,9 +40,12 @@ class Service:
 
 
 @asynccontextmanager
-async def open_service(settings: Settings, data: Sequence[Path] = ()) -> AsyncIterator[Service]:
-    """Prepare the store, start the worker pool, and stop everything on exit."""
-    source = await prepare(settings, data)
+async def open_service(
+    settings: Settings, data: Sequence[Path] = (), progress: Progress = lambda _: None
+) -> AsyncIterator[Service]:
+    """Prepare the store, start the worker pool, and stop everything on exit; each step
+    is told to ``progress``."""
+    source = await prepare(settings, data, progress)
     engine = Engine(
         source.store,
         workers=settings.workers,
@@ -46,6 +56,8 @@ async def open_service(settings: Settings, data: Sequence[Path] = ()) -> AsyncIt
         inline_max_quads=settings.inline_max_quads,
     )
     try:
+        where = "opens the on-disk store" if settings.on_disk else "copies the store into memory"
+        progress(f"starting {settings.workers} query workers (each {where})")
         await engine.start()
         library = (
             QueryLibrary.load(settings.queries_dir)

@@ -1,13 +1,17 @@
 """The SPARQL 1.1 Service Description of the endpoint, with a VoID description of its data.
 
 The number of named graphs has no VoID term, so it is stated with
-``<{base}ns/void#namedGraphs>`` (documented here, used nowhere else).
+``<{base}ns/void#namedGraphs>`` (documented here, used nowhere else). The prefixes every
+query may use without declaring them are stated as SHACL prefix declarations
+(``sd:Service sh:declare [ sh:prefix "schema" ; sh:namespace "https://schema.org/"^^xsd:anyURI ]``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS, VOID, XSD
+from rdflib.namespace import RDF, RDFS, SH, VOID, XSD
 
 from policykg.engine.jobs import Stats
 from policykg.formats import GRAPHS, SOLUTIONS
@@ -25,6 +29,7 @@ def service_description(
     update: bool,
     base_iri: str,
     dataset_description: str | None = None,
+    prefixes: Mapping[str, str] | None = None,
 ) -> Graph:
     """The description graph for the endpoint at ``endpoint``.
 
@@ -47,6 +52,11 @@ def service_description(
         graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
     if union:
         graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    for prefix, namespace in sorted((prefixes or {}).items()):
+        declaration = BNode()
+        graph.add((service, SH.declare, declaration))
+        graph.add((declaration, SH.prefix, Literal(prefix)))
+        graph.add((declaration, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
     for fmt in (*SOLUTIONS.formats, *GRAPHS.formats):
         graph.add((service, SD.resultFormat, URIRef(fmt.syntax.iri)))
     dataset = URIRef(endpoint + "#dataset")

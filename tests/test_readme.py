@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.routing import iter_route_contexts
@@ -55,3 +56,55 @@ def test_queries_readme_is_in_sync(kg: PolicyGraph) -> None:
     committed = (ROOT / "queries" / "README.md").read_text(encoding="utf-8")
     if committed != readme(kg):
         pytest.fail("queries/README.md is out of date: run `policykg docs`")
+
+
+def test_the_check_example_is_what_policykg_check_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's `policykg check` example, reproduced: a copy of source 004 as 005_x
+    whose eu-included claim is reported speech without a speaker."""
+    block = re.search(r"For example:\n\n   ```\n((?:   [^\n]*\n)+?)   ```", README)
+    assert block, "README lost its policykg check example"
+    expected = "".join(line[3:] + "\n" for line in block[1].splitlines())
+    text = (ROOT / "graph" / "sources" / "004_0288313a30b2f017.trig").read_text(encoding="utf-8")
+    text = text.replace("claim/004/", "claim/005/").replace("004_0288313a30b2f017", "005_x")
+    claim = text.index("c:eu-included a pkg:Claim")
+    stance = text.index("pkg:stance pkg:Asserted", claim)
+    text = text[:stance] + "pkg:stance pkg:ReportedSpeech" + text[stance + 23 :]
+    source = tmp_path / "graph" / "sources" / "005_x.trig"
+    source.parent.mkdir(parents=True)
+    source.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["check", "graph/sources/005_x.trig"])
+    assert result.exit_code == 1
+    assert result.stderr.replace(f"{tmp_path}/", "") == expected
+
+
+def test_the_curl_example_gives_the_csv_shown(built: tuple[Settings, BuildReport]) -> None:
+    """The README's curl command, sent to the app over the built graph, answers its CSV block."""
+    from fastapi.testclient import TestClient
+
+    found = re.search(
+        r"\$ curl '(?P<url>[^']+)' -H '(?P<header>[^']+)'\n```\n\n```csv\n(?P<csv>.*?)```",
+        README,
+        re.DOTALL,
+    )
+    assert found, "README lost its curl example"
+    path = found["url"].removeprefix("http://127.0.0.1:8000")
+    name, _, value = found["header"].partition(": ")
+    with TestClient(create_app(Settings(dist=built[0].dist, workers=1))) as client:
+        response = client.get(path, headers={name: value})
+    assert response.status_code == 200
+    assert response.text.replace("\r\n", "\n") == found["csv"]
+
+
+def test_the_predeclared_prefix_example_runs(built: tuple[Settings, BuildReport]) -> None:
+    found = re.search(r"For example `policykg (sparql '[^']+')`", README.replace("\n", " "))
+    assert found, "README lost its predeclared-prefix example"
+    query = found[1].removeprefix("sparql '").removesuffix("'")
+    result = CliRunner().invoke(
+        app, ["sparql", query, "-f", "csv"], env={"POLICYKG_DIST": str(built[0].dist)}
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "s"
+    assert len(result.stdout.splitlines()) > 1

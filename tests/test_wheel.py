@@ -85,6 +85,8 @@ def test_the_wheel_carries_the_data(installed: tuple[Path, dict[str, str]]) -> N
             assert f"policykg/_data/{path.relative_to(ROOT)}" in names, path
     assert "policykg/api/ui/index.html" in names
     assert "policykg/_data/node_modules/@zazuko/yasgui/build/yasgui.min.js" in names
+    for name in ("swagger-ui-bundle.js", "swagger-ui.css"):  # /docs, offline
+        assert f"policykg/_data/node_modules/swagger-ui-dist/{name}" in names
 
 
 def test_build_query_and_serve_from_the_wheel(installed: tuple[Path, dict[str, str]]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
-from rdflib.namespace import VOID
+from rdflib.namespace import SH, VOID, XSD
 
 from policykg.engine.jobs import UpdateJob
 from policykg.errors import BadRequest, NotAcceptable
@@ -26,9 +26,10 @@ __all__ = ["router"]
 router = APIRouter(tags=["sparql"])
 
 
-@router.api_route("/sparql", methods=["GET", "POST"])
+@router.api_route("/sparql", methods=["GET", "HEAD", "POST"])
 async def sparql(request: Request, service: ServiceDep) -> Response:
-    """SPARQL 1.1 Protocol: query by GET or POST, update by POST; no query: description."""
+    """SPARQL 1.1 Protocol: query by GET or POST, update by POST; no query: description.
+    HEAD answers as GET, without the body."""
     operation = await read_operation(request, service.settings)
     if operation.kind == "query":
         return await _query(service, request, operation)
@@ -123,8 +124,9 @@ async def _description(service: Service, request: Request, operation: Operation)
         update=service.updatable,
         base_iri=service.settings.base_iri,
         dataset_description=str(request.base_url) + ".well-known/void" if described else None,
+        prefixes=service.prefixes,
     )
     triples = ox.parse(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
-    prefixes = {"sd": str(SD), "void": str(VOID)}
+    prefixes = {"sd": str(SD), "void": str(VOID), "sh": str(SH), "xsd": str(XSD)}
     body = ox.serialize(triples, format=fmt.rdf, prefixes=prefixes)
     return Response(body, media_type=content_type(fmt), headers={"Vary": "Accept"})

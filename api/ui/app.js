@@ -12,14 +12,61 @@
   // prefixes a query declares itself take precedence (YASGUI merges them in per tab).
   let contextPrefixes = {};
 
+  /* The graph's own classes and properties, asked of this server once (never of LOV,
+   * YASQE's remote source), for completing after "a" and in predicate position. */
+  const termQueries = {
+    "pk-class": "SELECT DISTINCT ?term WHERE { ?s a ?term } ORDER BY ?term LIMIT 5000",
+    "pk-property": "SELECT DISTINCT ?term WHERE { ?s ?term ?o } ORDER BY ?term LIMIT 5000",
+  };
+  const termLists = {};
+  function localTerms(name) {
+    if (!termLists[name]) {
+      termLists[name] = fetch(endpoint, {
+        method: "POST",
+        headers: { Accept: "application/sparql-results+json" },
+        body: new URLSearchParams({ query: termQueries[name] }),
+      }).then((response) => {
+        if (!response.ok) throw new Error("/sparql answered " + response.status);
+        return response.json();
+      }).then((body) => body.results.bindings.map((b) => b.term.value))
+        .catch((error) => {
+          console.warn("No completions for " + name + ": " + error.message);
+          return [];
+        });
+    }
+    return termLists[name];
+  }
+  const Yasqe = Yasgui.Yasqe;
+  for (const [name, base] of [["pk-class", "class"], ["pk-property", "property"]]) {
+    const original = Yasqe.Autocompleters[base];
+    Yasqe.forkAutocompleter(base, {
+      name: name,
+      bulk: true,
+      persistenceId: null,
+      get: () => localTerms(name),
+      // Prefixes the server predeclares count like those the query declares.
+      preProcessToken: (yasqe, token) => {
+        const done = original.preProcessToken(yasqe, token);
+        const prefix = (done.tokenPrefix || "").slice(0, -1);
+        if (done.tokenPrefix && !done.tokenPrefixUri && contextPrefixes[prefix]) {
+          done.tokenPrefixUri = contextPrefixes[prefix];
+          done.autocompletionString = contextPrefixes[prefix]
+            + token.string.trim().slice(done.tokenPrefix.length);
+        }
+        return done;
+      },
+    }, false);
+  }
+
   const yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
     yasr: { prefixes: () => contextPrefixes },
     copyEndpointOnNewTab: true,
     endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }], keys: [] },
     persistenceId: "policykg-yasgui",
-    // Autocompletion of classes and properties asks a remote service (LOV): off.
-    yasqe: { autocompleters: ["prefixes", "variables"] },
+    // YASQE's own class and property completion asks a remote service (LOV): replaced
+    // by this graph's terms; its prefix list is built in (nothing fetched).
+    yasqe: { autocompleters: ["prefixes", "variables", "pk-class", "pk-property"] },
   });
 
   // Tabs restored from an earlier visit keep talking to this server.
@@ -85,7 +132,22 @@
     const queries = Array.isArray(body) ? body : body.queries || [];
     list.replaceChildren(...queries.map(item));
     say(queries.length ? "" : "No named queries on this server.");
+    openFirst(queries);
     document.body.dataset.queries = String(queries.length);
+  }
+
+  /* A first visit opens on a named query about this graph (status-as-of, else the first
+   * with parameters, else the first), not on YASGUI's generic query. */
+  function openFirst(queries) {
+    const ids = Object.keys(yasgui._tabs);
+    const tab = yasgui.getTab();
+    if (!queries.length || ids.length !== 1 || !tab) return;
+    if (tab.getQuery().trim() !== String(Yasqe.defaults.value).trim()) return;
+    const query = queries.find((q) => q.name === "status-as-of")
+      || queries.find((q) => Array.isArray(q.params) && q.params.length) || queries[0];
+    tab.setName(query.title || query.name);
+    tab.setQuery(window.PolicykgParams.withParameters(query.sparql, query.params, query.name));
+    document.body.dataset.opened = query.name;
   }
 
   /* The prefixes of a JSON-LD context: terms mapped to an http(s) IRI ending in / or #,

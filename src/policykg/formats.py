@@ -120,11 +120,20 @@ SOLUTIONS = FormatList(
 GRAPHS = FormatList(
     "CONSTRUCT/DESCRIBE",
     (
-        Format("turtle", _R.TURTLE, ("application/x-turtle",), ("ttl",), ("turtle",)),
+        # text/n3: N3 clients (SPARQLWrapper) read Turtle, which is N3 without its extensions
+        Format(
+            "turtle", _R.TURTLE, ("application/x-turtle", "text/n3"), ("ttl", "n3"), ("turtle",)
+        ),
         Format("ntriples", _R.N_TRIPLES, (), ("nt", "n-triples")),
         Format("nquads", _R.N_QUADS, (), ("nq", "n-quads")),
         Format("trig", _R.TRIG),
-        Format("jsonld", _R.JSON_LD, ("application/json",), ("json-ld", "json"), ("json",)),
+        Format(
+            "jsonld",
+            _R.JSON_LD,
+            ("application/json", "application/x-json+ld"),
+            ("json-ld", "json"),
+            ("json",),
+        ),
         Format(
             "rdfxml", _R.RDF_XML, ("application/xml", "text/xml"), ("rdf", "xml"), ("owl", "xml")
         ),
@@ -186,10 +195,20 @@ def _quality(fmt: Format, ranges: list[tuple[str, float]]) -> float:
 
 
 def negotiate(accept: str | None, formats: FormatList, format_param: str | None = None) -> Format:
-    """Pick the format for a response; ``format=`` wins over the Accept header."""
+    """Pick the format for a response; ``format=`` wins over the Accept header.
+
+    ``format=`` is a name, alias or media type, or a comma-separated list of them (as
+    SPARQLWrapper sends): the first available one wins.
+
+    >>> negotiate(None, GRAPHS, "application/ld+json,application/x-json+ld").name
+    'jsonld'
+    >>> negotiate(None, SOLUTIONS, "text/n3, json").name
+    'json'
+    """
     available = ", ".join(f.media_type for f in formats.formats)
     if format_param:
-        chosen = formats.by_name(format_param)
+        names = (part.split(";")[0] for part in format_param.split(","))
+        chosen = next((f for n in names if n.strip() and (f := formats.by_name(n))), None)
         if chosen is None:
             raise NotAcceptable(
                 f"format {format_param!r} is not available for {formats.label} results; "

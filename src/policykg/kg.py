@@ -28,8 +28,10 @@ from pyoxigraph import (
 )
 
 from policykg.errors import BadRequest, QuerySyntaxError
+from policykg.namespaces import all_prefixes
 from policykg.settings import Settings
 from policykg.sparql.queries import QueryLibrary
+from policykg.sparql.syntax import describe, update_keyword
 
 __all__ = ["PolicyGraph", "Rows", "term_value"]
 
@@ -49,7 +51,7 @@ def term_value(term: object) -> str | None:
 
 @dataclass
 class Rows:
-    """SELECT results: column names and one dict per row (``pandas.DataFrame(rows.records)`` works)."""
+    """SELECT results: column names and one dict per row (``records``), and the RDF terms."""
 
     columns: list[str]
     records: list[dict[str, str | None]] = field(default_factory=list)
@@ -66,11 +68,20 @@ class Rows:
 
 
 class PolicyGraph:
-    """The policy graph in an Oxigraph store; the default graph is the union of all named graphs."""
+    """The policy graph in an Oxigraph store; the default graph is the union of all named graphs.
 
-    def __init__(self, store: Store, library: QueryLibrary) -> None:
+    ``prefixes`` (default: the graph's, as in ``/context.jsonld``) are predeclared for
+    every query; a query's own ``PREFIX`` lines win.
+    """
+
+    def __init__(
+        self, store: Store, library: QueryLibrary, prefixes: Mapping[str, str] | None = None
+    ) -> None:
         self.store = store
         self.library = library
+        self.prefixes = dict(
+            prefixes if prefixes is not None else all_prefixes(Settings().base_iri)
+        )
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> PolicyGraph:
@@ -81,7 +92,7 @@ class PolicyGraph:
 
             build(settings)
         store = Store.read_only(str(settings.store_path))
-        return cls(store, QueryLibrary.load(settings.queries_dir))
+        return cls(store, QueryLibrary.load(settings.queries_dir), all_prefixes(settings.base_iri))
 
     @classmethod
     def load(cls, settings: Settings | None = None) -> PolicyGraph:
@@ -96,15 +107,24 @@ class PolicyGraph:
         store.extend(
             asserted_statements(loaded.quads, NamedNode(settings.base_iri + "graph/asserted"))
         )
-        return cls(store, QueryLibrary.load(settings.queries_dir))
+        return cls(store, QueryLibrary.load(settings.queries_dir), all_prefixes(settings.base_iri))
 
     def _run(self, sparql: str, substitutions: Mapping[Variable, Term] | None = None) -> Any:
         try:
             return self.store.query(
-                sparql, use_default_graph_as_union=True, substitutions=dict(substitutions or {})
+                sparql,
+                use_default_graph_as_union=True,
+                prefixes=self.prefixes,
+                substitutions=dict(substitutions or {}),
             )
         except SyntaxError as err:
-            raise QuerySyntaxError(f"SPARQL syntax error: {err}") from None
+            if (keyword := update_keyword(sparql)) is not None:
+                raise BadRequest(
+                    f"this is a SPARQL Update ({keyword}) and the graph is read-only here; "
+                    "to change data, serve a copy with `policykg serve --data FILE "
+                    "--enable-update --update-token T` and send updates to /update"
+                ) from None
+            raise QuerySyntaxError(f"SPARQL syntax error: {describe(sparql, str(err))}") from None
 
     def sparql(self, sparql: str) -> Rows | bool | list[Triple]:
         """Run any read-only query: rows for SELECT, a bool for ASK, triples for CONSTRUCT/DESCRIBE."""
@@ -129,8 +149,12 @@ class PolicyGraph:
             raise BadRequest(f"query {name!r} is not a SELECT query; use run_named()")
         return result
 
-    def run_named(self, name: str, params: Mapping[str, str]) -> Rows | bool | list[Triple]:
-        named = self.library.get(name)
+    def run_named(
+        self, name: str, params: Mapping[str, str], *, listed_by: str = "kg.library"
+    ) -> Rows | bool | list[Triple]:
+        """Run a named query; an unknown name is answered with the closest one and
+        ``listed_by``, where the list of names is."""
+        named = self.library.get(name, listed_by=listed_by)
         return _collect(self._run(named.sparql, named.bind(params)))
 
     def to_networkx(self, *, include_corrected: bool = False) -> nx.MultiDiGraph:

@@ -277,7 +277,7 @@ def test_bad_update_wrong_media_type(writer: TestClient) -> None:
 def test_bad_update_syntax(writer: TestClient) -> None:
     response = writer.post("/sparql", content="update=CLEAR%20XYZ", headers={**FORM, **AUTH})
     assert response.status_code == 400
-    assert response.json()["message"] == "error at 1:10: expected one of ALL, [_]"
+    assert response.json()["message"] == "error at 1:7: unknown keyword 'XYZ'\nCLEAR XYZ\n      ^"
 
 
 def test_bad_update_dataset_conflict(writer: TestClient) -> None:

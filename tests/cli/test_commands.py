@@ -117,7 +117,7 @@ def test_query_with_a_malformed_param_option(env: dict[str, str]) -> None:
 def test_sparql_from_a_string_and_a_file(env: dict[str, str], tmp_path: Path) -> None:
     text = "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/policykg/ontology#Claim> }"
     claims = claims_in(source_paths())
-    assert runner.invoke(app, ["sparql", text, "-f", "tsv"], env=env).stdout == f"n\n{claims}\n"
+    assert runner.invoke(app, ["sparql", text, "-f", "tsv"], env=env).stdout == f"?n\n{claims}\n"
     rq = tmp_path / "count.rq"
     rq.write_text(text, encoding="utf-8")
     assert runner.invoke(app, ["sparql", str(rq), "-f", "markdown"], env=env).stdout == (
@@ -129,7 +129,9 @@ def test_sparql_syntax_error_names_the_position(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["sparql", "SELECT ?x WHERE { ?x ?y }"], env=env)
     assert result.exit_code == 1
     assert result.stderr == (
-        "policykg sparql: SPARQL syntax error: error at 1:26: expected one of LATERAL, SERVICE, [_]\n"
+        "policykg sparql: SPARQL syntax error: error at 1:26: expected one of LATERAL, SERVICE\n"
+        "SELECT ?x WHERE { ?x ?y }\n"
+        "                         ^\n"
     )
 
 

@@ -86,7 +86,7 @@ def test_shape_violation_names_claim_property_rule_and_file(
     assert err.value.message == "1 shape violation(s); nothing was written"
     assert err.value.problems == [
         f"{source}: violation: <https://w3id.org/policykg/claim/004/advice-deadline> "
-        "http://www.w3.org/ns/prov#wasDerivedFrom: Every claim needs at least one source (prov:wasDerivedFrom)."
+        "prov:wasDerivedFrom: Every claim needs at least one source (prov:wasDerivedFrom)."
     ]
     assert not (tmp_path / "dist").exists()
 

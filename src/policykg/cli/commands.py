@@ -89,12 +89,15 @@ def _fail(err: PolicyKGError, command: str) -> NoReturn:
 def build() -> None:
     """Validate the sources and write dist/store, dist/policykg.trig, dist/policykg.nq and dist/dumps."""
     from policykg.graph.build import build as run_build
+    from policykg.progress import Steps
 
     settings = Settings()
-    try:
-        report = run_build(settings, progress=lambda step: typer.echo(f"… {step}", err=True))
-    except PolicyKGError as err:
-        _fail(err, "build")
+    with Steps() as steps:
+        try:
+            report = run_build(settings, progress=steps)
+        except PolicyKGError as err:
+            _fail(err, "build")
+        steps.done("built")
     for warning in report.warnings:
         typer.echo(f"  {warning}", err=True)
     typer.echo(
@@ -150,7 +153,13 @@ def stats() -> None:
 # --- Querying ------------------------------------------------------------------------------
 
 FormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="table, csv, tsv, json or markdown.")
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table, csv, tsv, json or markdown. csv, json, table and markdown hold plain "
+        'values; tsv is SPARQL 1.1 TSV (RDF terms: <iri>, "text"@en), as /sparql sends it.',
+    ),
 ]
 
 
@@ -185,7 +194,9 @@ def query(
     from policykg.kg import PolicyGraph
 
     try:
-        result = PolicyGraph.open().run_named(name, _params(param or []))
+        result = PolicyGraph.open().run_named(
+            name, _params(param or []), listed_by="`policykg queries`"
+        )
     except PolicyKGError as err:
         _fail(err, "query")
     _show(result, fmt)

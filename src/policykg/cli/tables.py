@@ -1,5 +1,9 @@
 """Rendering query results for the terminal: table, CSV, TSV, JSON or Markdown.
 
+CSV, JSON, table and Markdown hold plain values (IRIs, lexical forms); TSV is SPARQL 1.1
+TSV, RDF terms in N-Triples syntax, byte for byte what ``/sparql`` answers for
+``text/tab-separated-values``.
+
 >>> rows = Rows(["org"], [{"org": "https://w3id.org/policykg/id/linkedin"}])
 >>> print(render(rows, "markdown"))
 | org |
@@ -16,7 +20,7 @@ import csv
 import io
 import json
 
-from pyoxigraph import RdfFormat, Triple, serialize
+from pyoxigraph import QueryResultsFormat, RdfFormat, Triple, parse_query_results, serialize
 from rich.console import Console
 from rich.table import Table
 
@@ -40,6 +44,23 @@ def compact(value: str | None) -> str:
     return value
 
 
+def _sparql_tsv(rows: Rows) -> str:
+    """SPARQL 1.1 TSV, as pyoxigraph writes it for the server (terms in N-Triples syntax).
+
+    >>> from pyoxigraph import Literal, NamedNode
+    >>> rows = Rows(["s", "n"])
+    >>> rows.terms.append({"s": NamedNode("http://e/a"), "n": Literal("x", language="en")})
+    >>> _sparql_tsv(rows)
+    '?s\\t?n\\n<http://e/a>\\t"x"@en\\n'
+    """
+    lines = ["\t".join("?" + c for c in rows.columns)]
+    for terms in rows.terms:
+        lines.append("\t".join("" if terms[c] is None else str(terms[c]) for c in rows.columns))
+    text = ("\n".join(lines) + "\n").encode("utf-8")
+    parsed = parse_query_results(text, QueryResultsFormat.TSV)
+    return (parsed.serialize(format=QueryResultsFormat.TSV) or b"").decode("utf-8")
+
+
 def render(rows: Rows | bool | list[Triple], fmt: str, *, width: int | None = None) -> str:
     """Text for ``rows``, an ASK answer, or CONSTRUCT/DESCRIBE triples (as Turtle, or N-Triples
     when a line-based format is asked for) in one of FORMATS."""
@@ -50,9 +71,11 @@ def render(rows: Rows | bool | list[Triple], fmt: str, *, width: int | None = No
         return data.decode("utf-8") if data else ""
     if isinstance(rows, bool):
         return json.dumps({"boolean": rows}) if fmt == "json" else str(rows).lower()
-    if fmt in ("csv", "tsv"):
+    if fmt == "tsv":
+        return _sparql_tsv(rows)
+    if fmt == "csv":
         out = io.StringIO()
-        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer = csv.writer(out, lineterminator="\n")
         writer.writerow(rows.columns)
         for record in rows:
             writer.writerow(["" if record[c] is None else record[c] for c in rows.columns])

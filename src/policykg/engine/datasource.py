@@ -17,6 +17,7 @@ from typing import Any
 from policykg.engine.pool import Engine
 from policykg.errors import BadRequest, BuildError
 from policykg.formats import GRAPHS
+from policykg.progress import Progress
 from policykg.settings import Settings
 
 __all__ = ["DataSource", "jsonld_context", "prepare", "rdf_format"]
@@ -47,7 +48,9 @@ def rdf_format(path: Path) -> str:
     return fmt.name
 
 
-async def prepare(settings: Settings, data: Sequence[Path] = ()) -> DataSource:
+async def prepare(
+    settings: Settings, data: Sequence[Path] = (), progress: Progress = lambda _: None
+) -> DataSource:
     """Load ``data`` into a fresh on-disk store, or use (building if needed) the policy graph.
 
     The policy graph's default graph is the union of its named graphs; ``data``'s is the
@@ -60,6 +63,7 @@ async def prepare(settings: Settings, data: Sequence[Path] = ()) -> DataSource:
                 raise BadRequest(f"{path}: no such file")
         tempdir = tempfile.TemporaryDirectory(prefix="policykg-store-")
         store = Path(tempdir.name) / "store"
+        progress(f"loading {len(files)} file(s) into a store")
         try:
             await Engine.load(store, files)
         except BaseException:
@@ -75,7 +79,8 @@ async def prepare(settings: Settings, data: Sequence[Path] = ()) -> DataSource:
                 f"{settings.store_path} does not exist and this checkout cannot build it yet "
                 "(policykg.graph.build is missing); run 'policykg build' or pass --data FILE"
             ) from None
-        await asyncio.to_thread(build, settings)
+        progress(f"no store at {settings.store_path}: building the policy graph")
+        await asyncio.to_thread(build, settings, progress)
     return DataSource(settings.store_path, union=True, writable=False)
 
 

@@ -188,6 +188,7 @@ class InlineStore:
         result = self.store.query(
             job.query,
             base_iri=job.base_iri,
+            prefixes=dict(job.prefixes) or None,
             use_default_graph_as_union=job.union,
             substitutions=dict(job.substitutions) or None,
         )

@@ -76,6 +76,8 @@ class QueryJob:
     ``default_graph``/``named_graphs`` are the protocol's dataset (None: the store's
     own, with the union default graph when ``union``); ``check_graphs`` are ``FROM``
     graphs that must exist unless on ``allowlist`` (nothing remote is ever fetched).
+    ``prefixes`` are predeclared for the text (its own ``PREFIX`` lines win); the safety
+    scan and every engine read the same job, so they see the same effective query.
     """
 
     query: str
@@ -87,6 +89,7 @@ class QueryJob:
     substitutions: Mapping[ox.Variable, ox.NamedNode | ox.Literal] = field(default_factory=dict)
     check_graphs: tuple[str, ...] = ()
     allowlist: tuple[str, ...] = ()
+    prefixes: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def default_dataset(self) -> bool:

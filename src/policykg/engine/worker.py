@@ -58,6 +58,7 @@ from policykg.engine.jobs import (
 )
 from policykg.formats import GRAPHS
 from policykg.sparql.results import NoFormat, write_result
+from policykg.sparql.syntax import describe
 
 __all__ = [
     "FIRST_FLUSH",
@@ -186,6 +187,7 @@ def _query(store: ox.Store, job: QueryJob, out: BinaryIO) -> None:
     result = store.query(
         job.query,
         base_iri=job.base_iri,
+        prefixes=dict(job.prefixes) or None,
         substitutions=dict(job.substitutions) or None,
         **_dataset(job),  # type: ignore[arg-type]
     )
@@ -307,6 +309,15 @@ def _run(store: ox.Store, job: Job, out: BinaryIO) -> object:
             return _write_graph(store, job)
 
 
+def _syntax_message(job: Job, message: str) -> str:
+    """A parser's message with the line and a caret (:func:`policykg.sparql.syntax.describe`)."""
+    if isinstance(job, QueryJob):
+        return describe(job.query, message)
+    if isinstance(job, UpdateJob):
+        return describe(job.update, message)
+    return message
+
+
 def run_job(store: ox.Store, job: Job, out: BinaryIO) -> None:
     """Run one job and answer with frames; errors become an ``ERROR`` frame."""
     try:
@@ -314,7 +325,7 @@ def run_job(store: ox.Store, job: Job, out: BinaryIO) -> None:
         if not isinstance(job, QueryJob):
             write_frame(out, Frame.READY, encode(reply))
     except SyntaxError as exc:
-        _error(out, "syntax", str(exc))
+        _error(out, "syntax", _syntax_message(job, str(exc)))
     except NoFormat as exc:
         _error(out, "format", str(exc))
     except PermissionError as exc:

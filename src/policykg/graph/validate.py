@@ -24,6 +24,7 @@ from pyshacl import validate as shacl_validate
 from rdflib.namespace import SH
 
 from policykg.graph.sources import Loaded
+from policykg.namespaces import all_prefixes
 
 __all__ = ["Problem", "advise", "to_rdflib", "validate"]
 
@@ -43,9 +44,22 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}: " if self.file else ""
-        prop = f" {self.path}" if self.path else ""
+        prop = f" {_curie(self.path)}" if self.path else ""
         value = f" (value: {self.value})" if self.value else ""
         return f"{where}{self.severity}: <{self.focus}>{prop}: {self.message}{value}"
+
+
+def _curie(path: str) -> str:
+    """A path as the README and the sources write it: ``pkg:speaker``, ``^rdf:subject``.
+
+    >>> _curie("^https://w3id.org/policykg/ontology#speaker")
+    '^pkg:speaker'
+    """
+    inverse, iri = ("^", path[1:]) if path.startswith("^") else ("", path)
+    for prefix, namespace in sorted(all_prefixes().items(), key=lambda p: -len(p[1])):
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{inverse}{prefix}:{iri[len(namespace) :]}"
+    return path
 
 
 def _term(term: NamedNode | BlankNode | Literal | Triple) -> rdflib.term.Node:

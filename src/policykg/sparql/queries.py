@@ -23,6 +23,7 @@ pyoxigraph's ``substitutions``, so a value can only ever be a value.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -196,8 +197,21 @@ class QueryLibrary:
     def __len__(self) -> int:
         return len(self._queries)
 
-    def get(self, name: str) -> NamedQuery:
+    def get(self, name: str, *, listed_by: str = "/queries") -> NamedQuery:
+        """The named query ``name``; NotFound suggests the closest name and where the list is.
+
+        >>> from policykg.data import data_root
+        >>> QueryLibrary.load(data_root() / "queries").get("status-as-off")
+        Traceback (most recent call last):
+        ...
+        policykg.errors.NotFound: no named query 'status-as-off' — did you mean status-as-of? See /queries for the list
+        """
         try:
             return self._queries[name]
         except KeyError:
-            raise NotFound(f"no named query {name!r}; see /queries for the list") from None
+            close = difflib.get_close_matches(name, list(self._queries), n=1, cutoff=0.6)
+            if close:
+                hint = f" — did you mean {close[0]}? See {listed_by} for the list"
+            else:
+                hint = f"; see {listed_by} for the list"
+            raise NotFound(f"no named query {name!r}{hint}") from None

@@ -47,7 +47,7 @@ import asyncio
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
@@ -101,7 +101,7 @@ _TOKEN = re.compile(
 _CACHE_SIZE = 1024
 _CACHE_CHARS = 20_000  # longer texts are scanned every time, never kept
 
-_Key = tuple[str, str, str | None]
+_Key = tuple[str, str, str | None, tuple[tuple[str, str], ...]]
 
 
 @dataclass(frozen=True)
@@ -167,24 +167,39 @@ def keyword_tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def scan_query(text: str, base_iri: str | None = None) -> Scan:
-    """Scan a query; raise BadRequest if it mentions SERVICE but cannot be checked."""
-    return _scan(text, base_iri, "query")
+def scan_query(
+    text: str, base_iri: str | None = None, prefixes: Mapping[str, str] | None = None
+) -> Scan:
+    """Scan a query; raise BadRequest if it mentions SERVICE but cannot be checked.
+
+    ``prefixes`` are the predeclared ones (the query's own ``PREFIX`` lines win), as the
+    engine will read them.
+
+    >>> scan_query("SELECT * { SERVICE ex:s {} }", prefixes={"ex": "http://e/"}).services
+    ('http://e/s',)
+    """
+    return _scan(text, base_iri, "query", _frozen(prefixes))
 
 
 def scan_update(text: str, base_iri: str | None = None) -> Scan:
     """Scan an update (LOAD, SERVICE, USING/WITH)."""
-    return _scan(text, base_iri, "update")
+    return _scan(text, base_iri, "update", ())
 
 
-async def scan_query_async(text: str, base_iri: str | None = None) -> Scan:
+async def scan_query_async(
+    text: str, base_iri: str | None = None, prefixes: Mapping[str, str] | None = None
+) -> Scan:
     """:func:`scan_query`, with any parse run in a thread, off the event loop."""
-    return await _scan_async(text, base_iri, "query")
+    return await _scan_async(text, base_iri, "query", _frozen(prefixes))
 
 
 async def scan_update_async(text: str, base_iri: str | None = None) -> Scan:
     """:func:`scan_update`, with any parse run in a thread, off the event loop."""
-    return await _scan_async(text, base_iri, "update")
+    return await _scan_async(text, base_iri, "update", ())
+
+
+def _frozen(prefixes: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(prefixes.items())) if prefixes else ()
 
 
 def enforce(scan: Scan, allowlist: Iterable[str]) -> None:
@@ -216,13 +231,16 @@ def _cached(key: _Key) -> Scan | None:
     return hit
 
 
-def _scan(text: str, base_iri: str | None, kind: str) -> Scan:
-    key = (kind, text, base_iri)
+_Prefixes = tuple[tuple[str, str], ...]
+
+
+def _scan(text: str, base_iri: str | None, kind: str, prefixes: _Prefixes) -> Scan:
+    key = (kind, text, base_iri, prefixes)
     if (hit := _cached(key)) is not None:
         return hit
     keywords = keyword_tokens(text)
     try:
-        scan = _parse(text, base_iri, kind, keywords) if keywords else Scan()
+        scan = _parse(text, base_iri, kind, keywords, dict(prefixes)) if keywords else Scan()
     except BadRequest as exc:
         _cache.put(key, exc)
         raise
@@ -230,15 +248,21 @@ def _scan(text: str, base_iri: str | None, kind: str) -> Scan:
     return scan
 
 
-async def _scan_async(text: str, base_iri: str | None, kind: str) -> Scan:
-    if (hit := _cached((kind, text, base_iri))) is not None:
+async def _scan_async(text: str, base_iri: str | None, kind: str, prefixes: _Prefixes) -> Scan:
+    if (hit := _cached((kind, text, base_iri, prefixes))) is not None:
         return hit
     if not keyword_tokens(text):
-        return _scan(text, base_iri, kind)  # nothing to parse: cheap, stays on the loop
-    return await asyncio.to_thread(_scan, text, base_iri, kind)
+        return _scan(text, base_iri, kind, prefixes)  # nothing to parse: stays on the loop
+    return await asyncio.to_thread(_scan, text, base_iri, kind, prefixes)
 
 
-def _parse(text: str, base_iri: str | None, kind: str, keywords: frozenset[str]) -> Scan:
+def _parse(
+    text: str,
+    base_iri: str | None,
+    kind: str,
+    keywords: frozenset[str],
+    prefixes: dict[str, str],
+) -> Scan:
     parse: Callable[[str], Any] = parseQuery if kind == "query" else parseUpdate
     try:
         tree = parse(text)
@@ -250,7 +274,6 @@ def _parse(text: str, base_iri: str | None, kind: str, keywords: frozenset[str])
             ) from None
         return Scan()  # pyoxigraph will report its own syntax error, if any
     nodes = list(_walk(tree))
-    prefixes: dict[str, str] = {}
     base = base_iri
     for node in nodes:
         if node.name == "PrefixDecl":
