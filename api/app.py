@@ -20,6 +20,7 @@ from policykg.settings import Settings
 from .accesslog import AccessLog
 from .errors import install_error_handlers
 from .fastlane import FastLane
+from .guard import Guard
 from .routers import context, health, network, queries, sparql, store, ui
 from .service import open_service
 
@@ -46,6 +47,8 @@ def create_app(settings: Settings | None = None, *, data: Sequence[Path] = ()) -
     # Middleware added later wraps what was added before: the access log sees everything,
     # CORS headers go on every response, and bounded GET /sparql lookups skip the router.
     app.add_middleware(FastLane)
+    # Header size, URL encoding and per-client concurrency are checked before the lane.
+    app.add_middleware(Guard, settings=settings)
     # Read-only use from any origin; no credentials, and no Authorization header, so a
     # browser cannot send an authenticated write from another site.
     app.add_middleware(

@@ -44,6 +44,7 @@ async def open_service(settings: Settings, data: Sequence[Path] = ()) -> AsyncIt
         use_jemalloc=settings.jemalloc,
         inline_rows=settings.inline_rows,
         inline_max_quads=settings.inline_max_quads,
+        max_waiting=settings.max_waiting,
     )
     try:
         await engine.start()
