@@ -88,8 +88,9 @@ async def prepare(settings: Settings, data: Sequence[Path] = ()) -> DataSource:
         store = settings.store_path
         if not store.exists():
             log.info("creating an empty store at %s for updates", store)
+            store.parent.mkdir(parents=True, exist_ok=True)
             await Engine.load(store, [])
-        log.info("updates are written to %s and kept", store)
+        log.warning("updates are written to %s and kept", store)
         return DataSource(store, union=settings.union_default_graph, writable=True)
     if not settings.store_path.exists():
         try:
