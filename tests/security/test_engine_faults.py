@@ -168,3 +168,40 @@ def test_the_fast_lane_scans_off_the_event_loop(reader: TestClient) -> None:
     assert response.status_code in (200, 403)
     assert threads
     assert loop_thread not in threads
+
+
+def _store(path: Path, value: str) -> None:
+    import pyoxigraph as ox
+
+    store = ox.Store(str(path))
+    graph = ox.NamedNode("http://e/g")
+    store.add(
+        ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal(value), graph)
+    )
+    store.flush()
+    del store
+
+
+def test_one_dataset_per_server_even_when_the_store_link_moves(
+    tmp_path: Path, hostile_root: Path
+) -> None:
+    dist = tmp_path / "dist"
+    (dist / "stores").mkdir(parents=True)
+    _store(dist / "stores" / "a", "old")
+    _store(dist / "stores" / "b", "new")
+    (dist / "store").symlink_to("stores/a")
+    query = "SELECT ?o { ?s <http://e/p> ?o . ?s ?p ?o }"  # two patterns: a worker's
+    lookup = "SELECT ?o { <http://e/s> <http://e/p> ?o }"  # one: the server process's copy
+    app = create_app(make_settings(hostile_root, dist=dist, query_timeout=60))
+    with TestClient(app) as client:
+        client.portal.call(_engine(client).inline_ready)
+        (dist / "store").unlink()
+        (dist / "store").symlink_to("stores/b")  # as `policykg build` switches it
+        engine = _engine(client)
+        _kill_workers(engine)
+        _wait_for(lambda: not any(w.alive for w in engine._readers))
+        for text in (query, lookup, query):
+            response = client.get("/sparql", params={"query": text}, headers=QJSON)
+            assert response.status_code == 200, response.text
+            rows = response.json()["results"]["bindings"]
+            assert [b["o"]["value"] for b in rows] == ["old"], rows

@@ -101,7 +101,9 @@ async def prepare(settings: Settings, data: Sequence[Path] = ()) -> DataSource:
                 "(policykg.graph.build is missing); run 'policykg build' or pass --data FILE"
             ) from None
         await asyncio.to_thread(build, settings)
-    return DataSource(settings.store_path, union=True, writable=False)
+    # The link's target, once: every worker started later (after a time-out, a crash) opens
+    # the same store as the first, even if ``policykg build`` switches the link meanwhile.
+    return DataSource(settings.store_path.resolve(), union=True, writable=False)
 
 
 def jsonld_context(settings: Settings) -> dict[str, Any] | None:

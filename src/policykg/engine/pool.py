@@ -58,6 +58,7 @@ from policykg.errors import (
     QuerySyntaxError,
     QueryTimeout,
     ServerBusy,
+    WorkerStopped,
 )
 
 __all__ = ["Engine", "QueryResult"]
@@ -279,14 +280,23 @@ class Engine:
         self, job: Job, deadline: float, what: str
     ) -> tuple[WorkerProcess, Frame, bytes]:
         """Send ``job`` to an idle worker and read its first frame; a failure discards the worker."""
-        worker = await self._acquire(deadline)
-        try:
-            await worker.send(job)
-            kind, payload = await self._read(worker, deadline, what)
-        except BaseException:
-            await self._discard(worker)
-            raise
-        return worker, kind, payload
+        for _ in range(self.size + 1):
+            worker = await self._acquire(deadline)
+            try:
+                await worker.send(job)
+            except WorkerStopped:  # it died before taking the job: try another
+                await self._discard(worker)
+                continue
+            except BaseException:
+                await self._discard(worker)
+                raise
+            try:
+                kind, payload = await self._read(worker, deadline, what)
+            except BaseException:
+                await self._discard(worker)
+                raise
+            return worker, kind, payload
+        raise WorkerStopped("no query worker could take this request; try again shortly")
 
     async def query(
         self, job: QueryJob, not_acceptable: dict[str, NotAcceptable] | None = None
