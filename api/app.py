@@ -22,6 +22,7 @@ from policykg.settings import Settings
 from .accesslog import AccessLog
 from .errors import install_error_handlers
 from .fastlane import FastLane
+from .guard import Guard
 from .httpcache import Compression, HttpCache
 from .routers import (
     context,
@@ -77,6 +78,8 @@ def create_app(
     app.add_middleware(FastLane)
     app.add_middleware(Compression)
     app.add_middleware(HttpCache)
+    # Header size, URL encoding and per-client concurrency are checked before the lane.
+    app.add_middleware(Guard, settings=settings)
     # Read-only use from any origin; no credentials, and no Authorization header, so a
     # browser cannot send an authenticated write from another site.
     app.add_middleware(

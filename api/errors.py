@@ -19,19 +19,22 @@ __all__ = ["error_response", "install_error_handlers"]
 
 log = logging.getLogger("policykg.api")
 
+_MESSAGE_CHARS = 2_000
 _TITLES = {404: "Not found", 405: "Method not allowed", 400: "Bad request"}
 
 
 def error_response(
     status: int, title: str, message: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:
+    if len(message) > _MESSAGE_CHARS:  # never echo a huge input back
+        message = message[:_MESSAGE_CHARS] + "…"
     body = {"error": title, "message": message, "status": status}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
 async def _policykg(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, PolicyKGError)
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else exc.headers
     if exc.status >= 500:
         log.warning("%s %s: %s", request.method, request.url.path, exc.message)
     return error_response(exc.status, exc.title, exc.message, headers)

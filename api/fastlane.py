@@ -9,6 +9,11 @@ a solutions format is acceptable and the inline store is open. It hands the job 
 where a query runs (in this process, or on a worker when the lookup is over its row
 budget), and answers with the router's response (same job, engine, headers and error
 body; a test checks that). Any other request goes on to the application unchanged.
+
+The safety scan runs as on the router (:func:`~policykg.sparql.safety.scan_query_async`:
+off the event loop unless the text is short and needs no parse). What a request is for
+is cached, but only for query strings and headers short enough (``MAX_KEY_BYTES``), so
+the cache holds at most about ``cache_size`` times ``MAX_KEY_BYTES`` bytes of keys.
 """
 
 from __future__ import annotations
@@ -24,15 +29,17 @@ from policykg.engine.inline import is_bounded
 from policykg.engine.jobs import QueryJob
 from policykg.errors import PolicyKGError
 from policykg.formats import SOLUTIONS
-from policykg.sparql.safety import enforce, scan_query
+from policykg.sparql.safety import enforce, scan_query_async
 
 from .errors import error_response
 from .results import endpoint_iri, negotiated, query_job, result_response
 from .service import Service
 
-__all__ = ["FastLane"]
+__all__ = ["MAX_KEY_BYTES", "FastLane"]
 
 _PARAMS = frozenset({"query", "format"})
+#: Requests whose query string and headers (together) are longer are never cached.
+MAX_KEY_BYTES = 4096
 
 
 class FastLane:
@@ -60,15 +67,15 @@ class FastLane:
         service: Service | None = getattr(scope["app"].state, "service", None)
         if service is None or service.engine.inline is None:
             return None
-        job = self._job(service, scope)
+        job = await self._job(service, scope)
         if job is None:
             return None
         try:
             return result_response(service, await service.engine.query(job))
         except PolicyKGError as exc:
-            return error_response(exc.status, exc.title, exc.message)
+            return error_response(exc.status, exc.title, exc.message, exc.headers or None)
 
-    def _job(self, service: Service, scope: Scope) -> QueryJob | None:
+    async def _job(self, service: Service, scope: Scope) -> QueryJob | None:
         accept = host = None
         for name, value in scope["headers"]:  # the first of each, as Starlette reads them
             if name == b"accept" and accept is None:
@@ -82,14 +89,17 @@ class FastLane:
         if hit is not None and hit[0] is service:
             self._jobs.move_to_end(key)
             return hit[1]
-        job = _read(service, scope, accept.decode("latin-1") if accept is not None else None)
+        job = await _read(service, scope, accept.decode("latin-1") if accept is not None else None)
+        size = len(scope["query_string"]) + len(accept or b"") + len(host or b"")
+        if size > MAX_KEY_BYTES:
+            return job
         self._jobs[key] = (service, job)
         if len(self._jobs) > self.cache_size:
             self._jobs.popitem(last=False)
         return job
 
 
-def _read(service: Service, scope: Scope, accept: str | None) -> QueryJob | None:
+async def _read(service: Service, scope: Scope, accept: str | None) -> QueryJob | None:
     """The job for a lane request, or None if it carries anything but query and format."""
     params = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
     names = [name for name, _ in params]
@@ -104,9 +114,8 @@ def _read(service: Service, scope: Scope, accept: str | None) -> QueryJob | None
         return None
     job = query_job(service, text, endpoint_iri(scope), solutions=solutions, graph=None)
     try:
-        enforce(
-            scan_query(job.query, job.base_iri, job.prefixes), service.settings.service_allowlist
-        )
+        scan = await scan_query_async(job.query, job.base_iri, job.prefixes)
+        enforce(scan, service.settings.service_allowlist)
     except PolicyKGError:
         return None
     return job

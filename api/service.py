@@ -54,6 +54,7 @@ async def open_service(
         use_jemalloc=settings.jemalloc,
         inline_rows=settings.inline_rows,
         inline_max_quads=settings.inline_max_quads,
+        max_waiting=settings.max_waiting,
     )
     try:
         where = "opens the on-disk store" if settings.on_disk else "copies the store into memory"

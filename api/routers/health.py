@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 
 from ..deps import ServiceDep
 
@@ -13,15 +14,20 @@ __all__ = ["router"]
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
-async def healthz(service: ServiceDep) -> dict[str, Any]:
-    """Liveness: the worker count and store, where the server process reads bounded
-    lookups ("memory", "disk", "loading" or "off"), the data generation (bumped by each
-    update), and how many queries were answered in the server process and by workers."""
-    opened = service.engine.opened
-    return {
-        "status": "ok",
+@router.get("/healthz", response_model=None)
+async def healthz(service: ServiceDep) -> JSONResponse:
+    """Liveness: the worker count and how many are serving (dead ones are replaced; with
+    none serving the status is "degraded" and the answer 503), the store, where the
+    server process reads bounded lookups ("memory", "disk", "loading" or "off"), the data
+    generation (bumped by each update), and how many queries were answered in the server
+    process and by workers."""
+    engine = service.engine
+    serving = engine.serving()
+    opened = engine.opened
+    body: dict[str, Any] = {
+        "status": "ok" if serving else "degraded",
         "workers": service.engine.size,
+        "serving": serving,
         "store": opened.store if opened else None,
         "allocator": opened.allocator if opened else None,
         "inline": service.engine.inline_state,
@@ -29,3 +35,4 @@ async def healthz(service: ServiceDep) -> dict[str, Any]:
         "answered": dict(service.engine.answered),
         "updates": service.updatable,
     }
+    return JSONResponse(body, status_code=200 if serving else 503)

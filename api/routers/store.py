@@ -3,7 +3,8 @@
 ``?default`` names the default graph (the union of all graphs when serving the policy
 graph), ``?graph=IRI`` a named graph. Reads are public; PUT, POST and DELETE need
 updates enabled and the bearer token, like SPARQL Update. A body is parsed completely
-before anything changes, so a bad body changes nothing.
+before anything changes, so a bad body changes nothing; RDF/XML with a DTD or entity
+declarations is refused before parsing (:mod:`policykg.engine.uploads`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from fastapi import APIRouter, Request, Response
 from pyoxigraph import NamedNode, Variable
 
 from policykg.engine.jobs import GraphWriteJob
+from policykg.engine.uploads import check_upload
 from policykg.errors import BadRequest, NotFound, UnsupportedMediaType
 from policykg.formats import GRAPHS, content_type, negotiate
 
@@ -75,7 +77,9 @@ async def _body(request: Request, service: WriterDep) -> tuple[bytes, str]:
             f"Content-Type {media or 'none'} is not an RDF format; send one of "
             + ", ".join(f.media_type for f in GRAPHS.formats)
         )
-    return await read_body(request, service.settings.max_body_bytes), fmt.name
+    data = await read_body(request, service.settings.max_body_bytes)
+    check_upload(data, fmt.name)
+    return data, fmt.name
 
 
 @router.put("/store")

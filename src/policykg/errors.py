@@ -22,8 +22,10 @@ __all__ = [
     "QueryFileError",
     "QuerySyntaxError",
     "QueryTimeout",
+    "ServerBusy",
     "Unauthorized",
     "UnsupportedMediaType",
+    "WorkerStopped",
 ]
 
 
@@ -32,6 +34,8 @@ class PolicyKGError(Exception):
 
     status = 500
     title = "Internal error"
+    #: Extra response headers (``Retry-After`` for the 503s that ask to come back).
+    headers: dict[str, str] = {}  # noqa: RUF012 - never mutated
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -84,6 +88,22 @@ class UnsupportedMediaType(PolicyKGError):
 class QueryTimeout(PolicyKGError):
     status = 503
     title = "Query timed out"
+
+
+class ServerBusy(PolicyKGError):
+    """Too many queries already wait for a worker; the client should retry shortly."""
+
+    status = 503
+    title = "Server busy"
+    headers = {"Retry-After": "1"}  # noqa: RUF012 - never mutated
+
+
+class WorkerStopped(PolicyKGError):
+    """The worker running a request died (killed, out of memory); it has been replaced."""
+
+    status = 503
+    title = "Worker stopped"
+    headers = {"Retry-After": "1"}  # noqa: RUF012 - never mutated
 
 
 class QueryFileError(PolicyKGError):

@@ -36,6 +36,7 @@ __all__ = [
     "content_type",
     "negotiate",
     "parse_accept",
+    "shorten",
 ]
 
 
@@ -194,6 +195,15 @@ def _quality(fmt: Format, ranges: list[tuple[str, float]]) -> float:
     return best[1]
 
 
+def shorten(text: str, limit: int = 100) -> str:
+    """``text`` cut to ``limit`` characters (with "…"): input echoed in an error message.
+
+    >>> shorten("x" * 200)[-3:], len(shorten("x" * 200))
+    ('xx…', 101)
+    """
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def negotiate(accept: str | None, formats: FormatList, format_param: str | None = None) -> Format:
     """Pick the format for a response; ``format=`` wins over the Accept header.
 
@@ -211,7 +221,7 @@ def negotiate(accept: str | None, formats: FormatList, format_param: str | None 
         chosen = next((f for n in names if n.strip() and (f := formats.by_name(n))), None)
         if chosen is None:
             raise NotAcceptable(
-                f"format {format_param!r} is not available for {formats.label} results; "
+                f"format {shorten(format_param)!r} is not available for {formats.label} results; "
                 f"available: {', '.join(f.name for f in formats.formats)}"
             )
         return chosen
@@ -221,7 +231,7 @@ def negotiate(accept: str | None, formats: FormatList, format_param: str | None 
     scored = [(_quality(fmt, ranges), -i, fmt) for i, fmt in enumerate(formats.formats)]
     quality, _, best = max(scored, key=lambda item: (item[0], item[1]))
     if quality <= 0:
-        wanted = ", ".join(media for media, _ in ranges) or accept.strip()
+        wanted = shorten(", ".join(media for media, _ in ranges) or accept.strip())
         raise NotAcceptable(
             f"none of the accepted media types ({wanted}) is available for "
             f"{formats.label} results; available: {available}"

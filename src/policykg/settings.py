@@ -58,6 +58,17 @@ class Settings(BaseSettings):
     #: graph, and ``oxigraph serve --union-default-graph``), not the files' default graph.
     union_default_graph: bool = False
 
+    #: Requests one client address may have in progress at once (more: 429).
+    max_per_client: int = 8
+    #: Request line and headers together may be at most this many bytes (more: 431).
+    max_header_bytes: int = 16_384
+    #: Seconds a connection may take to send a request's head (line and headers).
+    header_timeout: float = 10.0
+    #: Seconds an idle keep-alive connection is kept open.
+    keep_alive: float = 5.0
+    #: Queries that may wait for a free worker at once (more: 503 with Retry-After).
+    max_waiting: int = 64
+
     enable_update: bool = False
     update_token: SecretStr | None = None
     service_allowlist: list[str] = Field(default_factory=list)

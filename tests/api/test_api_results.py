@@ -262,6 +262,7 @@ def test_healthz(client: TestClient) -> None:
     assert health == {
         "status": "ok",
         "workers": 2,
+        "serving": 2,
         "store": "memory",
         "allocator": "jemalloc" if jemalloc() else "system",
         "inline": "memory",

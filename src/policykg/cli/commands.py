@@ -67,6 +67,14 @@ def serve(
         "on_disk": on_disk or None, "union_default_graph": union_default_graph or None,
     }  # fmt: skip
     settings = Settings(**{k: v for k, v in given.items() if v is not None})
+    if enable_update and not data and store is None:
+        _fail(
+            PolicyKGError(
+                "--enable-update needs --data FILE (writes go to a temporary copy and are lost "
+                "when the server stops) or --store DIR (writes are kept in DIR/store)"
+            ),
+            "serve",
+        )
     from policykg.api.server import run  # imported late: the web stack is not needed to build
 
     try:

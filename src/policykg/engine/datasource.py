@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,10 +18,13 @@ from typing import Any
 from policykg.engine.pool import Engine
 from policykg.errors import BadRequest, BuildError
 from policykg.formats import GRAPHS
+from policykg.leftovers import STORE_PREFIX, claim, remove_stale_staging, remove_stale_stores
 from policykg.progress import Progress
 from policykg.settings import Settings
 
 __all__ = ["DataSource", "jsonld_context", "prepare", "rdf_format"]
+
+log = logging.getLogger("policykg")
 
 
 @dataclass
@@ -53,15 +57,23 @@ async def prepare(
 ) -> DataSource:
     """Load ``data`` into a fresh on-disk store, or use (building if needed) the policy graph.
 
+    With updates enabled and no ``data``, the store at ``settings.store_path`` is written
+    to (created empty if missing), and writes are kept; with ``data`` they go to a
+    temporary copy, which is said in the log. Temporary stores and build staging
+    folders left by killed processes are removed first (see :mod:`policykg.leftovers`).
+
     The policy graph's default graph is the union of its named graphs; ``data``'s is the
     files' own default graph unless ``settings.union_default_graph``.
     """
+    remove_stale_stores()
+    remove_stale_staging(settings.dist)
     if data:
         files = [(str(Path(p).resolve()), rdf_format(Path(p))) for p in data]
         for path, _ in files:
             if not Path(path).is_file():
                 raise BadRequest(f"{path}: no such file")
-        tempdir = tempfile.TemporaryDirectory(prefix="policykg-store-")
+        tempdir = tempfile.TemporaryDirectory(prefix=STORE_PREFIX)
+        claim(Path(tempdir.name))
         store = Path(tempdir.name) / "store"
         progress(f"loading {len(files)} file(s) into a store")
         try:
@@ -69,8 +81,21 @@ async def prepare(
         except BaseException:
             tempdir.cleanup()
             raise
+        if settings.enable_update:
+            log.warning(
+                "updates go to a temporary copy of the --data files and are lost when the "
+                "server stops; serve --enable-update --store DIR keeps them"
+            )
         union = settings.union_default_graph
         return DataSource(store, union=union, writable=True, tempdir=tempdir)
+    if settings.enable_update:
+        store = settings.store_path
+        if not store.exists():
+            log.info("creating an empty store at %s for updates", store)
+            store.parent.mkdir(parents=True, exist_ok=True)
+            await Engine.load(store, [])
+        log.warning("updates are written to %s and kept", store)
+        return DataSource(store, union=settings.union_default_graph, writable=True)
     if not settings.store_path.exists():
         try:
             from policykg.graph.build import build  # type: ignore[attr-defined,unused-ignore]
@@ -81,7 +106,9 @@ async def prepare(
             ) from None
         progress(f"no store at {settings.store_path}: building the policy graph")
         await asyncio.to_thread(build, settings, progress)
-    return DataSource(settings.store_path, union=True, writable=False)
+    # The link's target, once: every worker started later (after a time-out, a crash) opens
+    # the same store as the first, even if ``policykg build`` switches the link meanwhile.
+    return DataSource(settings.store_path.resolve(), union=True, writable=False)
 
 
 def jsonld_context(settings: Settings) -> dict[str, Any] | None:

@@ -57,6 +57,8 @@ from policykg.errors import (
     PolicyKGError,
     QuerySyntaxError,
     QueryTimeout,
+    ServerBusy,
+    WorkerStopped,
 )
 
 __all__ = ["Engine", "QueryResult"]
@@ -115,8 +117,13 @@ class Engine:
         use_jemalloc: bool = True,
         inline_rows: int = ROW_BUDGET,
         inline_max_quads: int = INLINE_MAX_QUADS,
+        max_waiting: int = 64,
     ) -> None:
         self.store, self.size, self.timeout = store, max(1, workers), timeout
+        self.max_waiting, self._waiting = max_waiting, 0
+        #: Every reader started and not yet discarded or closed (idle or busy).
+        self._readers: set[WorkerProcess] = set()
+        self._closing = False
         self.memory_max_quads, self.use_jemalloc = memory_max_quads, use_jemalloc
         self.inline_rows, self.inline_max_quads = inline_rows, inline_max_quads
         #: The server process's own copy for bounded queries, once loaded (see inline).
@@ -139,11 +146,14 @@ class Engine:
         self._load_inline()
 
     async def close(self) -> None:
+        self._closing = True
         await self.inline_ready()
         for task in list(self._tasks):
             await task
         while not self._idle.empty():
-            await self._idle.get_nowait().close()
+            worker = self._idle.get_nowait()
+            self._readers.discard(worker)
+            await worker.close()
 
     async def _spawn(self) -> WorkerProcess:
         if self.memory_max_quads is None:
@@ -153,6 +163,7 @@ class Engine:
                 self.store, "memory", self.memory_max_quads, use_jemalloc=self.use_jemalloc
             )
         worker = await process.start()
+        self._readers.add(worker)
         if worker.opened != self.opened:
             self.opened = worker.opened
             log.info("query worker ready: %s", worker.opened)
@@ -194,9 +205,17 @@ class Engine:
             await self._inline_load
 
     async def _respawn(self) -> None:
-        self._idle.put_nowait(await self._spawn())
+        """Start a replacement reader, retrying each second while it fails."""
+        while not self._closing:
+            try:
+                self._idle.put_nowait(await self._spawn())
+                return
+            except (OSError, RuntimeError, PolicyKGError) as exc:
+                log.error("could not start a query worker, retrying in 1 s: %s", exc)
+                await asyncio.sleep(1)
 
     async def _discard(self, worker: WorkerProcess) -> None:
+        self._readers.discard(worker)
         await worker.kill()
         task = asyncio.get_running_loop().create_task(self._respawn())
         self._tasks.add(task)
@@ -208,15 +227,44 @@ class Engine:
             raise QueryTimeout(f"{what} exceeded the {self.timeout:g} s time limit and was stopped")
         return left
 
-    async def _acquire(self, deadline: float) -> WorkerProcess:
+    def serving(self) -> int:
+        """How many readers are alive; dead idle ones are replaced (for ``/healthz``)."""
+        idle = [self._idle.get_nowait() for _ in range(self._idle.qsize())]
+        for worker in idle:
+            if worker.alive:
+                self._idle.put_nowait(worker)
+            else:
+                self._replace(worker)
+        return sum(1 for worker in self._readers if worker.alive)
+
+    def _replace(self, worker: WorkerProcess) -> None:
+        log.warning("a query worker had stopped; starting a new one")
+        task = asyncio.get_running_loop().create_task(self._discard(worker))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _acquire(self, deadline: float, *, queue: bool = True) -> WorkerProcess:
+        """An idle, live worker; at most ``max_waiting`` callers wait for one (else 503)."""
         self._remaining(deadline, "waiting")
+        if queue and self._idle.empty() and self._waiting >= self.max_waiting:
+            raise ServerBusy(
+                f"the server is busy: {self._waiting} queries already wait for a worker; "
+                "retry shortly"
+            )
+        self._waiting += queue
         try:
             async with asyncio.timeout_at(deadline):  # no extra task, unlike wait_for
-                return await self._idle.get()
+                while True:
+                    worker = await self._idle.get()
+                    if worker.alive:
+                        return worker
+                    self._replace(worker)  # killed while idle: never hand it a job
         except TimeoutError:
             raise QueryTimeout(
                 f"the server is busy: no query worker became free within {self.timeout:g} s"
             ) from None
+        finally:
+            self._waiting -= queue
 
     async def _read(self, worker: WorkerProcess, deadline: float, what: str) -> tuple[Frame, bytes]:
         self._remaining(deadline, what)
@@ -232,14 +280,23 @@ class Engine:
         self, job: Job, deadline: float, what: str
     ) -> tuple[WorkerProcess, Frame, bytes]:
         """Send ``job`` to an idle worker and read its first frame; a failure discards the worker."""
-        worker = await self._acquire(deadline)
-        try:
-            await worker.send(job)
-            kind, payload = await self._read(worker, deadline, what)
-        except BaseException:
-            await self._discard(worker)
-            raise
-        return worker, kind, payload
+        for _ in range(self.size + 1):
+            worker = await self._acquire(deadline)
+            try:
+                await worker.send(job)
+            except WorkerStopped:  # it died before taking the job: try another
+                await self._discard(worker)
+                continue
+            except BaseException:
+                await self._discard(worker)
+                raise
+            try:
+                kind, payload = await self._read(worker, deadline, what)
+            except BaseException:
+                await self._discard(worker)
+                raise
+            return worker, kind, payload
+        raise WorkerStopped("no query worker could take this request; try again shortly")
 
     async def query(
         self, job: QueryJob, not_acceptable: dict[str, NotAcceptable] | None = None
@@ -315,7 +372,8 @@ class Engine:
             await self.inline_ready()  # a load still reading the store finishes first
             self.inline = None  # stale from now on; reloaded after the write
             deadline = asyncio.get_running_loop().time() + self.timeout
-            taken = [await self._acquire(deadline) for _ in range(self.size)]
+            taken = [await self._acquire(deadline, queue=False) for _ in range(self.size)]
+            self._readers.difference_update(taken)
             try:
                 await asyncio.gather(*(w.close() for w in taken))
                 return await self._run_writer(job, deadline)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from policykg.engine.jobs import HEADER, Frame, Job, Opened, decode, encode
-from policykg.errors import PolicyKGError
+from policykg.errors import WorkerStopped
 
 __all__ = ["WorkerProcess", "jemalloc"]
 
@@ -25,6 +25,12 @@ def jemalloc() -> str | None:
     111 vs 53 ms in memory).
     """
     return ctypes.util.find_library("jemalloc")
+
+
+_STOPPED = (
+    "the worker running this request stopped (killed, or out of memory); it is being "
+    "replaced: try again, or simplify the request"
+)
 
 
 class WorkerProcess:
@@ -63,8 +69,16 @@ class WorkerProcess:
         assert self.proc
         assert self.proc.stdin
         payload = encode(job)
-        self.proc.stdin.write(HEADER.pack(Frame.JOB.value, len(payload)) + payload)
-        await self.proc.stdin.drain()
+        try:
+            self.proc.stdin.write(HEADER.pack(Frame.JOB.value, len(payload)) + payload)
+            await self.proc.stdin.drain()
+        except ConnectionError:  # the process is gone (BrokenPipe, reset)
+            raise WorkerStopped(_STOPPED) from None
+
+    @property
+    def alive(self) -> bool:
+        """Started and not (known to be) exited."""
+        return self.proc is not None and self.proc.returncode is None
 
     async def read(self) -> tuple[Frame, bytes]:
         assert self.proc
@@ -72,8 +86,8 @@ class WorkerProcess:
         try:
             kind, size = HEADER.unpack(await self.proc.stdout.readexactly(HEADER.size))
             return Frame(kind), await self.proc.stdout.readexactly(size)
-        except asyncio.IncompleteReadError:
-            raise PolicyKGError("a query worker stopped unexpectedly; see the server log") from None
+        except (asyncio.IncompleteReadError, ConnectionError):
+            raise WorkerStopped(_STOPPED) from None
 
     async def kill(self) -> None:
         if self.proc and self.proc.returncode is None:

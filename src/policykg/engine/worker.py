@@ -56,6 +56,8 @@ from policykg.engine.jobs import (
     read_frame,
     write_frame,
 )
+from policykg.engine.uploads import XML_FORMATS, check_upload
+from policykg.errors import BadRequest
 from policykg.formats import GRAPHS
 from policykg.sparql.results import NoFormat, write_result
 from policykg.sparql.syntax import describe
@@ -247,6 +249,7 @@ def _write_graph(store: ox.Store, job: GraphWriteJob) -> bool:
             store.clear_graph(target)
         return existed
     # put / post: parse everything first, so a bad body changes nothing
+    check_upload(job.data, job.format)
     triples = list(ox.parse(job.data, _rdf_format(job.format), base_iri=job.base_iri))
     existed = isinstance(target, ox.DefaultGraph) or store.contains_named_graph(target)
     store.update(graph_update(job.op, target, triples))
@@ -298,10 +301,16 @@ def _run(store: ox.Store, job: Job, out: BinaryIO) -> object:
             target = _target(graph)
             return isinstance(target, ox.DefaultGraph) or store.contains_named_graph(target)
         case UpdateJob(update=update, base_iri=base):
-            store.update(update, base_iri=base)
+            try:
+                store.update(update, base_iri=base)
+            except RuntimeError as exc:  # an operation the store refused (one transaction)
+                raise ValueError(f"the update was refused and changed nothing: {exc}") from None
             return None
         case LoadJob(files=files):
             for path, name in files:
+                if name in XML_FORMATS:
+                    with open(path, "rb") as file:
+                        check_upload(file.read(), name)
                 store.bulk_load(path=path, format=_rdf_format(name))
             store.flush()
             return None
@@ -332,6 +341,8 @@ def run_job(store: ox.Store, job: Job, out: BinaryIO) -> None:
         _error(out, "forbidden", str(exc))
     except (ValueError, TypeError) as exc:
         _error(out, "bad_request", str(exc))
+    except BadRequest as exc:
+        _error(out, "bad_request", exc.message)
     except OSError as exc:
         _error(out, "io", str(exc))
     except Exception as exc:  # noqa: BLE001 - reported as a 500, details only in the log

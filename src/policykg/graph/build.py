@@ -31,6 +31,7 @@ from pyoxigraph import (
 from policykg.errors import BuildError
 from policykg.graph.sources import Loaded, load, source_files, term_key
 from policykg.graph.validate import Problem, validate
+from policykg.leftovers import remove_stale_staging
 from policykg.linkeddata.dumps import publish, stage
 from policykg.namespaces import PKG, PROV, RDF, dump_prefixes
 from policykg.search.index import index_path, write_index
@@ -164,6 +165,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 def _write_store(dist: Path, quads: list[Quad], digest: str) -> Path:
     stores = dist / "stores"
     stores.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(dist)  # left by builds that were killed
     target = stores / digest
     if not target.exists():
         staging = stores / f".{digest}.tmp-{os.getpid()}"

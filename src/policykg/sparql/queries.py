@@ -27,7 +27,7 @@ import difflib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Variable
@@ -46,7 +46,16 @@ _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\S+)"
     r"(?:\s*=\s*(?P<default>.*?))?(?:\s+--\s+(?P<doc>.*))?$"
 )
-_IRI_FORBIDDEN = re.compile(r"[\s<>\"{}|\\^`]")
+_IRI_FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f<>\"{}|\\^`]")
+_IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})|%00")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,19}")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})")
+#: Longest IRI a parameter may hold.
+MAX_IRI_CHARS = 4096
+#: Integers must fit in 64 bits.
+INTEGER_RANGE = (-(2**63), 2**63 - 1)
 
 
 @dataclass(frozen=True)
@@ -70,38 +79,52 @@ class Param:
         """
         kind = self.type
         if kind == "iri":
-            if not raw or _IRI_FORBIDDEN.search(raw) or ":" not in raw:
-                raise ParameterError(
-                    f"parameter {self.name!r} must be an absolute IRI, got {raw!r}"
-                )
-            return NamedNode(raw)
+            return self._iri(raw)
         if kind == "xsd:string":
             return Literal(raw)
         if kind == "xsd:date":
             try:
+                if not _DATE.fullmatch(raw):
+                    raise ValueError(raw)
                 dt.date.fromisoformat(raw)
             except ValueError:
-                raise ParameterError(
-                    f"parameter {self.name!r} must be a date (YYYY-MM-DD), got {raw!r}"
-                ) from None
+                raise self._bad("a date (YYYY-MM-DD)", raw) from None
             return Literal(raw, datatype=NamedNode(XSD + "date"))
         if kind == "xsd:boolean":
             if raw not in ("true", "false"):
-                raise ParameterError(f"parameter {self.name!r} must be true or false, got {raw!r}")
+                raise self._bad("true or false", raw)
             return Literal(raw, datatype=NamedNode(XSD + "boolean"))
         if kind == "xsd:integer":
-            if not re.fullmatch(r"[+-]?\d+", raw):
-                raise ParameterError(f"parameter {self.name!r} must be an integer, got {raw!r}")
+            low, high = INTEGER_RANGE
+            if not re.fullmatch(r"[+-]?[0-9]+", raw):
+                raise self._bad("an integer", raw)
+            if not _INTEGER.fullmatch(raw) or not low <= int(raw) <= high:
+                raise self._bad(f"an integer from {low} to {high}", raw)
             return Literal(str(int(raw)), datatype=NamedNode(XSD + "integer"))
         if kind == "xsd:decimal":
-            try:
-                value = Decimal(raw)
-            except InvalidOperation:
-                value = Decimal("NaN")
-            if not value.is_finite():
-                raise ParameterError(f"parameter {self.name!r} must be a decimal, got {raw!r}")
-            return Literal(str(value), datatype=NamedNode(XSD + "decimal"))
+            if not _DECIMAL.fullmatch(raw):
+                raise self._bad("a decimal", raw)
+            return Literal(str(Decimal(raw)), datatype=NamedNode(XSD + "decimal"))
         raise ParameterError(f"parameter {self.name!r} has an unknown type {kind!r}")
+
+    def _bad(self, wanted: str, raw: str) -> ParameterError:
+        shown = raw if len(raw) <= 100 else raw[:100] + "…"
+        return ParameterError(f"parameter {self.name!r} must be {wanted}, got {shown!r}")
+
+    def _iri(self, raw: str) -> NamedNode:
+        """An absolute IRI (RFC 3987): a scheme, no spaces, controls or ``<>"{}|\\^````,
+        every ``%`` followed by two hex digits (and not ``%00``), a valid host."""
+        if (
+            len(raw) > MAX_IRI_CHARS
+            or not _IRI_SCHEME.match(raw)
+            or _IRI_FORBIDDEN.search(raw)
+            or _BAD_ESCAPE.search(raw)
+        ):
+            raise self._bad("an absolute IRI", raw)
+        try:
+            return NamedNode(raw)
+        except ValueError as exc:
+            raise self._bad(f"an absolute IRI ({exc})", raw) from None
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,14 @@ and asks for the parse only when ``SERVICE``, ``LOAD``, ``FROM``, ``USING`` or
   pyoxigraph does not decode ``\\u`` escapes outside strings and IRIs, so a keyword
   cannot hide behind one.
 
-If a request may use SERVICE or LOAD and rdflib cannot parse it, it is refused: we
-never run what we could not check. Results are cached per text (a bounded LRU), and
-:func:`scan_query_async` / :func:`scan_update_async` run a parse off the event loop.
+If a request may use SERVICE, LOAD or FROM and rdflib cannot parse it (syntax only
+Oxigraph knows, such as ``LATERAL`` or triple terms, or nesting deeper than rdflib's
+recursive parser can follow), it is refused with a 400: we never run what we could not
+check. Texts that need the parse may be at most ``PARSE_MAX_CHARS`` long, and no text may
+nest brackets more than ``MAX_DEPTH`` deep (pyoxigraph's parser is recursive too; ten
+thousand nested parentheses would overflow a worker's stack). Results are cached per
+text (a bounded LRU), and :func:`scan_query_async` / :func:`scan_update_async` run all
+but the shortest scans off the event loop.
 
 >>> scan_query("SELECT * { ?s ?p 'SERVICE <http://x> {}' } # SERVICE <http://y> {}").services
 ()
@@ -35,6 +40,8 @@ never run what we could not check. Results are cached per text (a bounded LRU), 
 []
 >>> sorted(keyword_tokens("SELECT * FROM <g> { ?s ?p 1SERVICE <x> {} }"))
 ['from', 'service']
+>>> nesting_depth("SELECT * { FILTER((1)) }")
+3
 >>> enforce(scan_query("SELECT * { SERVICE ?x {} }"), allowlist=[])  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -60,10 +67,13 @@ from policykg.errors import BadRequest, Forbidden
 
 __all__ = [
     "IRI_PATTERN",
+    "MAX_DEPTH",
+    "PARSE_MAX_CHARS",
     "STRING_PATTERN",
     "Scan",
     "enforce",
     "keyword_tokens",
+    "nesting_depth",
     "scan_query",
     "scan_query_async",
     "scan_update",
@@ -98,6 +108,13 @@ _TOKEN = re.compile(
     ),
     re.DOTALL,
 )
+#: Deepest bracket nesting accepted (parentheses, braces and square brackets together).
+MAX_DEPTH = 64
+#: Longest text that is parsed for the check; a longer one that needs it is refused.
+PARSE_MAX_CHARS = 10_000
+_ON_LOOP_CHARS = 2_000  # shorter texts needing no parse are scanned on the event loop
+_OPENERS, _CLOSERS = frozenset("({["), frozenset(")}]")
+_CHECKED = frozenset({"service", "load", "from"})  # refused when the parse fails
 _CACHE_SIZE = 1024
 _CACHE_CHARS = 20_000  # longer texts are scanned every time, never kept
 
@@ -165,6 +182,29 @@ def keyword_tokens(text: str) -> frozenset[str]:
         elif kind == "open" or (kind == "iri" and "'" in match.group()):
             return frozenset(m.lower() for m in _ANY_KEYWORD.findall(text))
     return frozenset(found)
+
+
+def nesting_depth(text: str) -> int:
+    """How deep brackets nest outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup != "other":
+            continue
+        char = match.group()
+        if char in _OPENERS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in _CLOSERS:
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def _check_shape(text: str) -> None:
+    if sum(text.count(c) for c in _OPENERS) > MAX_DEPTH and nesting_depth(text) > MAX_DEPTH:
+        raise BadRequest(
+            f"the request nests brackets more than {MAX_DEPTH} levels deep; "
+            "this endpoint does not accept deeper nesting"
+        )
 
 
 def scan_query(
@@ -238,8 +278,9 @@ def _scan(text: str, base_iri: str | None, kind: str, prefixes: _Prefixes) -> Sc
     key = (kind, text, base_iri, prefixes)
     if (hit := _cached(key)) is not None:
         return hit
-    keywords = keyword_tokens(text)
     try:
+        _check_shape(text)
+        keywords = keyword_tokens(text)
         scan = _parse(text, base_iri, kind, keywords, dict(prefixes)) if keywords else Scan()
     except BadRequest as exc:
         _cache.put(key, exc)
@@ -251,8 +292,8 @@ def _scan(text: str, base_iri: str | None, kind: str, prefixes: _Prefixes) -> Sc
 async def _scan_async(text: str, base_iri: str | None, kind: str, prefixes: _Prefixes) -> Scan:
     if (hit := _cached((kind, text, base_iri, prefixes))) is not None:
         return hit
-    if not keyword_tokens(text):
-        return _scan(text, base_iri, kind, prefixes)  # nothing to parse: stays on the loop
+    if len(text) <= _ON_LOOP_CHARS and not keyword_tokens(text):
+        return _scan(text, base_iri, kind, prefixes)  # nothing to parse: cheap, stays on the loop
     return await asyncio.to_thread(_scan, text, base_iri, kind, prefixes)
 
 
@@ -264,13 +305,28 @@ def _parse(
     prefixes: dict[str, str],
 ) -> Scan:
     parse: Callable[[str], Any] = parseQuery if kind == "query" else parseUpdate
+    if keywords & _CHECKED and len(text) > PARSE_MAX_CHARS:
+        raise BadRequest(
+            f"this request uses SERVICE, LOAD or FROM and is longer than {PARSE_MAX_CHARS} "
+            "characters, the most the safety check reads; shorten it"
+        )
     try:
         tree = parse(text)
+    except RecursionError:
+        raise BadRequest(
+            "this request is nested too deeply for the safety check (which reads every "
+            "request using SERVICE, LOAD or FROM); simplify it"
+        ) from None
     except (ParseException, ValueError, TypeError, KeyError) as exc:
         if keywords & _RISKY:
             raise BadRequest(
                 "this request mentions SERVICE or LOAD, which are refused unless the target "
                 f"is allow-listed, and it could not be checked: {exc}"
+            ) from None
+        if keywords & _CHECKED:
+            raise BadRequest(
+                "this request names graphs with FROM, which must name graphs of this store, "
+                f"and it could not be checked: {exc}"
             ) from None
         return Scan()  # pyoxigraph will report its own syntax error, if any
     nodes = list(_walk(tree))
