@@ -36,33 +36,33 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, astuple, dataclass
 from pathlib import Path
 
-__all__ = [
-    "BASE",
-    "CLAIM_QUADS",
-    "DATA_DIR",
-    "GROUP_SIZE",
-    "JURISDICTIONS",
-    "SIZES",
-    "Counts",
-    "dataset_path",
-    "generate_quads",
-    "main",
-    "parse_size",
-    "plan",
-    "write_dataset",
-]
+from vocabulary import (
+    BASE,
+    DATA_CATEGORIES,
+    DCT,
+    DPV,
+    JURISDICTIONS,
+    LANGUAGES,
+    LOC,
+    PKG,
+    PREDICATES,
+    PROV,
+    PURPOSES,
+    RDF,
+    SCHEMA,
+    SKOS,
+    TIME,
+    XSD,
+    iri,
+    lit,
+    org_iri,
+)  # fmt: skip
 
-BASE = "https://w3id.org/policykg/"
-PKG = f"{BASE}ontology#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-TIME = "http://www.w3.org/2006/time#"
-SCHEMA = "https://schema.org/"
-DPV = "https://w3id.org/dpv#"
-LOC = "https://w3id.org/dpv/loc#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
+__all__ = [
+    "BASE", "CLAIM_QUADS", "DATA_DIR", "GROUP_SIZE", "JURISDICTIONS", "SIZES", "SOURCE_QUADS",
+    "Counts", "dataset_path", "existing_manifest", "generate_quads", "main", "parse_size", "plan",
+    "write_dataset",
+]  # fmt: skip
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -77,48 +77,6 @@ SOURCE_QUADS = 6
 #: Companies form groups of this size: a root, three subsidiaries, nine below them, ...
 GROUP_SIZE = 40
 BRANCHING = 3
-
-_EU = (
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
-    "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
-)  # fmt: skip
-_OTHER = ("GB", "CH", "NO", "IS", "US", "CA", "BR", "IN", "JP", "KR", "AU", "CN", "SG", "ZA")
-_REGIONS = (
-    ("US", ("CA", "NY", "TX", "IL", "CO", "VA", "WA")),
-    ("DE", ("BY", "BE", "HH")),
-    ("FR", ("IDF", "ARA")),
-    ("CA", ("QC", "ON", "BC")),
-)
-
-#: Jurisdiction code -> broader jurisdiction code (``None`` for the top).
-JURISDICTIONS: dict[str, str | None] = {
-    "EU": None,
-    **dict.fromkeys(_EU, "EU"),
-    **dict.fromkeys(_OTHER),
-    **{f"{country}-{sub}": country for country, subs in _REGIONS for sub in subs},
-}
-
-DATA_CATEGORIES = (
-    "public-posts", "photos", "videos", "private-messages", "voice-recordings", "location",
-    "contacts", "browsing-history", "purchase-history", "search-queries", "biometric",
-    "health", "financial", "age", "children", "profile-data", "comments", "likes",
-    "livestreams", "support-chats",
-)  # fmt: skip
-PURPOSES = (
-    "model-training", "model-evaluation", "personalisation", "advertising", "safety",
-    "research", "product-improvement", "fraud-prevention", "analytics", "content-moderation",
-)  # fmt: skip
-LANGUAGES = ("en",) * 7 + ("de", "fr", "es", "nl", "it")
-
-#: Claim predicate (local name in pkg:) and its weight.
-PREDICATES: tuple[tuple[str, int], ...] = (
-    ("trainsOn", 30),
-    ("usesDataFor", 15),
-    ("appliesIn", 20),
-    ("excludes", 10),
-    ("offersOptOut", 15),
-    ("retentionPeriod", 10),
-)
 
 _EPOCH = dt.date(2019, 1, 1)
 _DAYS = (dt.date(2025, 12, 31) - _EPOCH).days
@@ -183,71 +141,72 @@ def dataset_path(claims: int, data_dir: Path = DATA_DIR) -> Path:
     return data_dir / f"claims-{size_label(claims)}.nq"
 
 
-def _iri(x: str) -> str:
-    return f"<{x}>"
+def existing_manifest(out: Path, claims: int, seed: int) -> dict[str, object] | None:
+    """The manifest of ``out`` if that file holds ``claims`` claims made with ``seed``."""
+    manifest_path = out.with_suffix(".json")
+    if not (out.exists() and manifest_path.exists()):
+        return None
+    manifest: dict[str, object] = json.loads(manifest_path.read_text(encoding="utf-8"))
+    ok = manifest.get("claims_requested") == claims and manifest.get("seed") == seed
+    return manifest if ok else None
 
 
-def _lit(value: str, datatype: str | None = None) -> str:
-    return f'"{value}"^^<{datatype}>' if datatype else f'"{value}"'
-
-
-def org_iri(kind: str, i: int) -> str:
-    """The IRI of company ``org-NNNNN`` or publisher ``pub-NNNN``.
-
-    >>> org_iri("org", 17)
-    'https://w3id.org/policykg/id/org/org-00017'
-    """
-    return f"{BASE}id/org/{kind}-{i:05d}" if kind == "org" else f"{BASE}id/org/{kind}-{i:04d}"
+_A, _XSD_DATE = iri(f"{RDF}type"), XSD + "date"
+_CLAIM, _STANCE = iri(f"{PKG}Claim"), iri(f"{PKG}stance")
+_ASSERTED, _DENIED = iri(f"{PKG}Asserted"), iri(f"{PKG}Denied")
+_SUBJECT, _PREDICATE, _OBJECT = (iri(RDF + x) for x in ("subject", "predicate", "object"))
+_ARTICLE, _PUBLISHER, _URL = (iri(SCHEMA + x) for x in ("NewsArticle", "publisher", "url"))
+_ISSUED, _LANGUAGE, _TITLE = (iri(DCT + x) for x in ("issued", "language", "title"))
+_DERIVED, _TEMPORAL = iri(f"{PROV}wasDerivedFrom"), iri(f"{DCT}temporal")
+_BEGINS, _IN_DATE = iri(f"{TIME}hasBeginning"), iri(f"{TIME}inXSDDate")
+_NAME, _ORG = iri(f"{SCHEMA}name"), iri(f"{SCHEMA}Organization")
+_LABEL = iri(f"{SKOS}prefLabel")
 
 
 def _entities(p: Plan) -> Iterator[str]:
-    g = _iri(f"{BASE}graph/entities")
-    a = _iri(f"{RDF}type")
-    name = _iri(f"{SCHEMA}name")
-    label = _iri(f"{SKOS}prefLabel")
-    org_t = _iri(f"{SCHEMA}Organization")
+    g, a, name, label, org_t = iri(f"{BASE}graph/entities"), _A, _NAME, _LABEL, _ORG
     for i in range(p.companies):
-        s = _iri(org_iri("org", i))
+        s = iri(org_iri("org", i))
         yield f"{s} {a} {org_t} {g} .\n"
-        yield f"{s} {name} {_lit(f'Company {i}')} {g} .\n"
+        yield f"{s} {name} {lit(f'Company {i}')} {g} .\n"
         j = i % GROUP_SIZE
         if j:  # not a group root: link to the parent, alternating the direction
-            parent = _iri(org_iri("org", i - j + (j - 1) // BRANCHING))
+            parent = iri(org_iri("org", i - j + (j - 1) // BRANCHING))
             if j % 2:
-                yield f"{parent} {_iri(DPV + 'hasSubsidiary')} {s} {g} .\n"
+                yield f"{parent} {iri(DPV + 'hasSubsidiary')} {s} {g} .\n"
             else:
-                yield f"{s} {_iri(SCHEMA + 'parentOrganization')} {parent} {g} .\n"
+                yield f"{s} {iri(SCHEMA + 'parentOrganization')} {parent} {g} .\n"
     for i in range(p.publishers):
-        s = _iri(org_iri("pub", i))
+        s = iri(org_iri("pub", i))
         yield f"{s} {a} {org_t} {g} .\n"
-        yield f"{s} {name} {_lit(f'Publisher {i}')} {g} .\n"
+        yield f"{s} {name} {lit(f'Publisher {i}')} {g} .\n"
     for code, broader in JURISDICTIONS.items():
-        s = _iri(LOC + code)
+        s = iri(LOC + code)
         kind = "SupraNationalUnion" if code == "EU" else ("Region" if "-" in code else "Country")
-        yield f"{s} {a} {_iri(DPV + kind)} {g} .\n"
-        yield f"{s} {label} {_lit(code)} {g} .\n"
+        yield f"{s} {a} {iri(DPV + kind)} {g} .\n"
+        yield f"{s} {label} {lit(code)} {g} .\n"
         if broader:
-            yield f"{s} {_iri(SKOS + 'broader')} {_iri(LOC + broader)} {g} .\n"
+            yield f"{s} {iri(SKOS + 'broader')} {iri(LOC + broader)} {g} .\n"
     for cat in DATA_CATEGORIES:
-        s = _iri(f"{BASE}id/data/{cat}")
-        yield f"{s} {a} {_iri(DPV + 'PersonalData')} {g} .\n"
-        yield f"{s} {label} {_lit(cat.replace('-', ' '))} {g} .\n"
+        s = iri(f"{BASE}id/data/{cat}")
+        yield f"{s} {a} {iri(DPV + 'PersonalData')} {g} .\n"
+        yield f"{s} {label} {lit(cat.replace('-', ' '))} {g} .\n"
     for purpose in PURPOSES:
-        s = _iri(f"{BASE}id/purpose/{purpose}")
-        yield f"{s} {a} {_iri(DPV + 'Purpose')} {g} .\n"
-        yield f"{s} {label} {_lit(purpose.replace('-', ' '))} {g} .\n"
+        s = iri(f"{BASE}id/purpose/{purpose}")
+        yield f"{s} {a} {iri(DPV + 'Purpose')} {g} .\n"
+        yield f"{s} {label} {lit(purpose.replace('-', ' '))} {g} .\n"
 
 
 def _object(rng: random.Random, pred: str, p: Plan) -> str:
     if pred == "trainsOn":
-        return _iri(f"{BASE}id/data/{rng.choice(DATA_CATEGORIES)}")
+        return iri(f"{BASE}id/data/{rng.choice(DATA_CATEGORIES)}")
     if pred == "usesDataFor":
-        return _iri(f"{BASE}id/purpose/{rng.choice(PURPOSES)}")
+        return iri(f"{BASE}id/purpose/{rng.choice(PURPOSES)}")
     if pred in ("appliesIn", "excludes"):
-        return _iri(LOC + rng.choice(_CODES))
+        return iri(LOC + rng.choice(_CODES))
     if pred == "offersOptOut":
-        return _lit(rng.choice(("true", "false")), XSD + "boolean")
-    return _lit(f"P{rng.choice((30, 90, 180, 365, 730))}D", XSD + "duration")
+        return lit(rng.choice(("true", "false")), XSD + "boolean")
+    return lit(f"P{rng.choice((30, 90, 180, 365, 730))}D", XSD + "duration")
 
 
 _CODES = tuple(JURISDICTIONS)
@@ -255,60 +214,67 @@ _PRED_NAMES = tuple(name for name, _ in PREDICATES)
 _PRED_WEIGHTS = tuple(w for _, w in PREDICATES)
 
 
+def _quads(g: str, triples: Iterable[tuple[str, str, str]]) -> Iterator[str]:
+    return (f"{s} {p} {o} {g} .\n" for s, p, o in triples)
+
+
+def _article(rng: random.Random, p: Plan, src: int, out: list[str]) -> tuple[dt.date, int]:
+    """Append the quads of source ``src``; return its day and the company it is about."""
+    sid = f"s{src:07d}"
+    s, g = iri(f"{BASE}source/{sid}"), iri(f"{BASE}graph/{sid}")
+    day = _EPOCH + dt.timedelta(days=rng.randrange(_DAYS))
+    publisher = iri(org_iri("pub", rng.randrange(p.publishers)))
+    language = lit(rng.choice(LANGUAGES))
+    company = rng.randrange(p.companies)
+    out.extend(_quads(g, (
+        (s, _A, _ARTICLE), (s, _PUBLISHER, publisher),
+        (s, _ISSUED, lit(day.isoformat(), _XSD_DATE)), (s, _LANGUAGE, language),
+        (s, _URL, iri(f"https://news.example.org/{day.year}/{sid}")),
+        (s, _TITLE, lit(f"Company {company} and your data, part {src}")),
+    )))  # fmt: skip
+    return day, company
+
+
+def _claim(
+    rng: random.Random, p: Plan, where: tuple[int, int, dt.date], company: int, out: list[str]
+) -> int:
+    """Append the quads of claim ``n`` of source ``src``; return the company it is about."""
+    src, n, day = where
+    sid = f"s{src:07d}"
+    s, g, c = (
+        iri(f"{BASE}source/{sid}"),
+        iri(f"{BASE}graph/{sid}"),
+        iri(f"{BASE}claim/{sid}/c{n}"),
+    )
+    if n and rng.random() < 0.4:  # articles often cover several companies
+        company = rng.randrange(p.companies)
+    pred = rng.choices(_PRED_NAMES, _PRED_WEIGHTS)[0]
+    begin = day - dt.timedelta(days=rng.randrange(720))
+    obj = _object(rng, pred, p)
+    stance = _ASSERTED if rng.random() < 0.9 else _DENIED
+    interval, instant = f"_:i{src}x{n}", f"_:b{src}x{n}"
+    out.extend(_quads(g, (
+        (c, _A, _CLAIM), (c, _SUBJECT, iri(org_iri("org", company))),
+        (c, _PREDICATE, iri(PKG + pred)), (c, _OBJECT, obj), (c, _STANCE, stance),
+        (c, _DERIVED, s), (c, _TEMPORAL, interval), (interval, _BEGINS, instant),
+        (instant, _IN_DATE, lit(begin.isoformat(), _XSD_DATE)),
+    )))  # fmt: skip
+    return company
+
+
 def generate_quads(claims: int, seed: int = 42) -> Iterator[str]:
     """Yield the N-Quads lines of a graph with exactly ``claims`` claims."""
     p = plan(claims)
     rng = random.Random(seed)
     yield from _entities(p)
-
-    a = _iri(f"{RDF}type")
-    t_claim = _iri(f"{PKG}Claim")
-    t_article = _iri(f"{SCHEMA}NewsArticle")
-    r_subject, r_predicate, r_object = (_iri(RDF + x) for x in ("subject", "predicate", "object"))
-    stance = _iri(f"{PKG}stance")
-    asserted, denied = _iri(f"{PKG}Asserted"), _iri(f"{PKG}Denied")
-    derived = _iri(f"{PROV}wasDerivedFrom")
-    temporal = _iri(f"{DCT}temporal")
-    has_beginning = _iri(f"{TIME}hasBeginning")
-    in_date = _iri(f"{TIME}inXSDDate")
-    publisher = _iri(f"{SCHEMA}publisher")
-    issued = _iri(f"{DCT}issued")
-    language = _iri(f"{DCT}language")
-    url = _iri(f"{SCHEMA}url")
-    title = _iri(f"{DCT}title")
-    xsd_date = XSD + "date"
-
-    made = 0
-    src = 0
+    made = src = 0
     while made < claims:
         k = min(rng.randint(1, 19), claims - made)
-        sid = f"s{src:07d}"
-        s = _iri(f"{BASE}source/{sid}")
-        g = _iri(f"{BASE}graph/{sid}")
-        day = _EPOCH + dt.timedelta(days=rng.randrange(_DAYS))
-        yield f"{s} {a} {t_article} {g} .\n"
-        yield f"{s} {publisher} {_iri(org_iri('pub', rng.randrange(p.publishers)))} {g} .\n"
-        yield f"{s} {issued} {_lit(day.isoformat(), xsd_date)} {g} .\n"
-        yield f"{s} {language} {_lit(rng.choice(LANGUAGES))} {g} .\n"
-        yield f"{s} {url} {_iri(f'https://news.example.org/{day.year}/{sid}')} {g} .\n"
-        company = rng.randrange(p.companies)
-        yield f"{s} {title} {_lit(f'Company {company} and your data, part {src}')} {g} .\n"
+        lines: list[str] = []
+        day, company = _article(rng, p, src, lines)
         for n in range(k):
-            c = _iri(f"{BASE}claim/{sid}/c{n}")
-            if n and rng.random() < 0.4:  # articles often cover several companies
-                company = rng.randrange(p.companies)
-            pred = rng.choices(_PRED_NAMES, _PRED_WEIGHTS)[0]
-            begin = day - dt.timedelta(days=rng.randrange(720))
-            interval, instant = f"_:i{src}x{n}", f"_:b{src}x{n}"
-            yield f"{c} {a} {t_claim} {g} .\n"
-            yield f"{c} {r_subject} {_iri(org_iri('org', company))} {g} .\n"
-            yield f"{c} {r_predicate} {_iri(PKG + pred)} {g} .\n"
-            yield f"{c} {r_object} {_object(rng, pred, p)} {g} .\n"
-            yield f"{c} {stance} {asserted if rng.random() < 0.9 else denied} {g} .\n"
-            yield f"{c} {derived} {s} {g} .\n"
-            yield f"{c} {temporal} {interval} {g} .\n"
-            yield f"{interval} {has_beginning} {instant} {g} .\n"
-            yield f"{instant} {in_date} {_lit(begin.isoformat(), xsd_date)} {g} .\n"
+            company = _claim(rng, p, (src, n, day), company, lines)
+        yield from lines
         made += k
         src += 1
 
@@ -384,11 +350,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--force", action="store_true", help="rewrite even if the file exists")
     args = ap.parse_args(argv)
     out: Path = args.out or dataset_path(args.size)
-    if out.exists() and out.with_suffix(".json").exists() and not args.force:
-        manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
-        if manifest.get("claims_requested") == args.size and manifest.get("seed") == args.seed:
-            print(f"{out} exists ({manifest['quads']:,} quads); --force to rewrite")
-            return 0
+    manifest = None if args.force else existing_manifest(out, args.size, args.seed)
+    if manifest:
+        print(f"{out} exists ({manifest['quads']:,} quads); --force to rewrite")
+        return 0
     t0 = time.perf_counter()
     counts = write_dataset(args.size, out, args.seed)
     print(

@@ -1,8 +1,8 @@
-"""Smoke test of the benchmark generator and queries: tiny size, no servers."""
+"""Smoke test of the benchmark generator, queries and report: tiny size, no servers."""
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -19,13 +19,12 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
 def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec
-    assert spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    """A benchmarks module (they import each other as top-level modules, as scripts do)."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(BENCH))
 
 
 @pytest.fixture(scope="module")
@@ -87,15 +86,63 @@ def test_generator_is_deterministic(generate: ModuleType) -> None:
 
 
 def test_queries_parse_and_run(tiny: tuple[Path, ox.Store]) -> None:
-    run = _load("run")
-    queries = run.load_queries()
-    names = [q.name for q in queries]
-    for required in ("point_lookup", "selective_join", "aggregate", "property_path", "export"):
-        assert required in names
+    measure = _load("measure")
+    queries = measure.load_queries()
+    assert [q.name for q in queries] == list(measure.QUERY_ORDER)
+    accept = {q.name: q.accept for q in queries}
+    assert accept == {
+        **dict.fromkeys(measure.QUERY_ORDER, "application/sparql-results+json"),
+        "export": "text/csv",
+    }
     _, store = tiny
     for q in queries:
         assert q.title
-        assert q.accept
         rows = list(store.query(q.text, use_default_graph_as_union=True))
         if q.name in ("point_lookup", "aggregate", "property_path", "export"):
             assert rows, q.name
+
+
+def test_the_cli_parses_and_plans_a_run() -> None:
+    run = _load("run")
+    ap = run.parser()
+    args = ap.parse_args(["--size", "100k", "--systems", "policykg,oxigraph", "--queries",
+                          "export,point_lookup", "--clients", "4", "--min-requests", "2"])  # fmt: skip
+    plan = run.Plan.from_args(ap, args)
+    assert args.size == 100_000
+    assert plan.systems == ["policykg", "oxigraph"]
+    assert [q.name for q in plan.queries] == ["point_lookup", "export"]
+    assert (plan.modes, plan.clients) == (["seq", "conc"], 4)
+    assert (plan.seq.warmup, plan.seq.max_requests, plan.seq.min_requests) == (3, 200, 2)
+    assert (plan.conc.warmup, plan.conc.max_requests, plan.conc.min_requests) == (0, 400, 4)
+    with pytest.raises(SystemExit):
+        run.Plan.from_args(ap, ap.parse_args(["--systems", "policykg,virtuoso"]))
+
+
+def test_report_tables_and_targets() -> None:
+    measure, report = _load("measure"), _load("report")
+    queries = [q for q in measure.load_queries() if q.name in ("point_lookup", "selective_join")]
+    latencies = {
+        ("policykg", "point_lookup"): [0.3, 0.2, 0.4],
+        ("oxigraph", "point_lookup"): [0.2, 0.1, 0.3],
+        ("policykg", "selective_join"): [80.0, 90.0],
+        ("oxigraph", "selective_join"): [170.0, 170.0],
+    }
+    results = {
+        (s, q, "seq"): measure.Measurement(s, q, "seq", 1, ms, rows=7)
+        for (s, q), ms in latencies.items()
+    }
+    table = report.render_tables(results, ["policykg", "oxigraph"], queries, 8, markdown=True)
+    assert table.splitlines() == [
+        "### Sequential",
+        "",
+        "| query | policykg serve median / p99 ms (n) | oxigraph serve-read-only median / p99 ms (n)"
+        " | ours ÷ oxigraph |",
+        "|---|---|---|---|",
+        "| point_lookup | 0.30 / 0.40 (3) | 0.20 / 0.30 (3) | 1.50x |",
+        "| selective_join | 85.0 / 90.0 (2) | 170 / 170 (2) | 0.50x |",
+    ]
+    assert report.check_targets(results, queries) == [
+        "point_lookup: ours 0.30 ms vs oxigraph 0.20 ms = 1.50x (target ≤ 1.5x): met",
+        "selective_join: ours 85.0 ms vs oxigraph 170 ms = 0.50x (target ≤ 1.5x): met",
+    ]
+    assert report.row_mismatches(results, ["policykg", "oxigraph"], queries) == []

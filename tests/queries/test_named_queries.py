@@ -15,7 +15,7 @@ import pytest
 from policykg.errors import ParameterError
 from policykg.kg import PolicyGraph, Rows
 from policykg.settings import Settings
-from policykg.sparql.queries import QueryLibrary
+from policykg.sparql.queries import NamedQuery, QueryLibrary
 
 EXPECTED = Path(__file__).parent / "expected"
 # Each query's result is compared in its ORDER BY order when it has one (every ORDER BY
@@ -111,3 +111,23 @@ def test_bad_parameters_get_clear_errors(
 ) -> None:
     with pytest.raises(ParameterError, match=re.escape(message)):
         kg.run_named("status-as-of", {param: value})
+
+
+def test_header_fields_the_library_does_not_read_are_kept_as_extra() -> None:
+    text = (
+        "# title: Export\n"
+        "# question: Every claim?\n"
+        "# accept: text/csv\n"
+        "# note: rows: as many as claims\n"
+        "# not a field: skipped\n"
+        "SELECT * WHERE { ?s ?p ?o }\n"
+        "# after: the header\n"
+    )
+    query = NamedQuery.parse("export", text)
+    assert dict(query.extra) == {"accept": "text/csv", "note": "rows: as many as claims"}
+    assert (query.title, query.question, query.tags, query.params) == (
+        "Export",
+        "Every claim?",
+        (),
+        (),
+    )

@@ -7,6 +7,9 @@ A header is a run of ``#`` comment lines at the top of the file::
     # tags: jurisdiction, disagreement
     # param: date xsd:date = 2024-10-01 -- the day to evaluate
 
+Other ``# key: value`` lines are kept as read in ``NamedQuery.extra`` (the benchmarks'
+queries name the ``accept`` media type there).
+
 Parameters are never spliced into the text: they are bound as RDF terms through
 pyoxigraph's ``substitutions``, so a value can only ever be a value.
 
@@ -14,8 +17,8 @@ pyoxigraph's ``substitutions``, so a value can only ever be a value.
 ... # question: What is it?
 ... # param: day xsd:date = 2024-10-01 -- a day
 ... SELECT ?day WHERE {}''')
->>> q.title, [p.name for p in q.params]
-('Demo', ['day'])
+>>> q.title, [p.name for p in q.params], q.extra
+('Demo', ['day'], {})
 >>> q.bind({"day": "2025-11-10"})[Variable("day")]
 <Literal value=2025-11-10 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#date>>
 """
@@ -138,6 +141,8 @@ class NamedQuery:
     params: tuple[Param, ...] = ()
     tags: tuple[str, ...] = ()
     path: Path | None = field(default=None, compare=False)
+    #: Header fields the library does not interpret, e.g. ``{"accept": "text/csv"}``.
+    extra: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @classmethod
     def parse(cls, name: str, text: str, path: Path | None = None) -> NamedQuery:
@@ -146,15 +151,19 @@ class NamedQuery:
         if not _NAME.match(name):
             raise QueryFileError(f"{where}: query names use a-z, 0-9, '-' and '_'")
         meta: dict[str, str] = {}
+        extra: dict[str, str] = {}
         params: list[Param] = []
         for lineno, line in enumerate(text.splitlines(), start=1):
             if not line.startswith("#"):
                 break
             body = line[1:].strip()
             key, sep, value = body.partition(":")
-            if not sep or key.strip() not in ("title", "question", "tags", "param"):
-                continue
             key, value = key.strip(), value.strip()
+            if not sep or not key.isidentifier():
+                continue
+            if key not in ("title", "question", "tags", "param"):
+                extra[key] = value
+                continue
             if key != "param":
                 meta[key] = value
                 continue
@@ -172,7 +181,7 @@ class NamedQuery:
             if not meta.get(required):
                 raise QueryFileError(f"{where}:1: header lacks '# {required}: …'")
         tags = tuple(t.strip() for t in meta.get("tags", "").split(",") if t.strip())
-        return cls(name, meta["title"], meta["question"], text, tuple(params), tags, path)
+        return cls(name, meta["title"], meta["question"], text, tuple(params), tags, path, extra)
 
     def bind(self, values: Mapping[str, str]) -> dict[Variable, NamedNode | Literal]:
         """Typed substitutions for the given raw values, defaults filling the gaps."""
