@@ -104,6 +104,8 @@ def test_build_shows_its_steps_with_times(tmp_path: Path) -> None:
         "deriving the graph of asserted statements",
         "canonicalising",
         "writing the store",
+        "writing the dumps",
+        "describing the dataset",
     ]
     assert re.fullmatch(r"built in \d+\.\d s", lines[-1])
 

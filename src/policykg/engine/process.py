@@ -1,4 +1,4 @@
-"""One worker child process (``python -m policykg.engine.worker``) and its frame channel."""
+"""One worker child process (``python -m policykg.engine``) and its frame channel."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ _STOPPED = (
 
 
 class WorkerProcess:
-    """One ``python -m policykg.engine.worker`` child and its frame channel."""
+    """One ``python -m policykg.engine`` child and its frame channel."""
 
     def __init__(
         self,
@@ -54,7 +54,7 @@ class WorkerProcess:
         if self.use_jemalloc and (library := jemalloc()):
             env["LD_PRELOAD"] = " ".join(filter(None, [env.get("LD_PRELOAD"), library]))
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "policykg.engine.worker", str(self.store), self.mode,
+            sys.executable, "-m", "policykg.engine", str(self.store), self.mode,
             str(self.max_quads), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env,
             limit=1 << 22,
         )  # fmt: skip

@@ -1,6 +1,6 @@
 """A query worker: a child process that owns one pyoxigraph store and runs jobs.
 
-The server (:mod:`policykg.engine.pool`) starts ``python -m policykg.engine.worker PATH MODE [MAX]``
+The server (:mod:`policykg.engine.pool`) starts ``python -m policykg.engine PATH MODE [MAX]``
 and talks to it over stdin/stdout in frames: one kind byte, a 4-byte big-endian length,
 a payload. ``MODE`` is ``read`` (``Store.read_only``: queries on the on-disk store),
 ``memory`` (queries on an in-memory ``Store`` holding a copy of the on-disk store's

@@ -106,9 +106,8 @@ def version_dir(settings: Settings, version: str) -> Path:
 
 
 def served_version(store: Path) -> str | None:
-    """The version of the build whose store ``store`` is (its ``dist/store`` link), if any."""
-    if not store.is_symlink():
-        return None
+    """The version of the build whose store ``store`` is (its ``dist/store`` link, or the
+    ``dist/stores/<version>`` folder the link pointed at when the server started), if any."""
     target = store.resolve()
     return target.name if target.parent.name == "stores" and target.is_dir() else None
 
