@@ -7,7 +7,9 @@ import time
 import urllib.request
 from typing import Any, Protocol
 
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request
+from playwright.sync_api import BrowserContext, Page
+
+from .pages import recording
 
 __all__ = [
     "HasUrl",
@@ -38,21 +40,7 @@ def open_page(
 ) -> tuple[Page, list[str], list[str]]:
     """``path`` with its console errors and off-origin requests recorded; for the explorer,
     once the first view is drawn, for the timeline once its items are."""
-    page = browser.new_page()
-    errors: list[str] = []
-    foreign: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(f"console: {message.text} @ {message.location}")
-
-    def on_request(request: Request) -> None:
-        if not request.url.startswith(server.url + "/"):
-            foreign.append(request.url)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    page.on("request", on_request)
+    page, errors, foreign = recording(browser, server.url)
     response = page.goto(server.url + path)
     assert response is not None
     assert response.status == 200, response.status

@@ -6,7 +6,27 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request
 
 from .conftest import Server
 
-__all__ = ["cut_cells", "open_page", "result_headers", "result_rows"]
+__all__ = ["cut_cells", "open_page", "recording", "result_headers", "result_rows"]
+
+
+def recording(browser: BrowserContext, origin: str) -> tuple[Page, list[str], list[str]]:
+    """A new page recording its console errors and its requests that leave ``origin``."""
+    page = browser.new_page()
+    errors: list[str] = []
+    foreign: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(f"console: {message.text} @ {message.location}")
+
+    def on_request(request: Request) -> None:
+        if not request.url.startswith(origin + "/"):
+            foreign.append(request.url)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    page.on("request", on_request)
+    return page, errors, foreign
 
 
 def result_rows(page: Page) -> list[list[str]]:
@@ -56,21 +76,7 @@ def open_page(
     in (or failed: ``body[data-prefixes="error"]``); ``queries`` is how many there
     must be (any number but none when not given).
     """
-    page = browser.new_page()
-    errors: list[str] = []
-    foreign: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(f"console: {message.text} @ {message.location}")
-
-    def on_request(request: Request) -> None:
-        if not request.url.startswith(server.url + "/"):
-            foreign.append(request.url)
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    page.on("request", on_request)
+    page, errors, foreign = recording(browser, server.url)
     response = page.goto(server.url + "/")
     assert response is not None
     assert response.status == 200
