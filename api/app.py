@@ -29,6 +29,7 @@ from .routers import (
     dumps,
     explore,
     health,
+    home,
     network,
     queries,
     resources,
@@ -36,6 +37,7 @@ from .routers import (
     sparql,
     store,
     ui,
+    vocabulary,
     void,
 )
 from .service import open_service
@@ -103,6 +105,8 @@ def create_app(
         dumps,
         void,
         resources,
+        vocabulary,
+        home,
         explore,
         ui,
     ):

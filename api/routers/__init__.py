@@ -1,3 +1,3 @@
-"""One router per resource: sparql, store, queries, health (and ui, when present)."""
+"""One router per resource (see `api.app` for the order they are included in)."""
 
 __all__: list[str] = []

@@ -21,8 +21,10 @@ policykg.errors.NotAcceptable: none of the accepted media types (image/png) is a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
 
@@ -33,11 +35,26 @@ __all__ = [
     "SOLUTIONS",
     "Format",
     "FormatList",
+    "Negotiable",
+    "best_match",
     "content_type",
     "negotiate",
     "parse_accept",
     "shorten",
 ]
+
+
+class Negotiable(Protocol):
+    """Anything content negotiation can choose: a format here, or a resource's
+    representation (:mod:`policykg.linkeddata.conneg`, where HTML is one more)."""
+
+    @property
+    def media_type(self) -> str: ...
+
+    def matches(self, media_type: str) -> bool: ...
+
+
+_N = TypeVar("_N", bound=Negotiable)
 
 
 @dataclass(frozen=True)
@@ -144,7 +161,7 @@ GRAPHS = FormatList(
 _TEXTUAL = ("text/", "application/sparql-results", "application/n-", "application/trig")
 
 
-def content_type(fmt: Format) -> str:
+def content_type(fmt: Negotiable) -> str:
     """The Content-Type header value: UTF-8 is stated for every textual format.
 
     >>> content_type(SOLUTIONS.formats[2])
@@ -178,7 +195,7 @@ def parse_accept(header: str) -> list[tuple[str, float]]:
     return ranges
 
 
-def _quality(fmt: Format, ranges: list[tuple[str, float]]) -> float:
+def _quality(fmt: Negotiable, ranges: list[tuple[str, float]]) -> float:
     """The q-value of the most specific range matching ``fmt`` (RFC 9110 precedence)."""
     best: tuple[int, float] = (-1, 0.0)
     for media, quality in ranges:
@@ -215,7 +232,6 @@ def negotiate(accept: str | None, formats: FormatList, format_param: str | None 
     >>> negotiate(None, SOLUTIONS, "text/n3, json").name
     'json'
     """
-    available = ", ".join(f.media_type for f in formats.formats)
     if format_param:
         names = (part.split(";")[0] for part in format_param.split(","))
         chosen = next((f for n in names if n.strip() and (f := formats.by_name(n))), None)
@@ -225,15 +241,26 @@ def negotiate(accept: str | None, formats: FormatList, format_param: str | None 
                 f"available: {', '.join(f.name for f in formats.formats)}"
             )
         return chosen
+    return best_match(accept, formats.formats, formats.label)
+
+
+def best_match(accept: str | None, offers: Sequence[_N], label: str) -> _N:
+    """The offer ``Accept`` prefers: the most specific matching range gives each offer its
+    q-value (RFC 9110 12.5.1), a tie goes to the earlier offer, and no header (or a blank
+    one) takes the first. NotAcceptable (406) names what was asked, cut short.
+
+    >>> best_match("text/*;q=0.5, application/n-triples", GRAPHS.formats, "graph").name
+    'ntriples'
+    """
     if not accept or not accept.strip():
-        return formats.formats[0]
+        return offers[0]
     ranges = parse_accept(accept)
-    scored = [(_quality(fmt, ranges), -i, fmt) for i, fmt in enumerate(formats.formats)]
+    scored = [(_quality(offer, ranges), -i, offer) for i, offer in enumerate(offers)]
     quality, _, best = max(scored, key=lambda item: (item[0], item[1]))
     if quality <= 0:
         wanted = shorten(", ".join(media for media, _ in ranges) or accept.strip())
         raise NotAcceptable(
             f"none of the accepted media types ({wanted}) is available for "
-            f"{formats.label} results; available: {available}"
+            f"{label} results; available: {', '.join(o.media_type for o in offers)}"
         )
     return best

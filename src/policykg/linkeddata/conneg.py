@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from policykg.errors import NotAcceptable
-from policykg.formats import GRAPHS, parse_accept
+from policykg.formats import GRAPHS, best_match, content_type
 
 __all__ = [
     "GRAPH_DOCUMENT",
@@ -52,8 +52,7 @@ class Representation:
     @property
     def content_type(self) -> str:
         """The Content-Type header value: UTF-8 is stated for the textual types."""
-        textual = self.media_type.startswith(("text/", "application/n-", "application/trig"))
-        return self.media_type + "; charset=utf-8" if textual else self.media_type
+        return content_type(self)
 
     def matches(self, media_type: str) -> bool:
         return media_type == self.media_type or media_type in self.aliases
@@ -84,22 +83,6 @@ def by_name(forms: Sequence[Representation], name: str) -> Representation | None
     return next((f for f in forms if wanted == f.name or f.matches(wanted)), None)
 
 
-def _quality(form: Representation, ranges: list[tuple[str, float]]) -> float:
-    best = (-1, 0.0)
-    for media, quality in ranges:
-        if form.matches(media):
-            specificity = 2
-        elif media.endswith("/*") and form.media_type.startswith(media[:-1]):
-            specificity = 1
-        elif media in ("*/*", "*"):
-            specificity = 0
-        else:
-            continue
-        if specificity > best[0]:
-            best = (specificity, quality)
-    return best[1]
-
-
 def choose(accept: str | None, name: str | None, *, graph: bool) -> Representation:
     """The representation to answer with: ``name`` (from the extension) if given, else the
     best by ``Accept``; NotAcceptable (406) when none fits."""
@@ -112,17 +95,4 @@ def choose(accept: str | None, name: str | None, *, graph: bool) -> Representati
                 f"available: {', '.join(f.name for f in forms)}"
             )
         return chosen
-    if not accept or not accept.strip():
-        return forms[0]
-    ranges = parse_accept(accept)
-    quality, _, best = max(
-        ((_quality(f, ranges), -i, f) for i, f in enumerate(forms)), key=lambda s: s[:2]
-    )
-    if quality <= 0:
-        wanted = ", ".join(media for media, _ in ranges) or accept.strip()
-        raise NotAcceptable(
-            f"none of the accepted media types ({wanted}) is available for "
-            f"{'named graph' if graph else 'resource'} results; "
-            f"available: {', '.join(f.media_type for f in forms)}"
-        )
-    return best
+    return best_match(accept, forms, "named graph" if graph else "resource")
