@@ -170,6 +170,17 @@ def test_unsupported_type_is_406(client: TestClient) -> None:
     )
 
 
+def test_a_huge_accept_is_not_echoed_in_the_406(client: TestClient) -> None:
+    accept = "image/" + "x" * 10_000
+    response = client.get("/id/linkedin", headers={"Accept": accept})
+    assert response.status_code == 406
+    assert response.json()["message"] == (
+        f"none of the accepted media types ({accept[:100]}…) is available for resource "
+        "results; available: text/html, text/turtle, application/n-triples, "
+        "application/ld+json, application/rdf+xml"
+    )
+
+
 @pytest.mark.parametrize(
     ("accept", "media_type", "body"),
     [
