@@ -1,7 +1,6 @@
 """The FastAPI application: routers, one error handler, CORS, access log, lifespan.
 
->>> from policykg.progress import Steps
-from policykg.settings import Settings
+>>> from policykg.settings import Settings
 >>> create_app(Settings()).title
 'policykg'
 """

@@ -15,6 +15,8 @@ from policykg.progress import Progress
 from policykg.settings import Settings
 from policykg.sparql.queries import QueryLibrary
 
+from .pagecache import PageCache
+
 __all__ = ["Service", "open_service"]
 
 
@@ -25,6 +27,8 @@ class Service:
     source: DataSource
     library: QueryLibrary
     context: dict[str, Any] | None
+    #: Rendered resource pages and RDF (servers without updates), see :mod:`api.pagecache`.
+    pages: PageCache | None = None
 
     @property
     def prefixes(self) -> dict[str, str]:
@@ -65,7 +69,9 @@ async def open_service(
             if settings.queries_dir.is_dir()
             else QueryLibrary({})
         )
-        yield Service(settings, engine, source, library, jsonld_context(settings))
+        keep = settings.page_cache_bytes > 0 and not settings.enable_update
+        pages = PageCache(max_bytes=settings.page_cache_bytes) if keep else None
+        yield Service(settings, engine, source, library, jsonld_context(settings), pages)
     finally:
         await engine.close()
         source.cleanup()

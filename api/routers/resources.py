@@ -21,17 +21,17 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import HTMLResponse
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse
 
 from policykg.errors import ParameterError
 from policykg.linkeddata import describe as queries
-from policykg.linkeddata.conneg import GRAPH_DOCUMENT, RESOURCE, by_name
+from policykg.linkeddata.conneg import GRAPH_DOCUMENT, RESOURCE, Representation, by_name
 from policykg.linkeddata.iris import Iris, split_extension
 from policykg.linkeddata.page import build_page, pick_language, short
 
 from ..deps import ServiceDep
 from ..jinja import render
+from ..pagecache import Rendered
 from ..representations import PAGE, alternates, headers, not_found, pick, serialize_as
 from ..results import endpoint_iri, query_job
 from ..service import Service
@@ -90,31 +90,48 @@ def _resource_page(
     )
 
 
-async def _resource(
-    request: Request, service: Service, iri: str, path: str, extension: str | None
+async def _answer(
+    request: Request, service: Service, iri: str, path: str, extension: str | None, *, graph: bool
 ) -> Response:
-    fmt = pick(request, extension, graph=False)
+    """The resource's (or named graph's) answer in the negotiated representation, from the
+    page cache when this build has made it before."""
+    fmt = pick(request, extension, graph=graph)
+    language = pick_language(request.headers.get("accept-language")) if fmt.name == "html" else ""
+    cache = service.pages
+    key = (service.engine.generation, request.headers.get("host"), path, fmt.name, language)
+    rendered = cache.get(key) if cache is not None else None
+    if rendered is None:
+        make = _graph if graph else _resource
+        rendered = await make(request, service, iri, path, fmt, language)
+        if rendered is None:
+            return not_found(fmt, iri, path)
+        if cache is not None:
+            cache.put(key, rendered)
+    return Response(rendered.body, media_type=rendered.media_type, headers=dict(rendered.headers))
+
+
+async def _resource(
+    request: Request, service: Service, iri: str, path: str, fmt: Representation, language: str
+) -> Rendered | None:
     triples, truncated = await construct(service, request, queries.RESOURCE, iri)
     if not triples:
-        return not_found(fmt, iri, path)
+        return None
     answer = headers(path, fmt, RESOURCE, truncated)
     if fmt.name != "html":
         body = await asyncio.to_thread(serialize_as, triples, fmt, service)
-        return Response(body, media_type=fmt.content_type, headers=answer)
-    language = pick_language(request.headers.get("accept-language"))
+        return Rendered(body, fmt.content_type, tuple(answer.items()))
     text = await asyncio.to_thread(_resource_page, iri, triples, _iris(service), language, path)
     if text is None:
-        return not_found(fmt, iri, path)
-    return HTMLResponse(text, headers={**answer, **PAGE})
+        return None
+    return Rendered(text.encode(), fmt.content_type, tuple({**answer, **PAGE}.items()))
 
 
 async def _graph(
-    request: Request, service: Service, iri: str, path: str, extension: str | None
-) -> Response:
-    fmt = pick(request, extension, graph=True)
+    request: Request, service: Service, iri: str, path: str, fmt: Representation, language: str
+) -> Rendered | None:
     triples, truncated = await construct(service, request, queries.GRAPH, iri)
     if not triples:
-        return not_found(fmt, iri, path)
+        return None
     answer = headers(path, fmt, GRAPH_DOCUMENT, truncated)
     if fmt.name == "html":
         text = await asyncio.to_thread(
@@ -127,12 +144,12 @@ async def _graph(
             alternates=alternates(path, GRAPH_DOCUMENT),
             query_link=_query_link(queries.GRAPH, iri),
         )
-        return HTMLResponse(text, headers={**answer, **PAGE})
+        return Rendered(text.encode(), fmt.content_type, tuple({**answer, **PAGE}.items()))
     data: Sequence[Triple] | Sequence[Quad] = triples
     if fmt.name in ("trig", "nquads"):
         data = queries.in_graph(triples, iri)
     body = await asyncio.to_thread(serialize_as, data, fmt, service)
-    return Response(body, media_type=fmt.content_type, headers=answer)
+    return Rendered(body, fmt.content_type, tuple(answer.items()))
 
 
 def _by_subject(triples: Sequence[Triple], iris: Iris) -> list[tuple[str, str, int]]:
@@ -159,9 +176,7 @@ async def _minted(request: Request, service: Service, prefix: str, name: str) ->
     iri = _iris(service).iri(path)
     if not _is_iri(iri):  # a path no IRI can have (a space, "<"…): nothing in the graph
         return not_found(pick(request, extension, graph=prefix == "graph"), iri, path)
-    if prefix == "graph":
-        return await _graph(request, service, iri, path, extension)
-    return await _resource(request, service, iri, path, extension)
+    return await _answer(request, service, iri, path, extension, graph=prefix == "graph")
 
 
 @router.api_route("/id/{name:path}", methods=["GET", "HEAD"], response_model=None)
@@ -207,4 +222,4 @@ async def any_resource(
                 f"format: {fmt_name!r} is not one of {', '.join(f.name for f in RESOURCE)}"
             )
         extension = chosen.name
-    return await _resource(request, service, iri, path, extension)
+    return await _answer(request, service, iri, path, extension, graph=False)

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     keep_alive: float = 5.0
     #: Queries that may wait for a free worker at once (more: 503 with Retry-After).
     max_waiting: int = 64
+    #: Bytes of rendered resource pages and their RDF kept per server (only without
+    #: ``enable_update``; see ``api/pagecache.py``); 0 keeps none.
+    page_cache_bytes: int = 32 * 1024 * 1024
 
     enable_update: bool = False
     update_token: SecretStr | None = None

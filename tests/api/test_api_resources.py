@@ -33,6 +33,8 @@ from policykg.kg import PolicyGraph
 from policykg.linkeddata.describe import describe, describe_graph
 from policykg.settings import Settings
 
+from .apisupport import AUTH
+
 BASE = "https://w3id.org/policykg/"
 SOURCE = "source/000_d336fba75509138b"
 RESOURCES = {
@@ -42,6 +44,7 @@ RESOURCES = {
     "correction": "claim/000/correction-openai",
 }
 GRAPH = "graph/000_d336fba75509138b"
+UPDATE = {"Content-Type": "application/sparql-update", **AUTH}
 RAPPER = {
     "turtle": ("ttl", "text/turtle", "turtle"),
     "ntriples": ("nt", "application/n-triples", "ntriples"),
@@ -168,6 +171,34 @@ def test_unsupported_type_is_406(client: TestClient) -> None:
         "nquads is only available for named graphs; "
         "available: html, turtle, ntriples, jsonld, rdfxml"
     )
+
+
+@pytest.mark.parametrize("accept", ["text/html", "text/turtle"])
+def test_a_second_request_is_answered_from_the_page_cache(client: TestClient, accept: str) -> None:
+    service = client.app.state.service  # type: ignore[attr-defined]
+    path = "/claim/000/on-by-default"
+    first = client.get(path, headers={"Accept": accept})
+    asked = sum(service.engine.answered.values())
+    second = client.get(path, headers={"Accept": accept})
+    assert sum(service.engine.answered.values()) == asked  # no query ran
+    assert (second.status_code, second.content) == (200, first.content)
+    assert second.headers == first.headers
+    other = client.get(path, headers={"Accept": accept, "Accept-Language": "nl"})
+    assert other.status_code == 200  # a page in another language is another entry
+    assert sum(service.engine.answered.values()) == asked + (accept == "text/html")
+
+
+def test_a_server_taking_updates_keeps_no_pages(writer: TestClient) -> None:
+    iri = "http://example.org/cached"
+    page = f"/resource?iri={quote(iri, safe='')}&format=ntriples"
+    assert writer.app.state.service.pages is None  # type: ignore[attr-defined]
+    for value in ("1", "2"):
+        update = f"DELETE WHERE {{ <{iri}> ?p ?o }} ; INSERT DATA {{ <{iri}> <{iri}#v> {value} }}"
+        response = writer.post("/sparql", content=update, headers=UPDATE)
+        assert response.status_code == 204
+        answer = writer.get(page)
+        assert answer.status_code == 200
+        assert f'"{value}"^^<http://www.w3.org/2001/XMLSchema#integer>' in answer.text
 
 
 def test_a_huge_accept_is_not_echoed_in_the_406(client: TestClient) -> None:
