@@ -90,6 +90,7 @@ SHAPE_FIXTURES = {
     "SeedArticleShape": "article",
     "ArticleShape": "article",
     "OrganizationShape": "entities",
+    "WikidataStatusShape": "entities",
     "PersonShape": "entities",
     "LabelledShape": "entities",
     "PracticeShape": "entities",
