@@ -14,24 +14,26 @@
 "use strict";
 
 (function (root) {
-  const EDGE_COLORS = [
-    ["corrected", "#c0392b"],
-    ["disputed", "#e07b00"],
-    ["stance-alleged", "#7b4fa0"],
-    ["stance-denied", "#7b4fa0"],
-  ];
+  /* As the small views draw them (explore.js's stylesheet). */
+  const EDGE_COLORS = { corrected: "#c0392b", disputed: "#e07b00", alleged: "#7b4fa0", plain: "#b8b8b8" };
   const PATH = "#d62728";
   const FADED_NODE = "#e4e4e4";
   const FADED_EDGE = "#f0f0f0";
 
-  function edgeColor(classes) {
-    const names = classes.split(" ");
-    const hit = EDGE_COLORS.find(([name]) => names.includes(name));
-    return hit ? hit[1] : "#b8b8b8";
+  /* An edge's colour from its data (/network's: corrected, disputed, claims' stances). */
+  function edgeColor(data) {
+    if (data.corrected) return EDGE_COLORS.corrected;
+    if (data.disputed) return EDGE_COLORS.disputed;
+    const claims = data.claims || [];
+    if (claims.length && claims.every((c) => c.stance === claims[0].stance)
+        && (claims[0].stance === "alleged" || claims[0].stance === "denied")) {
+      return EDGE_COLORS.alleged;
+    }
+    return EDGE_COLORS.plain;
   }
 
-  /* elements: {nodes, edges} as explore.js makes them for Cytoscape.js (data, classes);
-   * places: Map id → {x, y}; hooks: {types (PolicykgExplore.TYPES), onNode(id), onStage()}. */
+  /* elements: /network's {nodes, edges} (each {data}); places: Map id → {x, y};
+   * hooks: {types (PolicykgExplore.TYPES), label(data), onNode(id), onStage()}. */
   function draw(container, elements, places, hooks) {
     const colors = new Map(hooks.types.map((t) => [t.key, t.color]));
     const graph = new graphology.MultiDirectedGraph();
@@ -41,12 +43,12 @@
         x: at.x, y: -at.y, // sigma's y axis points up, Cytoscape.js's down
         size: node.data.type === "practice" ? 5 : 3,
         color: colors.get(node.data.type) || colors.get("other"),
-        label: node.data.name, data: node.data,
+        label: hooks.label(node.data), data: node.data,
       });
     }
     for (const edge of elements.edges) {
       graph.addDirectedEdgeWithKey(edge.data.id, edge.data.source, edge.data.target, {
-        size: edge.data.count > 1 ? 1 : 0.5, color: edgeColor(edge.classes), data: edge.data,
+        size: edge.data.count > 1 ? 1 : 0.5, color: edgeColor(edge.data), data: edge.data,
       });
     }
     const marks = { selected: null, nodes: new Set(), edges: new Set(), ends: new Set() };

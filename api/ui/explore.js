@@ -231,8 +231,8 @@
    * places of the nodes already drawn and are laid out by fCoSE. */
   function draw(answer) {
     view = answer;
+    if (answer.elements.nodes.length > LARGE) return loadLater("sigma").then(() => drawLarge(answer));
     const elements = elementsOf(answer);
-    if (elements.nodes.length > LARGE) return loadLater("sigma").then(() => drawLarge(elements));
     if (big) {
       big.kill();
       big = null;
@@ -294,17 +294,18 @@
 
   /* A view of more than LARGE nodes: placed on a spiral by degree and drawn by sigma.js
    * (WebGL); resolves once the canvas has it. */
-  function drawLarge(elements) {
+  function drawLarge(answer) {
     if (cy) {
       cy.destroy();
       cy = null;
     }
     if (big) big.kill();
     const started = performance.now();
-    const places = X.spiralPositions(elements.nodes.map((n) => n.data.id),
-      elements.edges.map((e) => e.data), 14);
-    big = PolicykgSigma.draw($("pk-cy"), elements, places, {
-      types: X.TYPES, onNode: (id) => select(id), onStage: () => select(null),
+    const { nodes, edges } = answer.elements;
+    const places = X.spiralPositions(nodes.map((n) => n.data.id), edges.map((e) => e.data), 14);
+    big = PolicykgSigma.draw($("pk-cy"), answer.elements, places, {
+      types: X.TYPES, label: (data) => X.labelIn(data, state.lang),
+      onNode: (id) => select(id), onStage: () => select(null),
     });
     document.body.dataset.layoutMs = String(Math.round(performance.now() - started));
     return new Promise((resolve) => requestAnimationFrame(() => {
@@ -870,4 +871,6 @@
 
   bindControls();
   load();
+  // sigma.js comes while the first view is fetched, in case that view is large.
+  loadLater("sigma").catch(() => {});
 })();
