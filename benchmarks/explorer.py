@@ -13,7 +13,8 @@ next to the real ``/explore`` page, and the page's own measures are read (millis
 from the start of navigation): ``body[data-fetched-ms]``, the view's JSON fetched and
 parsed; ``body[data-first-draw-ms]``, the view on the canvas; ``body[data-ready-ms]``, the
 filter lists and search ready too (they need a second fetch, of the whole graph); and
-``body[data-layout-ms]``, placing the view and handing it to the drawing library. The
+``body[data-layout-ms]``, placing the view and handing it to the drawing library. The CPU
+time Chromium's processes spent from the navigation to the first drawing is printed too. The
 figures go in ``benchmarks/README.md`` by hand, with the load average printed first.
 """
 
@@ -36,7 +37,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import Response
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import CDPSession, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import PKG, generate_quads, plan
@@ -166,10 +167,20 @@ def _serve(body: bytes) -> tuple[uvicorn.Server, str]:
     return server, f"http://127.0.0.1:{port}"
 
 
+def _cpu(cdp: CDPSession) -> dict[str, float]:
+    """CPU seconds used so far by Chromium's processes, added up by kind (browser,
+    renderer, GPU: with no GPU, WebGL is drawn by the GPU process in software)."""
+    spent: dict[str, float] = defaultdict(float)
+    for process in cdp.send("SystemInfo.getProcessInfo")["processInfo"]:
+        spent[str(process["type"]).split(".")[0]] += float(process["cpuTime"])
+    return spent
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--screenshot", type=Path, help="save the first run's page as this PNG")
     args = parser.parse_args(argv)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     started = time.perf_counter()
@@ -185,19 +196,31 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            cdp = browser.new_browser_cdp_session()
             for run in range(args.runs):
                 page = browser.new_page(viewport={"width": 1280, "height": 800})
+                before = _cpu(cdp)
                 page.goto(url + "/explore")
                 page.wait_for_selector("body[data-first-draw-ms]", timeout=300_000)
+                spent = _cpu(cdp)
+                cpu = {kind: spent[kind] - before.get(kind, 0.0) for kind in spent}
+                page.wait_for_selector("body[data-ready-ms]", timeout=300_000)
                 drawn = page.evaluate("[document.body.dataset.nodes, document.body.dataset.edges]")
                 assert drawn == [str(counts["nodes"]), str(counts["edges"])], drawn
-                page.wait_for_selector("body[data-ready-ms]", timeout=300_000)
                 got = page.evaluate("Object.assign({}, document.body.dataset)")
+                if run == 0 and args.screenshot:
+                    page.screenshot(path=str(args.screenshot))
                 for name in _MEASURES:
                     measures[name].append(int(got[name]))
                 print(
                     f"run {run + 1}: "
                     + ", ".join(f"{_MEASURES[k]} {v[-1]} ms" for k, v in measures.items())
+                )
+                print(
+                    "  CPU seconds by the first drawing: "
+                    + ", ".join(
+                        f"{kind} {value:.2f}" for kind, value in sorted(cpu.items()) if value
+                    )
                 )
                 page.close()
             browser.close()
