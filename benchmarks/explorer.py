@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             for run in range(args.runs):
                 page = browser.new_page(viewport={"width": 1280, "height": 800})
                 before = _cpu(cdp)
-                page.goto(url + "/explore")
+                page.goto(url + "/explore", wait_until="commit")
                 page.wait_for_selector("body[data-first-draw-ms]", timeout=300_000)
                 spent = _cpu(cdp)
                 cpu = {kind: spent[kind] - before.get(kind, 0.0) for kind in spent}

@@ -86,11 +86,15 @@
       setLabel: (id, label) => graph.setNodeAttribute(id, "label", label),
       /* Highlight the selected node, and a path's nodes, edges and ends (the rest faded). */
       mark(next) {
-        marks.selected = next.selected || null;
-        marks.nodes = new Set(next.nodes || []);
-        marks.edges = new Set(next.edges || []);
-        marks.ends = new Set(next.ends || []);
-        renderer.refresh({ skipIndexation: false });
+        const wanted = {
+          selected: next.selected || null, nodes: new Set(next.nodes || []),
+          edges: new Set(next.edges || []), ends: new Set(next.ends || []),
+        };
+        const same = (a, b) => a.size === b.size && [...a].every((x) => b.has(x));
+        if (wanted.selected === marks.selected && same(wanted.nodes, marks.nodes)
+            && same(wanted.edges, marks.edges) && same(wanted.ends, marks.ends)) return;
+        Object.assign(marks, wanted);
+        renderer.refresh();
       },
       center(id) {
         const at = renderer.getNodeDisplayData(id);
