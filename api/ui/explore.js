@@ -41,8 +41,9 @@
     return mark;
   };
 
-  const REFINE = 300; // up to this many nodes, fCoSE refines its drawing
-  const LARGE = 2000; // over this many, placed on a spiral by degree, plain edges
+  // Over this many nodes a view is drawn by sigma.js: Cytoscape.js took 30 s on 1,000
+  // nodes and 4,500 edges (benchmarks/README.md), sigma.js a few seconds on 5,000.
+  const LARGE = 300;
 
   let state = X.parseState(location.search);
   let cy = null; // Cytoscape.js, drawing views of up to LARGE nodes
@@ -281,7 +282,7 @@
           resolve();
         });
       };
-      const layout = cy.layout(layoutOptions(cy.nodes().length, kept < cy.nodes().length / 2));
+      const layout = cy.layout(layoutOptions(kept < cy.nodes().length / 2));
       layout.one("layoutstop", stop);
       layout.run();
     });
@@ -321,14 +322,14 @@
     return cy && cy.getElementById(id).nonempty() ? cy.getElementById(id).data() : null;
   }
 
-  /* How a view of n nodes is laid out. fCoSE refines its first (spectral) drawing only
-   * for small views: on thousands of nodes the refinement takes minutes. Views too
-   * large for Cytoscape.js are drawn by sigma.js (drawLarge). */
-  function layoutOptions(n, randomize, force) {
+  /* How a view is laid out by Cytoscape.js: fCoSE, a spectral drawing refined by
+   * force-directed steps, labels kept apart (views of more than LARGE nodes are drawn by
+   * sigma.js instead: drawLarge). */
+  function layoutOptions(randomize) {
     return {
-      name: "fcose", quality: n > REFINE ? "draft" : "default", randomize,
+      name: "fcose", quality: "default", randomize,
       animate: false, fit: true, padding: 30, nodeRepulsion: 9000, idealEdgeLength: 70,
-      nodeSeparation: 90, packComponents: true, nodeDimensionsIncludeLabels: n <= REFINE,
+      nodeSeparation: 90, packComponents: true, nodeDimensionsIncludeLabels: true,
     };
   }
 
@@ -337,7 +338,7 @@
       setStatus("A view this large is placed by degree; narrow it (filters, neighbourhood) to lay it out by force.");
       return;
     }
-    const layout = cy.layout(layoutOptions(cy.nodes().length, true, true));
+    const layout = cy.layout(layoutOptions(true));
     layout.one("layoutstop", () => setStatus($("pk-status").textContent.replace(/ · laid out.*$/, "")));
     layout.run();
   }
@@ -864,6 +865,7 @@
   window.policykgExplorer = {
     get cy() { return cy; },
     get big() { return big; },
+    large: LARGE,
     get state() { return state; },
     get view() { return view; },
     svgView,

@@ -1,6 +1,6 @@
 """The explorer on a view too large for Cytoscape.js: drawn by sigma.js (WebGL).
 
-A synthetic network just over the explorer's threshold (2,000 nodes) is served at
+A synthetic network over the explorer's threshold (300 nodes) is served at
 ``/network`` beside the real ``/explore`` page (its routers, with their security
 policy). The page must draw every node and edge of it, open a node's panel when the
 node is clicked, and export it as SVG (one element per node and per edge) and PNG.
@@ -32,9 +32,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 SVG = "{http://www.w3.org/2000/svg}"
 BASE = "https://example.org/"
 #: More than the explorer's LARGE (explore.js), so that sigma.js draws it.
-LARGE = 2000
+LARGE = 300
 HUBS = 20
-LEAVES = 2030
+LEAVES = 400
 HUB = BASE + "org/0"
 
 
@@ -144,6 +144,7 @@ def test_a_large_view_is_drawn_whole_by_sigma(
             return [x.cy === null ? [] : ['cy'], x.big.graph.nodes(), x.big.graph.edges()];
         }"""
     )
+    assert page.evaluate("window.policykgExplorer.large") == LARGE
     assert drawn[0] == []  # Cytoscape.js is not drawing
     assert (set(drawn[1]), set(drawn[2])) == (nodes, edges)
     assert page.evaluate("[document.body.dataset.nodes, document.body.dataset.edges]") == [
