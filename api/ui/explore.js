@@ -242,7 +242,7 @@
     if (!cy) {
       cy = cytoscape({
         container: $("pk-cy"), elements: [], style: stylesheet(),
-        minZoom: 0.02, maxZoom: 4, boxSelectionEnabled: false,
+        minZoom: 0.05, maxZoom: 4, boxSelectionEnabled: false,
         selectionType: "single", textureOnViewport: elements.nodes.length > 1500,
         hideEdgesOnViewport: elements.edges.length > 3000,
       });
@@ -250,13 +250,11 @@
     } else {
       cy.nodes().forEach((n) => before.set(n.id(), { ...n.position() }));
     }
-    const adding = performance.now();
     cy.batch(() => {
       cy.elements().remove();
       cy.add(elements.nodes);
       cy.add(elements.edges);
     });
-    if (!drawn) document.body.dataset.addMs = String(Math.round(performance.now() - adding));
     let kept = 0;
     if (before.size) {
       // Keep the places of nodes already drawn; put new ones beside a drawn neighbour.
