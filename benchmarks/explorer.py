@@ -9,16 +9,20 @@ is an edge from its company to the data category, purpose or jurisdiction it nam
 claims with the same subject, predicate and object are one edge, with their count, as
 in ``/network``'s Cytoscape.js JSON. Claims are read in the order generated until the
 network has ``--nodes`` nodes. The JSON is served at ``/network`` (for any filters)
-next to the real ``/explore`` page, and the page's own measure is read:
-``body[data-first-draw-ms]``, from the start of navigation to the end of the first
-layout, and ``body[data-layout-ms]``, the layout alone. The figure goes in
-``benchmarks/README.md`` by hand.
+next to the real ``/explore`` page, and the page's own measures are read (milliseconds
+from the start of navigation): ``body[data-fetched-ms]``, the view's JSON fetched and
+parsed; ``body[data-first-draw-ms]``, the view on the canvas; ``body[data-ready-ms]``, the
+filter lists and search ready too (they need a second fetch, of the whole graph); and
+``body[data-layout-ms]``, placing the view and handing it to the drawing library. The CPU
+time Chromium's processes spent from the navigation to the first drawing is printed too. The
+figures go in ``benchmarks/README.md`` by hand, with the load average printed first.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import socket
 import statistics
@@ -33,7 +37,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import Response
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import CDPSession, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import PKG, generate_quads, plan
@@ -44,6 +48,13 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 _QUAD = re.compile(r"^<([^>]+)> <([^>]+)> (<[^>]+>|\S.*?) <[^>]+> \.$")
 _TYPES = {"id/data/": "data", "id/purpose/": "purpose", "loc#": "jurisdiction"}
 _STANCES = {"Asserted": "asserted", "Denied": "denied"}
+#: The page's measures (``body[data-…]``), by their name in the report.
+_MEASURES = {
+    "fetchedMs": "fetched",
+    "layoutMs": "placed",
+    "firstDrawMs": "first drawing",
+    "readyMs": "ready",
+}
 
 
 def _claims(lines: Iterator[str]) -> Iterator[dict[str, str]]:
@@ -156,11 +167,22 @@ def _serve(body: bytes) -> tuple[uvicorn.Server, str]:
     return server, f"http://127.0.0.1:{port}"
 
 
+def _cpu(cdp: CDPSession) -> dict[str, float]:
+    """CPU seconds used so far by Chromium's processes, added up by kind (browser,
+    renderer, GPU: with no GPU, WebGL is drawn by the GPU process in software)."""
+    spent: dict[str, float] = defaultdict(float)
+    for process in cdp.send("SystemInfo.getProcessInfo")["processInfo"]:
+        spent[str(process["type"]).split(".")[0]] += float(process["cpuTime"])
+    return spent
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--screenshot", type=Path, help="save the first run's page as this PNG")
     args = parser.parse_args(argv)
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     started = time.perf_counter()
     view = network(args.nodes)
     body = json.dumps(view).encode()
@@ -170,28 +192,45 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(body) / 1e6:.1f} MB of JSON (made in {time.perf_counter() - started:.1f} s)"
     )
     server, url = _serve(body)
-    first: list[int] = []
-    layout: list[int] = []
+    measures: dict[str, list[int]] = defaultdict(list)
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            cdp = browser.new_browser_cdp_session()
             for run in range(args.runs):
                 page = browser.new_page(viewport={"width": 1280, "height": 800})
-                page.goto(url + "/explore")
+                before = _cpu(cdp)
+                page.goto(url + "/explore", wait_until="commit")
                 page.wait_for_selector("body[data-first-draw-ms]", timeout=300_000)
+                spent = _cpu(cdp)
+                cpu = {kind: spent[kind] - before.get(kind, 0.0) for kind in spent}
+                page.wait_for_selector("body[data-ready-ms]", timeout=300_000)
                 drawn = page.evaluate("[document.body.dataset.nodes, document.body.dataset.edges]")
                 assert drawn == [str(counts["nodes"]), str(counts["edges"])], drawn
-                first.append(int(page.evaluate("document.body.dataset.firstDrawMs")))
-                layout.append(int(page.evaluate("document.body.dataset.layoutMs")))
-                print(f"run {run + 1}: first drawing {first[-1]} ms (layout {layout[-1]} ms)")
+                got = page.evaluate("Object.assign({}, document.body.dataset)")
+                if run == 0 and args.screenshot:
+                    page.screenshot(path=str(args.screenshot))
+                for name in _MEASURES:
+                    measures[name].append(int(got[name]))
+                print(
+                    f"run {run + 1}: "
+                    + ", ".join(f"{_MEASURES[k]} {v[-1]} ms" for k, v in measures.items())
+                )
+                print(
+                    "  CPU seconds by the first drawing: "
+                    + ", ".join(
+                        f"{kind} {value:.2f}" for kind, value in sorted(cpu.items()) if value
+                    )
+                )
                 page.close()
             browser.close()
     finally:
         server.should_exit = True
     print(
-        f"median: first drawing {statistics.median(first):.0f} ms, "
-        f"layout {statistics.median(layout):.0f} ms"
+        "median: "
+        + ", ".join(f"{_MEASURES[k]} {statistics.median(v):.0f} ms" for k, v in measures.items())
     )
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 

@@ -3,8 +3,8 @@
 Both are static pages whose scripts read the API (``/network``, ``/network/paths``,
 ``/timeline.json``). Their libraries come from the npm registry (``npm ci``) and are
 served from ``node_modules`` under ``/static/vendor/explore/…``, never from a CDN:
-Cytoscape.js with the fCoSE layout (and its bases), cytoscape-svg for the SVG export,
-and vis-timeline's standalone build. Our own files (``explore*.js``, ``timeline.js``,
+Cytoscape.js with the fCoSE layout (and its bases), sigma.js with graphology (WebGL, for
+views of thousands of nodes), and vis-timeline's standalone build. Our own files (``explore*.js``, ``timeline.js``,
 ``explore.css``) are served by the query page's router under ``/static/ui/…``. When
 ``node_modules`` lacks a library a page needs, the page answers 503 saying how to fix it.
 """
@@ -29,13 +29,21 @@ VENDOR: dict[str, str] = {
     "layout-base.js": "layout-base/layout-base.js",
     "cose-base.js": "cose-base/cose-base.js",
     "cytoscape-fcose.js": "cytoscape-fcose/cytoscape-fcose.js",
-    "cytoscape-svg.js": "cytoscape-svg/cytoscape-svg.js",
+    "graphology.umd.min.js": "graphology/dist/graphology.umd.min.js",
+    "sigma.min.js": "sigma/dist/sigma.min.js",
     "vis-timeline-graph2d.min.js": "vis-timeline/standalone/umd/vis-timeline-graph2d.min.js",
     "vis-timeline-graph2d.min.css": "vis-timeline/styles/vis-timeline-graph2d.min.css",
 }
 
 #: The vendor files each page cannot work without.
-EXPLORER_FILES = ("cytoscape.min.js", "layout-base.js", "cose-base.js", "cytoscape-fcose.js")
+EXPLORER_FILES = (
+    "cytoscape.min.js",
+    "layout-base.js",
+    "cose-base.js",
+    "cytoscape-fcose.js",
+    "graphology.umd.min.js",
+    "sigma.min.js",
+)
 TIMELINE_FILES = ("vis-timeline-graph2d.min.js", "vis-timeline-graph2d.min.css")
 
 _HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}

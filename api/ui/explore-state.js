@@ -213,6 +213,27 @@
       .toISOString().slice(0, 10);
   }
 
+  /* Places for a view too large to lay out by force, computed at once: the nodes by
+   * degree (most connected first, ties by id) along a sunflower spiral, so the hubs sit
+   * in the middle and each node has about the same room (π × spacing²).
+   * nodes: ids; edges: {source, target}. Returns a Map id → {x, y}. */
+  function spiralPositions(nodes, edges, spacing) {
+    const degree = new Map(nodes.map((id) => [id, 0]));
+    for (const edge of edges) {
+      if (degree.has(edge.source)) degree.set(edge.source, degree.get(edge.source) + 1);
+      if (degree.has(edge.target)) degree.set(edge.target, degree.get(edge.target) + 1);
+    }
+    const order = nodes.slice().sort((a, b) =>
+      degree.get(b) - degree.get(a) || (a < b ? -1 : a > b ? 1 : 0));
+    const turn = Math.PI * (3 - Math.sqrt(5)); // the golden angle
+    const places = new Map();
+    order.forEach((id, i) => {
+      const r = spacing * Math.sqrt(i + 0.5);
+      places.set(id, { x: r * Math.cos(i * turn), y: r * Math.sin(i * turn) });
+    });
+    return places;
+  }
+
   /* The short name of an IRI: its last path segment or fragment. */
   function shortName(iri) {
     const parts = String(iri).split(/[#/]/);
@@ -223,6 +244,6 @@
     TYPES, TYPE_KEYS, STANCES, LANGS, BASE, FIRST_DAY, LAST_DAY,
     defaults, parseState, encodeState, filterParams, networkQuery, pathsQuery,
     resourcePath, fold, labelIndex, searchLabels, labelIn, edgeClasses, edgeCaption,
-    dayToIndex, indexToDay, shortName, isDay,
+    dayToIndex, indexToDay, shortName, isDay, spiralPositions,
   };
 });

@@ -2,8 +2,12 @@
  * the URL, and explains each edge by its claims (quote, source, stance).
  *
  * The logic that needs no page lives in explore-state.js (window.PolicykgExplore).
- * For tests and scripts the page sets window.policykgExplorer ({cy, state, view}) and,
- * after each draw, body[data-drawn] (a counter), data-nodes and data-edges.
+ * Views of more than LARGE nodes are drawn by sigma.js instead (explore-sigma.js).
+ * For tests and scripts the page sets window.policykgExplorer ({cy, big, state, view}:
+ * cy the Cytoscape.js instance or big the sigma.js view, whichever draws) and, after
+ * each draw, body[data-drawn] (a counter), data-nodes and data-edges; after the first,
+ * data-first-draw-ms (from the start of navigation to the drawing on the canvas) and
+ * data-ready-ms (filters and search ready too).
  */
 "use strict";
 
@@ -37,11 +41,13 @@
     return mark;
   };
 
-  const REFINE = 300; // up to this many nodes, fCoSE refines its drawing
-  const LARGE = 2000; // over this many, rings by degree and plain edges
+  // Over this many nodes a view is drawn by sigma.js: Cytoscape.js took 30 s on 1,000
+  // nodes and 4,500 edges (benchmarks/README.md), sigma.js a few seconds on 5,000.
+  const LARGE = 300;
 
   let state = X.parseState(location.search);
-  let cy = null;
+  let cy = null; // Cytoscape.js, drawing views of up to LARGE nodes
+  let big = null; // or the sigma.js view (explore-sigma.js), drawing larger ones
   let view = null; // the last /network answer drawn
   let catalogue = null; // everything there is, for the filter lists and search
   let index = []; // label search over the catalogue's nodes
@@ -51,6 +57,28 @@
   let drawn = 0;
 
   cytoscape.use(cytoscapeFcose);
+
+  /* Scripts loaded when first needed, in order (the server answers a client's first
+   * requests at most a few at a time): sigma.js for large views, the SVG writer. */
+  const LATER = {
+    sigma: ["static/vendor/explore/graphology.umd.min.js", "static/vendor/explore/sigma.min.js",
+      "static/ui/explore-sigma.js"],
+    svg: ["static/ui/explore-svg.js"],
+  };
+  const loaded = new Map();
+  function loadLater(name) {
+    if (!loaded.has(name)) {
+      const chain = LATER[name].reduce((before, src) => before.then(() => new Promise((resolve, reject) => {
+        const script = el("script", { src });
+        script.addEventListener("load", resolve);
+        script.addEventListener("error", () => reject(new Error("could not load " + src)));
+        document.head.append(script);
+      })), Promise.resolve());
+      chain.catch(() => loaded.delete(name));
+      loaded.set(name, chain);
+    }
+    return loaded.get(name);
+  }
 
   /* ---- data ---------------------------------------------------------------------- */
 
@@ -70,8 +98,7 @@
   }
 
   function nodeLabel(id) {
-    const node = (cy && cy.getElementById(id).nonempty()) ? cy.getElementById(id).data()
-      : catalogue && catalogue.nodes.get(id);
+    const node = drawnData(id) || (catalogue && catalogue.nodes.get(id));
     return node ? X.labelIn(node, state.lang) : X.shortName(id);
   }
 
@@ -96,30 +123,39 @@
     return { sources, jurisdictions, nodes };
   }
 
+  /* The catalogue, from the whole graph (or from the first view when it is the whole
+   * graph), fetched once; the filter lists and search are built from it. */
+  let catalogueReady = null;
+  function loadCatalogue(whole) {
+    if (!catalogueReady) {
+      catalogueReady = (whole ? Promise.resolve(whole) : fetchJson("network?include_corrected=true"))
+        .then((all) => {
+          catalogue = readCatalogue(all);
+          index = X.labelIndex(all.elements.nodes);
+          buildFilters();
+        });
+      catalogueReady.catch(() => { catalogueReady = null; });
+    }
+    return catalogueReady;
+  }
+
   async function load() {
     const seq = ++loadSeq;
     syncUrl();
     setStatus("Loading…");
     try {
       const query = X.networkQuery(state);
-      const unfiltered = query === "" || query === "include_corrected=true";
-      const asked = () => fetchJson("network" + (query ? "?" + query : ""));
-      let answer;
-      if (!catalogue) {
-        // The whole graph, corrected claims included, lists the sources, jurisdictions
-        // and labels there are; fetched once, beside the first view.
-        const whole = fetchJson("network?include_corrected=true");
-        const first = unfiltered && state.include_corrected ? whole : asked();
-        const [all, view] = await Promise.all([whole, first]);
-        catalogue = readCatalogue(all);
-        index = X.labelIndex(all.elements.nodes);
-        buildFilters();
-        answer = view;
-      } else {
-        answer = await asked();
-      }
+      const answer = await fetchJson("network" + (query ? "?" + query : ""));
       if (seq !== loadSeq) return; // a newer view was asked for meanwhile
-      draw(answer);
+      if (!drawn) document.body.dataset.fetchedMs = String(Math.round(performance.now()));
+      await draw(answer);
+      if (seq !== loadSeq) return;
+      if (!catalogue) {
+        // Drawn first, then the catalogue: on a large graph it is as large as the view.
+        await loadCatalogue(query === "include_corrected=true" ? answer : null);
+        if (seq !== loadSeq) return;
+      }
+      afterDraw();
     } catch (error) {
       if (seq !== loadSeq) return;
       setStatus("Could not load the network: " + error.message, true);
@@ -175,34 +211,33 @@
       { selector: "node.on-path", style: { "border-width": 3, "border-color": "#d62728" } },
       { selector: "edge.on-path", style: { "line-color": "#d62728", "target-arrow-color": "#d62728", width: 5, "z-index": 10, color: "#d62728" } },
       { selector: ".faded", style: { opacity: 0.2 } },
-      // Large views: labels only for the selected node and the path, straight plain edges.
-      { selector: "node.bulk", style: { label: "", "border-width": 0 } },
-      { selector: "node.bulk:selected, node.bulk.on-path", style: { label: "data(name)" } },
-      {
-        selector: "edge.bulk",
-        style: { "curve-style": "haystack", "haystack-radius": 0, label: "", "target-arrow-shape": "none", width: 1 },
-      },
     );
     return style;
   }
 
   function elementsOf(answer) {
-    const large = answer.elements.nodes.length > LARGE; // edges drawn plain, as straight lines
     return {
       nodes: answer.elements.nodes.map((n) => ({
         group: "nodes", data: { ...n.data, name: X.labelIn(n.data, state.lang) },
-        classes: large ? "bulk" : "",
       })),
       edges: answer.elements.edges.map((e) => ({
         group: "edges", data: { ...e.data, caption: X.edgeCaption(e.data) },
-        classes: X.edgeClasses(e.data) + (large ? " bulk" : ""),
+        classes: X.edgeClasses(e.data),
       })),
     };
   }
 
+  /* Draw a /network answer; resolves once it is on the canvas. Views of more than LARGE
+   * nodes are placed at once (X.spiralPositions) and drawn plain; smaller ones keep the
+   * places of the nodes already drawn and are laid out by fCoSE. */
   function draw(answer) {
     view = answer;
+    if (answer.elements.nodes.length > LARGE) return loadLater("sigma").then(() => drawLarge(answer));
     const elements = elementsOf(answer);
+    if (big) {
+      big.kill();
+      big = null;
+    }
     const before = new Map();
     if (!cy) {
       cy = cytoscape({
@@ -220,61 +255,103 @@
       cy.add(elements.nodes);
       cy.add(elements.edges);
     });
-    // Keep the places of nodes already drawn; put new ones beside a drawn neighbour.
     let kept = 0;
-    cy.nodes().forEach((n) => {
-      const at = before.get(n.id());
-      if (at) { n.position(at); kept++; return; }
-      const near = n.neighborhood("node").filter((m) => before.has(m.id()));
-      if (near.nonempty()) {
-        const p = before.get(near[0].id());
-        n.position({ x: p.x + 30 * (Math.random() - 0.5), y: p.y + 30 * (Math.random() - 0.5) });
-      }
-    });
-    const layout = cy.layout(layoutOptions(cy.nodes().length, kept < cy.nodes().length / 2));
+    if (before.size) {
+      // Keep the places of nodes already drawn; put new ones beside a drawn neighbour.
+      cy.nodes().forEach((n) => {
+        const at = before.get(n.id());
+        if (at) { n.position(at); kept++; return; }
+        const near = n.neighborhood("node").filter((m) => before.has(m.id()));
+        if (near.nonempty()) {
+          const p = before.get(near[0].id());
+          n.position({ x: p.x + 30 * (Math.random() - 0.5), y: p.y + 30 * (Math.random() - 0.5) });
+        }
+      });
+    }
     const laidOut = performance.now();
-    layout.one("layoutstop", () => {
-      document.body.dataset.layoutMs = String(Math.round(performance.now() - laidOut));
-      if (cy.nodes().length === 0) cy.reset();
-      afterDraw();
+    return new Promise((resolve) => {
+      const stop = () => {
+        document.body.dataset.layoutMs = String(Math.round(performance.now() - laidOut));
+        if (cy.nodes().length === 0) cy.reset();
+        if (document.body.dataset.firstDrawMs) { resolve(); return; }
+        // The first drawing: measured once the canvas has drawn it.
+        cy.one("render", () => {
+          firstDrawn();
+          resolve();
+        });
+      };
+      const layout = cy.layout(layoutOptions(kept < cy.nodes().length / 2));
+      layout.one("layoutstop", stop);
+      layout.run();
     });
-    layout.run();
   }
 
-  /* How a view of n nodes is laid out. fCoSE refines its first (spectral) drawing only
-   * for small views: on thousands of nodes the refinement takes minutes. Views too
-   * large for fCoSE to finish in seconds are drawn in rings by degree (hubs in the
-   * middle) until the reader asks for the force layout. */
-  function layoutOptions(n, randomize, force) {
-    if (n > LARGE && !force) {
-      return { name: "concentric", concentric: (node) => node.degree(), animate: false,
-        fit: true, padding: 30, minNodeSpacing: 6, avoidOverlap: false };
+  function firstDrawn() {
+    document.body.dataset.firstDrawMs = String(Math.round(performance.now()));
+    document.body.dataset.firstDrawScriptMs = String(Math.round(performance.now() - started));
+  }
+
+  /* A view of more than LARGE nodes: placed on a spiral by degree and drawn by sigma.js
+   * (WebGL); resolves once the canvas has it. */
+  function drawLarge(answer) {
+    if (cy) {
+      cy.destroy();
+      cy = null;
     }
+    if (big) big.kill();
+    const started = performance.now();
+    const { nodes, edges } = answer.elements;
+    const places = X.spiralPositions(nodes.map((n) => n.data.id), edges.map((e) => e.data), 14);
+    big = PolicykgSigma.draw($("pk-cy"), answer.elements, places, {
+      types: X.TYPES, label: (data) => X.labelIn(data, state.lang),
+      onNode: (id) => select(id), onStage: () => select(null),
+    });
+    document.body.dataset.layoutMs = String(Math.round(performance.now() - started));
+    return new Promise((resolve) => requestAnimationFrame(() => {
+      if (!document.body.dataset.firstDrawMs) firstDrawn();
+      resolve();
+    }));
+  }
+
+  /* The data of a drawn node, or null. */
+  function drawnData(id) {
+    if (!id) return null;
+    if (big) return big.nodeData(id);
+    return cy && cy.getElementById(id).nonempty() ? cy.getElementById(id).data() : null;
+  }
+
+  /* How a view is laid out by Cytoscape.js: fCoSE, a spectral drawing refined by
+   * force-directed steps, labels kept apart (views of more than LARGE nodes are drawn by
+   * sigma.js instead: drawLarge). */
+  function layoutOptions(randomize) {
     return {
-      name: "fcose", quality: n > REFINE ? "draft" : "default", randomize,
+      name: "fcose", quality: "default", randomize,
       animate: false, fit: true, padding: 30, nodeRepulsion: 9000, idealEdgeLength: 70,
-      nodeSeparation: 90, packComponents: true, nodeDimensionsIncludeLabels: n <= REFINE,
+      nodeSeparation: 90, packComponents: true, nodeDimensionsIncludeLabels: true,
     };
   }
 
   function relayout() {
-    if (!cy) return;
-    const layout = cy.layout(layoutOptions(cy.nodes().length, true, true));
+    if (!cy) {
+      setStatus("A view this large is placed by degree; narrow it (filters, neighbourhood) to lay it out by force.");
+      return;
+    }
+    const layout = cy.layout(layoutOptions(true));
     layout.one("layoutstop", () => setStatus($("pk-status").textContent.replace(/ · laid out.*$/, "")));
     layout.run();
   }
 
   function afterDraw() {
     drawn++;
-    const nodes = cy.nodes().length;
-    const edges = cy.edges().length;
+    const nodes = big ? big.graph.order : cy.nodes().length;
+    const edges = big ? big.graph.size : cy.edges().length;
     const notes = [];
     if (state.as_of) notes.push("as of " + state.as_of);
     if (state.include_corrected) notes.push("corrected claims shown");
     if (state.focus) notes.push(`within ${state.depth} of ${nodeLabel(state.focus)}`);
-    if (nodes > LARGE) notes.push("laid out in rings by degree: press Force layout to refine");
+    if (big) notes.push("drawn with WebGL, placed by degree (hubs in the middle); zoom in for labels");
     setStatus(`${nodes} nodes, ${edges} edges` + (notes.length ? " · " + notes.join(" · ") : ""));
-    if (state.selected && cy.getElementById(state.selected).nonempty()) {
+    if (state.selected && cy && cy.getElementById(state.selected).nonempty()) {
       cy.getElementById(state.selected).select();
     }
     renderPanel();
@@ -284,16 +361,15 @@
       nodes: String(nodes), edges: String(edges), drawn: String(drawn),
     });
     if (drawn === 1) {
-      // From the start of navigation, and from the start of this script, to the first drawing.
-      document.body.dataset.firstDrawMs = String(Math.round(performance.now()));
-      document.body.dataset.firstDrawScriptMs = String(Math.round(performance.now() - started));
+      // From the start of navigation to the first drawing with its filters and search ready.
+      document.body.dataset.readyMs = String(Math.round(performance.now()));
     }
     delete document.body.dataset.error;
   }
 
   function relabel() {
-    if (!cy) return;
-    cy.nodes().forEach((n) => n.data("name", X.labelIn(n.data(), state.lang)));
+    if (big) big.graph.forEachNode((id, attrs) => big.setLabel(id, X.labelIn(attrs.data, state.lang)));
+    if (cy) cy.nodes().forEach((n) => n.data("name", X.labelIn(n.data(), state.lang)));
     renderPanel();
   }
 
@@ -360,6 +436,7 @@
       cy.nodes().unselect();
       if (id && cy.getElementById(id).nonempty()) cy.getElementById(id).select();
     }
+    if (big) markLarge();
     syncUrl();
     renderPanel();
   }
@@ -367,15 +444,15 @@
   function renderPanel() {
     const panel = $("pk-panel");
     const id = state.selected;
-    const node = id && cy && cy.getElementById(id).nonempty() ? cy.getElementById(id) : null;
-    const data = node ? node.data() : id && catalogue ? catalogue.nodes.get(id) : null;
+    const shown = drawnData(id);
+    const data = shown || (id && catalogue ? catalogue.nodes.get(id) : null);
     if (!data) {
       panel.hidden = true;
       delete panel.dataset.node;
       return;
     }
     const type = X.TYPES.find((t) => t.key === data.type) || X.TYPES[X.TYPES.length - 1];
-    const facts = node ? node.connectedEdges().map((e) => e.data()) : [];
+    const facts = !shown ? [] : big ? big.edgesOf(id) : cy.getElementById(id).connectedEdges().map((e) => e.data());
     const sources = new Map();
     for (const fact of facts) {
       for (const c of fact.claims || []) sources.set(c.source, c.source_label || X.shortName(c.source));
@@ -447,8 +524,20 @@
       ? `${step.to}|${step.property}|${step.from}` : `${step.from}|${step.property}|${step.to}`;
   }
 
+  /* The selection and the path shown, on a sigma.js view. */
+  function markLarge() {
+    const path = paths.length ? paths[pathShown] : null;
+    big.mark({
+      selected: state.selected,
+      nodes: path ? path.steps.flatMap((step) => [step.from, step.to]) : [],
+      edges: path ? path.steps.map(stepEdgeId) : [],
+      ends: path ? [state.from, state.to] : [],
+    });
+  }
+
   function renderPath() {
-    cy.elements().removeClass("on-path path-end faded");
+    if (big) markLarge();
+    if (cy) renderPathOnCanvas();
     const head = el("p", { class: "pk-path-head" }, "How is ", el("strong", {}, nodeLabel(state.from)),
       " connected to ", el("strong", {}, nodeLabel(state.to)), "?");
     if (!paths.length) {
@@ -458,14 +547,6 @@
       return;
     }
     const path = paths[pathShown];
-    for (const step of path.steps) {
-      cy.getElementById(step.from).addClass("on-path");
-      cy.getElementById(step.to).addClass("on-path");
-      cy.getElementById(stepEdgeId(step)).addClass("on-path");
-    }
-    cy.getElementById(state.from).addClass("path-end");
-    cy.getElementById(state.to).addClass("path-end");
-    cy.elements().not(".on-path, .path-end").addClass("faded");
     const choices = paths.length > 1
       ? el("p", { class: "pk-path-choices" }, paths.map((p, i) => el("button", {
         type: "button", "aria-pressed": String(i === pathShown),
@@ -482,9 +563,24 @@
     $("pk-path").dataset.steps = String(path.steps.length);
   }
 
+  /* The path shown, on a Cytoscape.js view: its nodes and edges marked, the rest faded. */
+  function renderPathOnCanvas() {
+    cy.elements().removeClass("on-path path-end faded");
+    if (!paths.length) return;
+    for (const step of paths[pathShown].steps) {
+      cy.getElementById(step.from).addClass("on-path");
+      cy.getElementById(step.to).addClass("on-path");
+      cy.getElementById(stepEdgeId(step)).addClass("on-path");
+    }
+    cy.getElementById(state.from).addClass("path-end");
+    cy.getElementById(state.to).addClass("path-end");
+    cy.elements().not(".on-path, .path-end").addClass("faded");
+  }
+
   function clearPath() {
     paths = [];
     if (cy) cy.elements().removeClass("on-path path-end faded");
+    if (big) markLarge();
     if (state.from || state.to) showPathHint();
     else $("pk-path").hidden = true;
   }
@@ -626,7 +722,10 @@
     const choose = (hit) => {
       close();
       input.value = hit.label;
-      if (cy && cy.getElementById(hit.id).nonempty()) {
+      if (big && big.has(hit.id)) {
+        select(hit.id);
+        big.center(hit.id);
+      } else if (cy && cy.getElementById(hit.id).nonempty()) {
         select(hit.id);
         cy.animate({ center: { eles: cy.getElementById(hit.id) }, zoom: Math.max(cy.zoom(), 1) }, { duration: 250 });
       } else {
@@ -671,55 +770,107 @@
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
-  function exportPng() {
-    if (!cy) return;
-    download(cy.png({ output: "blob", full: true, scale: 2, bg: "#ffffff" }), "policykg-view.png");
-  }
-
-  let svgReady = null;
-  function loadSvgPlugin() {
-    // cytoscape-svg is loaded only when asked for.
-    svgReady = svgReady || new Promise((resolve, reject) => {
-      const script = el("script", { src: "static/vendor/explore/cytoscape-svg.js" });
-      script.addEventListener("load", () => {
-        cytoscape.use(window.cytoscapeSvg);
-        resolve();
+  /* The drawn view as plain data for PolicykgSvg.serialise: from Cytoscape.js, the
+   * places, sizes and computed styles; from sigma.js, its graph (y flipped back). */
+  function svgView() {
+    const title = "policykg explorer" + (location.search ? " · " + location.search.slice(1) : "");
+    if (big) {
+      const g = big.graph;
+      const nodes = [];
+      g.forEachNode((id, a) => {
+        const display = big.renderer.getNodeDisplayData(id) || a;
+        nodes.push({
+          id, x: a.x, y: -a.y, w: 2 * a.size, h: 2 * a.size, shape: "ellipse",
+          color: display.color || a.color,
+          label: display.forceLabel ? a.label : null,
+        });
       });
-      script.addEventListener("error", () => {
-        svgReady = null;
-        reject(new Error("cytoscape-svg is not installed"));
+      const edges = [];
+      g.forEachEdge((id, a, source, target, sa, ta) => {
+        const display = big.renderer.getEdgeDisplayData(id) || a;
+        edges.push({
+          id, x1: sa.x, y1: -sa.y, x2: ta.x, y2: -ta.y,
+          color: display.color || a.color, width: display.size || a.size,
+        });
       });
-      document.head.append(script);
+      return { nodes, edges, background: "#ffffff", title, fontSize: 8 };
+    }
+    const nodes = cy.nodes().map((n) => {
+      const p = n.position();
+      const border = Number.parseFloat(n.style("border-width")) || 0;
+      return {
+        id: n.id(), x: p.x, y: p.y, w: n.width(), h: n.height(), shape: n.style("shape"),
+        color: n.style("background-color"), opacity: Number(n.style("opacity")),
+        border: border ? n.style("border-color") : null, borderWidth: border,
+        label: n.data("name"),
+      };
     });
-    return svgReady;
+    const edges = cy.edges().map((e) => {
+      const a = e.sourceEndpoint();
+      const b = e.targetEndpoint();
+      const control = e.controlPoints();
+      const mid = e.midpoint();
+      const style = e.style("line-style");
+      return {
+        id: e.id(), x1: a.x, y1: a.y, x2: b.x, y2: b.y,
+        control: control && control.length === 1 ? control[0] : null,
+        color: e.style("line-color"), width: Number.parseFloat(e.style("width")) || 1,
+        dash: style === "dashed" ? "7 4" : style === "dotted" ? "2 3" : null,
+        opacity: Number(e.style("opacity")), arrow: e.style("target-arrow-shape") !== "none",
+        label: e.data("label") + (e.data("count") > 1 ? " ×" + e.data("count") : ""),
+        struck: Boolean(e.data("corrected")), mx: mid.x, my: mid.y,
+      };
+    });
+    return { nodes, edges, background: "#ffffff", title };
   }
 
   async function exportSvg() {
-    if (!cy) return;
+    if (!cy && !big) return;
     try {
-      await loadSvgPlugin();
-      // cytoscape-svg cannot draw rounded polygons: those nodes are exported unrounded.
-      const rounded = cy.nodes().filter((n) => n.style("shape").startsWith("round-"));
-      rounded.forEach((n) => n.style("shape", n.style("shape").replace(/^round-/, "")));
-      let text;
-      try {
-        text = cy.svg({ full: true, scale: 1, bg: "#ffffff" });
-      } finally {
-        rounded.removeStyle("shape");
-      }
+      await loadLater("svg");
+      const text = PolicykgSvg.serialise(svgView());
       download(new Blob([text], { type: "image/svg+xml" }), "policykg-view.svg");
     } catch (error) {
       setStatus("SVG export failed: " + error.message, true);
     }
   }
 
+  function exportPng() {
+    if (cy) {
+      download(cy.png({ output: "blob", full: true, scale: 2, bg: "#ffffff" }), "policykg-view.png");
+      return;
+    }
+    if (big) exportLargePng().catch((error) => setStatus("PNG export failed: " + error.message, true));
+  }
+
+  async function exportLargePng() {
+    await loadLater("svg");
+    // sigma.js draws with WebGL, which keeps no picture to read: the PNG is the SVG export
+    // drawn on a canvas.
+    // (A data: URL: the page's policy allows no blob: images.)
+    const text = PolicykgSvg.serialise(svgView());
+    const image = new Image();
+    image.addEventListener("load", () => {
+      const scale = Math.min(2, 4000 / Math.max(image.width, image.height));
+      const canvas = el("canvas", { width: Math.round(image.width * scale), height: Math.round(image.height * scale) });
+      canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
+      canvas.toBlob((blob) => download(blob, "policykg-view.png"), "image/png");
+    });
+    image.addEventListener("error", () => setStatus("PNG export failed: the view could not be drawn", true));
+    image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text);
+  }
+
   window.policykgExplorer = {
     get cy() { return cy; },
+    get big() { return big; },
+    large: LARGE,
     get state() { return state; },
     get view() { return view; },
-    loadSvgPlugin,
+    svgView,
   };
 
   bindControls();
   load();
+  // sigma.js comes while the first view is fetched, in case that view is large.
+  loadLater("sigma").catch(() => {});
 })();

@@ -1,8 +1,11 @@
-"""explore-state.js (the explorer's logic without a page) under node's built-in test runner.
+"""explore-state.js (the explorer's logic without a page) and explore-svg.js (its SVG
+export) under node's built-in test runner.
 
 The cases are in ``js/explore_state.test.cjs``: the view in the URL and back, the
 filters as ``/network``'s query string, label search in nl/de/en, resource links, and
-how an edge is drawn from its claims. Without node the test skips, except under
+how an edge is drawn from its claims; and in ``js/explore_svg.test.cjs``: the SVG of a
+view (one element per node and edge, escaped ids, the picture's box) and the spiral
+that places large views. Without node the test skips, except under
 ``CI=true`` where it fails.
 """
 
