@@ -12,16 +12,22 @@ pyoxigraph store with the same claims. Run by hand::
 from __future__ import annotations
 
 import argparse
+import json
+import math
+import os
 import random
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
+from pyoxigraph import Literal, NamedNode, Quad, Store
 
+from policykg.data import data_root
 from policykg.search import search
 from policykg.search.index import write_index
+from policykg.sparql.queries import NamedQuery, QueryLibrary
 
 PKG = "https://w3id.org/policykg/ontology#"
 PROV = "http://www.w3.org/ns/prov#"
@@ -89,12 +95,6 @@ WORDS = {
     ],
 }
 QUERIES = ["gebruiker", "Nutzer", "privacy", '"trainen model"', "Daten*", "InMail", "regulator"]
-SCAN = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?text ?claim ?quote ?source WHERE {
-  ?claim pkg:quote ?quote ; prov:wasDerivedFrom ?source .
-  FILTER (CONTAINS(LCASE(STR(?quote)), LCASE(?text)))
-} LIMIT 20"""
 
 
 def claims(n: int, seed: int = 42) -> list[Quad]:
@@ -117,23 +117,43 @@ def claims(n: int, seed: int = 42) -> list[Quad]:
     return quads
 
 
-def timed(run: object, repeat: int) -> list[float]:
+def timed(run: Callable[[], object], repeat: int) -> list[float]:
+    """Milliseconds of ``repeat`` calls of ``run``."""
     out = []
     for _ in range(repeat):
         start = time.perf_counter()
-        run()  # type: ignore[operator]
+        run()
         out.append((time.perf_counter() - start) * 1000)
     return out
+
+
+def p99(values: list[float]) -> float:
+    """The 99th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(len(ordered) * 0.99) - 1)]
+
+
+def named_scan(oxi: Store, query: NamedQuery, text: str) -> int:
+    """Run the ``quote-search`` named query as policykg does (all rows, ordered); its row count."""
+    rows = oxi.query(
+        query.sparql, substitutions=query.bind({"text": text}), use_default_graph_as_union=True
+    )  # type: ignore[arg-type]
+    return sum(1 for _ in rows)  # type: ignore[union-attr]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="10k", help="10k, 100k, 1M or a number of claims")
-    parser.add_argument("--repeat", type=int, default=20, help="runs per query")
-    parser.add_argument("--no-scan", action="store_true", help="skip the SPARQL scan")
+    parser.add_argument("--repeat", type=int, default=200, help="index runs per query")
+    parser.add_argument("--scan-repeat", type=int, default=5, help="named-query runs per query")
+    parser.add_argument("--no-scan", action="store_true", help="skip the named query")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     n = SIZES.get(args.size) or int(args.size)
+    load_before = os.getloadavg()
     quads = claims(n)
+    scan_query = QueryLibrary.load(data_root() / "queries").get("quote-search")
+    figures: dict[str, object] = {"claims": n, "load_before": load_before}
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "store"
         store.mkdir()
@@ -141,31 +161,47 @@ def main() -> None:
         index = write_index(quads, Path(tmp) / ("store" + ".search-v1"))
         built = time.perf_counter() - start
         size = sum(f.stat().st_size for f in index.rglob("*") if f.is_file())
-        print(f"{n} claims: index built in {built:.1f} s, {size / 1e6:.1f} MB")
+        figures.update(build_s=round(built, 1), index_mb=round(size / 1e6, 1))
+        print(f"{n} claims: index built in {built:.1f} s, {size / 1e6:.1f} MB", flush=True)
         oxi = Store()
-        oxi.bulk_extend(quads)
-        print(
-            f"{'query':<18} {'index median ms':>16} {'p95':>8} {'hits':>7} {'scan median ms':>15}"
-        )
+        if not args.no_scan:
+            oxi.bulk_extend(quads)
+        del quads
+        search(store, "warm")  # opens the index once, as a server does
+        header = f"{'query':<16} {'index median':>12} {'p99':>8} {'hits':>7} {'named query median':>19} {'rows':>7}"
+        print(header, flush=True)
+        rows = []
+        every: list[float] = []
         for q in QUERIES:
-            index_ms = timed(lambda q=q: search(store, q), args.repeat)
+            index_ms = timed(lambda q=q: search(store, q), args.repeat)  # type: ignore[misc]
+            every += index_ms
             count = search(store, q).count
-            scan = "-"
+            row: dict[str, object] = {
+                "query": q, "median_ms": round(statistics.median(index_ms), 2),
+                "p99_ms": round(p99(index_ms), 2), "hits": count,
+            }  # fmt: skip
+            scan = found = "-"
             if not args.no_scan and not q.startswith('"') and not q.endswith("*"):
-                text = Literal(q)
-                scan_ms = timed(
-                    lambda text=text: list(
-                        oxi.query(
-                            SCAN,
-                            substitutions={Variable("text"): text},
-                            use_default_graph_as_union=True,
-                        )
-                    ),  # type: ignore[arg-type]
-                    max(3, args.repeat // 5),
-                )
-                scan = f"{statistics.median(scan_ms):.1f}"
-            p95 = sorted(index_ms)[int(len(index_ms) * 0.95) - 1]
-            print(f"{q:<18} {statistics.median(index_ms):>16.2f} {p95:>8.2f} {count:>7} {scan:>15}")
+                scan_ms = timed(lambda q=q: named_scan(oxi, scan_query, q), args.scan_repeat)  # type: ignore[misc]
+                row["scan_median_ms"] = round(statistics.median(scan_ms), 1)
+                row["scan_rows"] = named_scan(oxi, scan_query, q) if args.scan_repeat else 0
+                scan, found = f"{statistics.median(scan_ms):.1f}", str(row["scan_rows"])
+            rows.append(row)
+            print(
+                f"{q:<16} {row['median_ms']:>12} {row['p99_ms']:>8} {count:>7} {scan:>19} {found:>7}",
+                flush=True,
+            )
+        figures.update(
+            queries=rows, median_ms=round(statistics.median(every), 2),
+            p99_ms=round(p99(every), 2), load_after=os.getloadavg(),
+        )  # fmt: skip
+        print(
+            f"all queries: median {figures['median_ms']} ms, p99 {figures['p99_ms']} ms; "
+            f"load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after",
+            flush=True,
+        )
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

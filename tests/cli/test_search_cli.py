@@ -42,3 +42,17 @@ def test_bad_input_exits_1_with_the_reason(built: tuple[Settings, BuildReport]) 
     code, out, err = run(built, '"InMail')
     assert (code, out) == (1, "")
     assert err == 'policykg search: q: unbalanced quote: every " needs a closing "\n'
+
+
+def test_lang_is_case_insensitive(built: tuple[Settings, BuildReport]) -> None:
+    expected = search(built[0].store_path, "Nutzer", lang="de", limit=100)
+    assert expected.hits
+    code, out, _ = run(built, "Nutzer", "--lang", "De", "--limit", "100", "--json")
+    assert code == 0
+    assert json.loads(out)["hits"] == [h.to_json() for h in expected.hits]
+
+
+def test_an_unknown_language_exits_1_naming_the_option(built: tuple[Settings, BuildReport]) -> None:
+    code, out, err = run(built, "Nutzer", "--lang", "fr")
+    assert (code, out) == (1, "")
+    assert err == "policykg search: lang: expected one of de, en, nl (in any case), got 'fr'\n"
