@@ -26,7 +26,8 @@ from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from policykg.data import data_root
 from policykg.search import search
-from policykg.search.index import write_index
+from policykg.search.binding import hook
+from policykg.search.index import index_path, write_index
 from policykg.sparql.queries import NamedQuery, QueryLibrary
 
 PKG = "https://w3id.org/policykg/ontology#"
@@ -133,75 +134,109 @@ def p99(values: list[float]) -> float:
     return ordered[max(0, math.ceil(len(ordered) * 0.99) - 1)]
 
 
-def named_scan(oxi: Store, query: NamedQuery, text: str) -> int:
-    """Run the ``quote-search`` named query as policykg does (all rows, ordered); its row count."""
-    rows = oxi.query(
-        query.sparql, substitutions=query.bind({"text": text}), use_default_graph_as_union=True
-    )  # type: ignore[arg-type]
+def named(oxi: Store, query: NamedQuery, values: dict[str, str], store: Path) -> int:
+    """Run a named query as ``policykg query`` does (all rows); its row count."""
+    substitutions = query.bind(values, search=hook(store))
+    rows = oxi.query(query.sparql, substitutions=substitutions, use_default_graph_as_union=True)  # type: ignore[arg-type]
     return sum(1 for _ in rows)  # type: ignore[union-attr]
+
+
+def run_named(
+    oxi: Store, query: NamedQuery, values: dict[str, str], store: Path, repeat: int
+) -> tuple[list[float], int]:
+    """Milliseconds of ``repeat`` runs of a named query, and its row count."""
+    counts: list[int] = []
+    ms = timed(lambda: counts.append(named(oxi, query, values, store)), repeat)
+    return ms, counts[0]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="10k", help="10k, 100k, 1M or a number of claims")
     parser.add_argument("--repeat", type=int, default=200, help="index runs per query")
-    parser.add_argument("--scan-repeat", type=int, default=5, help="named-query runs per query")
-    parser.add_argument("--no-scan", action="store_true", help="skip the named query")
+    parser.add_argument("--scan-repeat", type=int, default=3, help="named-query runs per query")
+    parser.add_argument("--no-scan", action="store_true", help="skip the named queries")
+    parser.add_argument(
+        "--index", type=Path, help="keep the index in this folder (reused if there)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     n = SIZES.get(args.size) or int(args.size)
     load_before = os.getloadavg()
-    quads = claims(n)
-    scan_query = QueryLibrary.load(data_root() / "queries").get("quote-search")
-    figures: dict[str, object] = {"claims": n, "load_before": load_before}
     with tempfile.TemporaryDirectory() as tmp:
-        store = Path(tmp) / "store"
-        store.mkdir()
-        start = time.perf_counter()
-        index = write_index(quads, Path(tmp) / ("store" + ".search-v1"))
-        built = time.perf_counter() - start
-        size = sum(f.stat().st_size for f in index.rglob("*") if f.is_file())
-        figures.update(build_s=round(built, 1), index_mb=round(size / 1e6, 1))
-        print(f"{n} claims: index built in {built:.1f} s, {size / 1e6:.1f} MB", flush=True)
-        oxi = Store()
-        if not args.no_scan:
-            oxi.bulk_extend(quads)
-        del quads
-        search(store, "warm")  # opens the index once, as a server does
-        header = f"{'query':<16} {'index median':>12} {'p99':>8} {'hits':>7} {'named query median':>19} {'rows':>7}"
-        print(header, flush=True)
-        rows = []
-        every: list[float] = []
-        for q in QUERIES:
-            index_ms = timed(lambda q=q: search(store, q), args.repeat)  # type: ignore[misc]
-            every += index_ms
-            count = search(store, q).count
-            row: dict[str, object] = {
-                "query": q, "median_ms": round(statistics.median(index_ms), 2),
-                "p99_ms": round(p99(index_ms), 2), "hits": count,
-            }  # fmt: skip
-            scan = found = "-"
-            if not args.no_scan and not q.startswith('"') and not q.endswith("*"):
-                scan_ms = timed(lambda q=q: named_scan(oxi, scan_query, q), args.scan_repeat)  # type: ignore[misc]
-                row["scan_median_ms"] = round(statistics.median(scan_ms), 1)
-                row["scan_rows"] = named_scan(oxi, scan_query, q) if args.scan_repeat else 0
-                scan, found = f"{statistics.median(scan_ms):.1f}", str(row["scan_rows"])
-            rows.append(row)
-            print(
-                f"{q:<16} {row['median_ms']:>12} {row['p99_ms']:>8} {count:>7} {scan:>19} {found:>7}",
-                flush=True,
-            )
-        figures.update(
-            queries=rows, median_ms=round(statistics.median(every), 2),
-            p99_ms=round(p99(every), 2), load_after=os.getloadavg(),
-        )  # fmt: skip
-        print(
-            f"all queries: median {figures['median_ms']} ms, p99 {figures['p99_ms']} ms; "
-            f"load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after",
-            flush=True,
-        )
+        folder = args.index or Path(tmp)
+        store = folder / "store"
+        store.mkdir(parents=True, exist_ok=True)
+        figures = measure(n, store, args)
+    figures["load_before"] = load_before
+    figures["load_after"] = os.getloadavg()
+    print(
+        f"all queries: median {figures['median_ms']} ms, p99 {figures['p99_ms']} ms; "
+        f"load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after",
+        flush=True,
+    )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+def measure(n: int, store: Path, args: argparse.Namespace) -> dict[str, object]:
+    """Build (or reuse) the index beside ``store`` and time every query."""
+    figures: dict[str, object] = {"claims": n}
+    quads = claims(n)
+    index = index_path(store)
+    if not index.is_dir():
+        start = time.perf_counter()
+        write_index(quads, index)
+        figures["build_s"] = round(time.perf_counter() - start, 1)
+    size = sum(f.stat().st_size for f in index.rglob("*") if f.is_file())
+    figures["index_mb"] = round(size / 1e6, 1)
+    print(
+        f"{n} claims: index {figures['index_mb']} MB, built in {figures.get('build_s', '(reused)')} s",
+        flush=True,
+    )
+    library = QueryLibrary.load(data_root() / "queries")
+    oxi = Store()
+    if not args.no_scan:
+        oxi.bulk_extend(quads)
+    del quads
+    search(store, "warm")  # opens the index once, as a server does
+    print(
+        f"{'query':<16} {'index median':>12} {'p99':>8} {'hits':>7} {'quote-search':>13} {'rows':>7} {'search query':>13}",
+        flush=True,
+    )
+    rows = []
+    every: list[float] = []
+    for q in QUERIES:
+        index_ms = timed(lambda q=q: search(store, q), args.repeat)  # type: ignore[misc]
+        every += index_ms
+        count = search(store, q).count
+        row: dict[str, object] = {
+            "query": q, "median_ms": round(statistics.median(index_ms), 2),
+            "p99_ms": round(p99(index_ms), 2), "hits": count,
+        }  # fmt: skip
+        scan: object = "-"
+        found: object = "-"
+        joined: object = "-"
+        if not args.no_scan:
+            joined_ms, _ = run_named(
+                oxi, library.get("search"), {"q": q}, store, args.scan_repeat * 5
+            )
+            row["search_query_median_ms"] = joined = round(statistics.median(joined_ms), 1)
+        if not args.no_scan and not q.startswith('"') and not q.endswith("*"):
+            scan_ms, found_rows = run_named(
+                oxi, library.get("quote-search"), {"text": q}, store, args.scan_repeat
+            )
+            row["scan_median_ms"] = scan = round(statistics.median(scan_ms), 1)
+            row["scan_rows"] = found = found_rows
+        rows.append(row)
+        print(
+            f"{q:<16} {row['median_ms']:>12} {row['p99_ms']:>8} {count:>7} {scan:>13} {found:>7} {joined:>13}",
+            flush=True,
+        )
+    figures.update(
+        queries=rows, median_ms=round(statistics.median(every), 2), p99_ms=round(p99(every), 2)
+    )
+    return figures
 
 
 if __name__ == "__main__":
