@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Quad, Store
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, Store
 
 from policykg.data import data_root
 from policykg.search import search
@@ -138,7 +138,8 @@ def named(oxi: Store, query: NamedQuery, values: dict[str, str], store: Path) ->
     """Run a named query as ``policykg query`` does (all rows); its row count."""
     substitutions = query.bind(values, search=hook(store))
     rows = oxi.query(query.sparql, substitutions=substitutions, use_default_graph_as_union=True)  # type: ignore[arg-type]
-    return sum(1 for _ in rows)  # type: ignore[union-attr]
+    assert isinstance(rows, QuerySolutions)
+    return sum(1 for _ in rows)
 
 
 def run_named(
