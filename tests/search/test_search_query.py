@@ -132,7 +132,8 @@ def test_corrected_claims_are_hidden_unless_asked(kg: PolicyGraph) -> None:
     rows = kg.sparql(
         f"{PREFIXES} SELECT ?claim ?quote WHERE {{ ?claim prov:wasInvalidatedBy ?c ; pkg:quote ?quote }}"
     )
-    assert isinstance(rows, Rows) and len(rows)
+    assert isinstance(rows, Rows)
+    assert len(rows)
     for row in rows:
         phrase = '"' + str(row["quote"]).replace('"', " ") + '"'
         hidden = {r["hit"] for r in run(kg, "search", q=phrase)}
