@@ -140,3 +140,45 @@ def test_the_readmes_join_runs_on_the_values_block(api: TestClient, kg: PolicyGr
     key = lambda r: (r["source"], r["stance"])  # noqa: E731
     assert sorted(rows.records, key=key) == sorted(expected.records, key=key)
     assert len(rows) > 1
+
+
+def test_the_search_named_query_answers_the_searchers_hits(
+    api: TestClient, built: tuple[Settings, BuildReport]
+) -> None:
+    expected = search(built[0].store_path, "gebruiker", lang="nl", kind="claim").hits
+    assert expected
+    response = api.get(
+        "/queries/search", params={"q": "gebruiker", "lang": "NL", "type": "claim", "format": "csv"}
+    )
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert list(dict.fromkeys((r["rank"], r["hit"]) for r in rows)) == [
+        (str(i), h.iri) for i, h in enumerate(expected, start=1)
+    ]
+    assert {r["source"] for r in rows} == {h.source for h in expected}
+
+
+def test_the_search_named_query_page_shows_the_hits(
+    api: TestClient, built: tuple[Settings, BuildReport]
+) -> None:
+    expected = search(built[0].store_path, "InMail", kind="claim").hits
+    response = api.get("/queries/search?q=InMail&type=claim", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    for hit in expected:
+        assert hit.iri.removeprefix("https://w3id.org/policykg/") in response.text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("q=%22InMail", "parameter 'q': unbalanced quote: every \" needs a closing \""),
+        ("q=InMail&lang=fr", "parameter 'lang' must be any or one of de, en, nl (in any case), got 'fr'"),
+        ("q=InMail&limit=500", "parameter 'limit' must be from 1 to 100, got 500"),
+    ],
+)  # fmt: skip
+def test_the_search_named_query_names_a_bad_parameter(
+    api: TestClient, query: str, message: str
+) -> None:
+    response = api.get(f"/queries/search?{query}")
+    assert response.status_code == 400
+    assert response.json() == {"error": "Bad parameter", "message": message, "status": 400}

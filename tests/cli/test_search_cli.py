@@ -56,3 +56,18 @@ def test_an_unknown_language_exits_1_naming_the_option(built: tuple[Settings, Bu
     code, out, err = run(built, "Nutzer", "--lang", "fr")
     assert (code, out) == (1, "")
     assert err == "policykg search: lang: expected one of de, en, nl (in any case), got 'fr'\n"
+
+
+def test_policykg_query_search_binds_the_hits(built: tuple[Settings, BuildReport]) -> None:
+    expected = search(built[0].store_path, "Nutzer", lang="de", kind="claim").hits
+    assert expected
+    result = CliRunner().invoke(
+        app,
+        ["query", "search", "--param", "q=Nutzer", "--param", "lang=DE", "--param", "type=claim",
+         "--format", "json"],
+        env={"POLICYKG_DIST": str(built[0].dist), "COLUMNS": "200"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    hits = list(dict.fromkeys(r["hit"] for r in rows["rows"]))
+    assert hits == [h.iri for h in expected]
