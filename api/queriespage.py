@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from policykg.errors import ParameterError
 from policykg.formats import GRAPHS, SOLUTIONS
+from policykg.search.binding import hook
 from policykg.sparql.queries import NamedQuery
 
 from .jinja import render
@@ -71,7 +72,8 @@ async def results_page(
     if missing and not set(values) - {p.name for p in query.params}:
         return HTMLResponse(render("queries_result.html", **page), headers=headers)
     try:
-        substitutions = query.bind(values)
+        search = hook(service.source.store)
+        substitutions = await asyncio.to_thread(query.bind, values, search=search)
     except ParameterError as err:
         page["error"] = err.message
         return HTMLResponse(render("queries_result.html", **page), 400, headers=headers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from html import escape
 from typing import Any
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from policykg.formats import parse_accept
+from policykg.search.binding import hook
 from policykg.sparql.queries import NamedQuery
 
 from ..deps import LibraryDep, ServiceDep
@@ -76,7 +78,8 @@ async def run_named(
     values = {k: v for k, v in request.query_params.items() if k != "format"}
     if "format" not in request.query_params and _wants_html(request):
         return await results_page(service, request, query, values)
-    substitutions = query.bind(values)
+    # off the event loop: a search parameter searches the index
+    substitutions = await asyncio.to_thread(query.bind, values, search=hook(service.source.store))
     return await run_query(
         service,
         request,

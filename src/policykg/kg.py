@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -79,6 +80,8 @@ class PolicyGraph:
     ) -> None:
         self.store = store
         self.library = library
+        #: The built store whose search index ``search`` parameters use (None in memory).
+        self.search_store: Path | None = None
         self.prefixes = dict(
             prefixes if prefixes is not None else all_prefixes(Settings().base_iri)
         )
@@ -91,8 +94,11 @@ class PolicyGraph:
             from policykg.graph.build import build
 
             build(settings)
-        store = Store.read_only(str(settings.store_path))
-        return cls(store, QueryLibrary.load(settings.queries_dir), all_prefixes(settings.base_iri))
+        opened = settings.store_path.resolve()  # the build the link points at now
+        store = Store.read_only(str(opened))
+        kg = cls(store, QueryLibrary.load(settings.queries_dir), all_prefixes(settings.base_iri))
+        kg.search_store = opened
+        return kg
 
     @classmethod
     def load(cls, settings: Settings | None = None) -> PolicyGraph:
@@ -155,7 +161,12 @@ class PolicyGraph:
         """Run a named query; an unknown name is answered with the closest one and
         ``listed_by``, where the list of names is."""
         named = self.library.get(name, listed_by=listed_by)
-        return _collect(self._run(named.sparql, named.bind(params)))
+        hook = None
+        if self.search_store is not None:
+            from policykg.search.binding import hook as search_hook
+
+            hook = search_hook(self.search_store)
+        return _collect(self._run(named.sparql, named.bind(params, search=hook)))
 
     def to_networkx(self, *, include_corrected: bool = False) -> nx.MultiDiGraph:
         """The claims network (:mod:`policykg.network`): entities as nodes, one edge per

@@ -83,7 +83,9 @@ def test_corrected_claims_only_when_asked(api: TestClient) -> None:
         (f"q={'a' * (MAX_CHARS + 1)}", f"q: the search is {MAX_CHARS + 1} characters long; at most {MAX_CHARS} are allowed"),
         ("", "q: missing: give the words to search for, e.g. q=InMail"),
         ("q=x&type=person", "type: expected one of claim, entity, source, got 'person'"),
-        ("q=x&lang=dutch", "lang: expected a language code such as nl, de or en, got 'dutch'"),
+        ("q=x&lang=dutch", "lang: expected one of de, en, nl (in any case), got 'dutch'"),
+        ("q=x&lang=FR", "lang: expected one of de, en, nl (in any case), got 'FR'"),
+        ("q=x&lang=nl%20", "lang: expected one of de, en, nl (in any case), got 'nl '"),
         ("q=x&limit=0", "limit: expected 1 to 100, got 0"),
         ("q=x&limit=-1", "limit: expected a whole number, got '-1'"),
         ("q=x&include_corrected=yes", "include_corrected: expected true or false, got 'yes'"),
@@ -95,6 +97,14 @@ def test_bad_input_is_a_400_naming_the_parameter(api: TestClient, query: str, me
     response = api.get(f"/search?{query}")
     assert response.status_code == 400
     assert response.json() == {"error": "Bad parameter", "message": message, "status": 400}
+
+
+@pytest.mark.parametrize("lang", ["NL", "Nl", "nl-BE"])
+def test_lang_is_case_insensitive(api: TestClient, lang: str) -> None:
+    lower = api.get("/search?q=gebruiker&lang=nl&limit=100").json()
+    assert lower["hits"]
+    assert all(h["lang"].startswith("nl") for h in lower["hits"])
+    assert api.get(f"/search?q=gebruiker&lang={lang}&limit=100").json() == lower
 
 
 def test_data_files_have_no_index(client: TestClient) -> None:
@@ -130,3 +140,45 @@ def test_the_readmes_join_runs_on_the_values_block(api: TestClient, kg: PolicyGr
     key = lambda r: (r["source"], r["stance"])  # noqa: E731
     assert sorted(rows.records, key=key) == sorted(expected.records, key=key)
     assert len(rows) > 1
+
+
+def test_the_search_named_query_answers_the_searchers_hits(
+    api: TestClient, built: tuple[Settings, BuildReport]
+) -> None:
+    expected = search(built[0].store_path, "gebruiker", lang="nl", kind="claim").hits
+    assert expected
+    response = api.get(
+        "/queries/search", params={"q": "gebruiker", "lang": "NL", "type": "claim", "format": "csv"}
+    )
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert list(dict.fromkeys((r["rank"], r["hit"]) for r in rows)) == [
+        (str(i), h.iri) for i, h in enumerate(expected, start=1)
+    ]
+    assert {r["source"] for r in rows} == {h.source for h in expected}
+
+
+def test_the_search_named_query_page_shows_the_hits(
+    api: TestClient, built: tuple[Settings, BuildReport]
+) -> None:
+    expected = search(built[0].store_path, "InMail", kind="claim").hits
+    response = api.get("/queries/search?q=InMail&type=claim", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    for hit in expected:
+        assert hit.iri.removeprefix("https://w3id.org/policykg/") in response.text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("q=%22InMail", "parameter 'q': unbalanced quote: every \" needs a closing \""),
+        ("q=InMail&lang=fr", "parameter 'lang' must be any or one of de, en, nl (in any case), got 'fr'"),
+        ("q=InMail&limit=500", "parameter 'limit' must be from 1 to 100, got 500"),
+    ],
+)  # fmt: skip
+def test_the_search_named_query_names_a_bad_parameter(
+    api: TestClient, query: str, message: str
+) -> None:
+    response = api.get(f"/queries/search?{query}")
+    assert response.status_code == 400
+    assert response.json() == {"error": "Bad parameter", "message": message, "status": 400}

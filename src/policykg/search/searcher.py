@@ -17,15 +17,15 @@ from typing import Any
 import tantivy
 
 from policykg.errors import ParameterError
-from policykg.search.analysis import ANY, STEMMED, Terms, fold, matches, stem
+from policykg.search.analysis import ANY, STEMMED, Terms, fold, language, matches, stem
 from policykg.search.index import open_index
 from policykg.search.query import Item, Parsed, parse
 
-__all__ = ["KINDS", "MAX_LIMIT", "Hit", "Results", "search"]
+__all__ = ["KINDS", "MAX_LIMIT", "Hit", "Results", "known_language", "search"]
 
 KINDS = ("claim", "entity", "source")
 MAX_LIMIT = 100
-_LANG = re.compile(r"^[a-z]{2,3}$")
+_LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _SHOULD, _MUST, _NOT = tantivy.Occur.Should, tantivy.Occur.Must, tantivy.Occur.MustNot
 
 
@@ -103,14 +103,31 @@ def _filter(schema: tantivy.Schema, name: str, value: str) -> tantivy.Query:
     return tantivy.Query.const_score_query(tantivy.Query.term_query(schema, name, value), 0.0)
 
 
+def known_language(lang: str | None, name: str = "lang") -> str | None:
+    """The language to search in, lower case (``NL``, ``nl-BE`` → ``nl``); None for all.
+
+    >>> known_language("De"), known_language(""), known_language(None)
+    ('de', None, None)
+    >>> known_language("fr")
+    Traceback (most recent call last):
+    policykg.errors.ParameterError: lang: expected one of de, en, nl (in any case), got 'fr'
+    """
+    if not lang:
+        return None
+    primary = language(lang)
+    if not _LANG.match(lang) or primary not in STEMMED:
+        known = ", ".join(sorted(STEMMED))
+        raise ParameterError(f"{name}: expected one of {known} (in any case), got {lang!r}")
+    return primary
+
+
 def search(
     store: Path, text: str, *, lang: str | None = None, kind: str | None = None,
     include_corrected: bool = False, limit: int = 20, offset: int = 0,
 ) -> Results:  # fmt: skip
     """Search the index of the store behind ``store``; bad parameters raise ParameterError."""
     parsed = parse(text)
-    if lang is not None and not _LANG.match(lang):
-        raise ParameterError(f"lang: expected a language code such as nl, de or en, got {lang!r}")
+    lang = known_language(lang)
     if kind is not None and kind not in KINDS:
         raise ParameterError(f"type: expected one of {', '.join(KINDS)}, got {kind!r}")
     if not 1 <= limit <= MAX_LIMIT:

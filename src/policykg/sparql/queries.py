@@ -32,17 +32,23 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode, Variable
 
 from policykg.errors import NotFound, ParameterError, QueryFileError
+
+if TYPE_CHECKING:
+    from policykg.search.binding import SearchHook
 
 __all__ = ["PARAM_TYPES", "NamedQuery", "Param", "QueryLibrary"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 #: The parameter types a header may declare.
-PARAM_TYPES = ("iri", "xsd:string", "xsd:date", "xsd:boolean", "xsd:integer", "xsd:decimal")
+PARAM_TYPES = (
+    "iri", "xsd:string", "xsd:date", "xsd:boolean", "xsd:integer", "xsd:decimal", "search"
+)  # fmt: skip
 
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 _PARAM = re.compile(
@@ -84,6 +90,15 @@ class Param:
         if kind == "iri":
             return self._iri(raw)
         if kind == "xsd:string":
+            return Literal(raw)
+        if kind == "search":
+            from policykg.search.query import parse
+
+            try:
+                parse(raw)
+            except ParameterError as err:
+                message = err.message.removeprefix("q: ")
+                raise ParameterError(f"parameter {self.name!r}: {message}") from None
             return Literal(raw)
         if kind == "xsd:date":
             try:
@@ -183,8 +198,15 @@ class NamedQuery:
         tags = tuple(t.strip() for t in meta.get("tags", "").split(",") if t.strip())
         return cls(name, meta["title"], meta["question"], text, tuple(params), tags, path, extra)
 
-    def bind(self, values: Mapping[str, str]) -> dict[Variable, NamedNode | Literal]:
-        """Typed substitutions for the given raw values, defaults filling the gaps."""
+    def bind(
+        self, values: Mapping[str, str], *, search: SearchHook | None = None
+    ) -> dict[Variable, NamedNode | Literal]:
+        """Typed substitutions for the given raw values, defaults filling the gaps.
+
+        A ``search`` parameter also binds ``?NAME_hits`` to the hits ``search`` finds
+        (:mod:`policykg.search.binding`), whose options (``lang``, ``type``,
+        ``include_corrected``, ``limit``) are then not bound themselves; without a hook,
+        such a query cannot run."""
         known = {p.name: p for p in self.params}
         unknown = sorted(set(values) - set(known))
         if unknown:
@@ -198,6 +220,24 @@ class NamedQuery:
             if raw is None:
                 raise ParameterError(f"query {self.name!r} needs parameter {param.name!r}")
             bound[Variable(param.name)] = param.to_term(raw)
+        searches = [p for p in self.params if p.type == "search"]
+        if searches:
+            from policykg.search.binding import OPTIONS, hits_variable
+
+            if search is None:
+                raise NotFound(
+                    f"query {self.name!r} searches the full-text index, which only a built "
+                    "graph has: run `policykg build` and open dist/store"
+                )
+            # the options are the search's, not the query's: bound variables must be projected
+            options = {
+                name: str(bound.pop(Variable(name)).value)
+                for name in OPTIONS
+                if Variable(name) in bound
+            }
+            for param in searches:
+                text = str(bound[Variable(param.name)].value)
+                bound[Variable(hits_variable(param.name))] = search(param.name, text, options)
         return bound
 
 
