@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import httpx
+import pytest
 from pyoxigraph import Literal, NamedNode
 
+from policykg.errors import PolicyKGError
 from policykg.remote import Endpoint, RemoteStore
 
 from .servers import RemoteServer
@@ -117,3 +119,20 @@ def test_virtuoso_writes_need_digest_auth(virtuoso: RemoteServer, graph_iri: str
     assert challenge.headers["www-authenticate"].startswith("Digest ")
     basic = httpx.post(virtuoso.update_url, data=update, auth=httpx.BasicAuth("dba", "dba"))
     assert basic.status_code == 401
+
+
+def test_virtuoso_failed_update_keeps_earlier_operations(
+    store_server: RemoteServer, graph_iri: str
+) -> None:
+    """A request whose second operation fails: Oxigraph applies none of it, Virtuoso keeps
+    the first operation."""
+    with RemoteStore(store_server.endpoint()) as remote:
+        remote.update(f"CREATE GRAPH <{graph_iri}/exists>")
+        with pytest.raises(PolicyKGError):
+            remote.update(
+                f"INSERT DATA {{ GRAPH <{graph_iri}> {{ {TRIPLE} }} }} ;\n"
+                f"CREATE GRAPH <{graph_iri}/exists>"
+            )
+        kept = remote.ask(f"ASK {{ GRAPH <{graph_iri}> {{ {TRIPLE} }} }}")
+        assert kept is not remote.endpoint.adapter.update_all_or_nothing
+        assert kept is (store_server.kind == "virtuoso")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
+import httpx
 import pytest
 
 from policykg.errors import NotFound
 from policykg.graph.build import BuildReport
-from policykg.remote import RemoteStore
+from policykg.remote import RemoteStore, StoreError
 from policykg.remote.publication import read_state
 from policykg.remote.publish import Build, publish, read_build, rollback
 from policykg.settings import Settings
@@ -142,3 +144,39 @@ def test_cli_publish_to_a_closed_port(built: tuple[Settings, BuildReport]) -> No
         f"policykg publish: cannot reach the store at http://127.0.0.1:{port}/query: "
     )
     assert "Traceback" not in done.stderr
+
+
+class FailFirstSwitch(httpx.BaseTransport):
+    """Passes requests to the store, except that the first switch request (the update that
+    COPYs graphs) is answered 500 without reaching it."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.failed = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.read()
+        if not self.failed and b"update=" in body and b"COPY" in unquote_to_bytes(body):
+            self.failed += 1
+            return httpx.Response(500, text="simulated failure part way")
+        return self.inner.handle_request(request)
+
+
+def test_switch_is_sent_again_where_a_failed_update_keeps_its_first_operations(
+    store_server: RemoteServer, clean: RemoteStore, builds: tuple[Build, Build, Build]
+) -> None:
+    a = builds[0]
+    transport = FailFirstSwitch()
+    messages: list[str] = []
+    with RemoteStore(store_server.endpoint(), transport=transport) as store:
+        if store.endpoint.adapter.update_all_or_nothing:  # Oxigraph: the error is reported
+            with pytest.raises(StoreError) as caught:
+                publish(store, a, BASE, progress=messages.append)
+            assert caught.value.message.endswith("answered 500: simulated failure part way")
+            assert read_state(clean, BASE).current is None
+        else:  # Virtuoso: sent again, and switched
+            publish(store, a, BASE, progress=messages.append)
+            assert read_state(clean, BASE).current == a.version
+            assert public_counts(clean, _all_graphs(a)) == counts_of(a)
+            assert any(m.endswith("; sending it again") for m in messages)
+    assert transport.failed == 1

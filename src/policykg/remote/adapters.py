@@ -15,7 +15,11 @@ The client speaks the standard protocols; an adapter only says what differs for 
   reads them itself; an ``ASK`` answers a one-row result set (variable ``__ASK_RETVAL``,
   1, or no row for false) rather than a boolean, in every result format; an update answers with a result
   set rather than an empty body; a query sent as a direct ``application/sparql-query``
-  POST body is not answered, so the client always sends the protocol's form post.
+  POST body is not answered, so the client always sends the protocol's form post; an update
+  request runs as one transaction that readers see only once it ends, but when one of its
+  operations fails, the operations before it **stay applied** (Oxigraph applies all or
+  nothing), so a request that must not be left half done is made of operations that cannot
+  fail and is run again if it does (see :mod:`policykg.remote.publish`).
 - **generic**: any other SPARQL 1.1 server, given its URLs.
 
 >>> adapter_for(None, "http://127.0.0.1:7878/query").kind
@@ -68,6 +72,8 @@ class Adapter:
     select_accept: str = JSON_RESULTS
     #: An ASK answers a one-row result set (``__ASK_RETVAL`` 1 or 0), not a boolean.
     ask_is_result_set: bool = False
+    #: A failed update request leaves nothing of itself applied.
+    update_all_or_nothing: bool = True
 
     def urls(self, query_url: str, *, credentials: bool) -> Urls:
         """The server's usual URLs, from the query URL the user gave."""
@@ -96,6 +102,7 @@ VIRTUOSO = Adapter(
     default_graph_is_union=True,
     select_accept=XML_RESULTS,
     ask_is_result_set=True,
+    update_all_or_nothing=False,
 )
 GENERIC = Adapter(kind="generic")
 _ADAPTERS: dict[Kind, Adapter] = {"oxigraph": OXIGRAPH, "virtuoso": VIRTUOSO, "generic": GENERIC}

@@ -4,11 +4,16 @@ Publishing loads the build's graphs into graphs beside the public ones (see
 :mod:`policykg.remote.publication`), verifies them, and then switches in **one SPARQL Update
 request**: the control graph's ``pub:current`` moves to the new version and each of its
 graphs is copied (``COPY``) onto its public IRI, public graphs the new version lacks being
-dropped. Both servers apply one update request as one transaction (Oxigraph by design;
-Virtuoso runs a request's operations in one transaction, committed at its end), so a reader
-sees the old version or the new one, never a mix; a publish killed at any point before that
-request leaves the old version serving and its staged graphs behind, which the next publish
-removes. Rollback is the same switch to a kept version.
+dropped. Both servers apply one update request as one transaction that readers see only
+when it ends (Oxigraph by design; Virtuoso in its default
+transaction mode, which tests/remote/test_publish_kill.py exercises), so a
+reader sees the old version or the new one, never a mix; a publish killed at any point before
+that request leaves the old version serving and its staged graphs behind, which the next
+publish removes (a publish killed after sending it has switched: the store finishes it).
+Where a failed request keeps the operations before the failure (Virtuoso: see its adapter),
+the switch, whose operations cannot fail in themselves and which is idempotent, is sent again
+once; if that fails too the error says which versions to roll back or forward to.
+Rollback is the same switch to a kept version.
 
 Verification, before the switch, is of what the store holds, graph by graph: its quad count
 (a SPARQL ``COUNT``) and its triples read back through the Graph Store Protocol, compared
@@ -28,7 +33,7 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, RdfFormat, Triple, parse, serialize
 
-from policykg.errors import BadRequest, NotFound
+from policykg.errors import BadRequest, NotFound, PolicyKGError
 from policykg.remote.client import RemoteStore
 from policykg.remote.errors import StoreError
 from policykg.remote.publication import (
@@ -173,6 +178,33 @@ def _switch_request(
     return "\n".join(parts)
 
 
+def _switch(
+    store: RemoteStore,
+    base: str,
+    target: Version | str,
+    copies: Sequence[GraphCopy],
+    old: Version | None,
+    progress: Progress,
+) -> None:
+    """Send the switch request; again once if the store may have applied part of it."""
+    version = target.id if isinstance(target, Version) else target
+    request = _switch_request(base, version, copies, old.graphs if old else ())
+    try:
+        store.update(request)
+    except PolicyKGError as error:
+        if store.endpoint.adapter.update_all_or_nothing:
+            raise
+        progress(f"the switch failed ({error.message[:200]}); sending it again")
+        try:
+            store.update(request)
+        except PolicyKGError as again:
+            before = old.id if old else "none"
+            raise StoreError(
+                f"the switch to {version} failed twice and may be half applied: run "
+                f"policykg rollback --to {before}, or publish again ({again.message[:200]})"
+            ) from again
+
+
 def _drop_request(base: str, version: Version) -> str:
     control, node = iri(control_graph(base)), iri(version_iri(base, version.id))
     parts = [f"PREFIX pub: <{PUB}>"]
@@ -242,7 +274,7 @@ def publish(
     _verify_content(store, build, copies)
     current = state.get(state.current) if state.current else None
     progress(f"switching to {build.version}")
-    store.update(_switch_request(base, build.version, copies, current.graphs if current else ()))
+    _switch(store, base, build.version, copies, current, progress)
     report.dropped = _prune(store, base, keep, progress)
     return report
 
@@ -277,7 +309,7 @@ def rollback(
     progress(f"verifying the quad counts of {target.id}")
     _verify_counts(store, target.graphs)
     progress(f"switching to {target.id}")
-    store.update(_switch_request(base, target.id, target.graphs, current.graphs))
+    _switch(store, base, target, target.graphs, current, progress)
     return report
 
 
