@@ -1,7 +1,8 @@
 """Real triplestores for the remote tests: ``oxigraph serve`` and Virtuoso 7 on loopback.
 
 Each server runs in its own temporary folder on free loopback ports, in its own process
-group, and is stopped (the whole group killed) on exit. Readiness is polled with an ``ASK``.
+group, and is stopped (the whole group killed) on exit, or killed by the kernel if the test
+process itself dies. Readiness is polled with an ``ASK``.
 A missing binary skips, except under ``CI=true`` where it fails (as the browser tests do).
 
 Virtuoso is started from an ini written here: the SQL port and the HTTP port on loopback,
@@ -13,6 +14,7 @@ that lives only as long as the test session); the anonymous SPARQL user stays re
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import signal
@@ -91,6 +93,13 @@ def _ready(query_url: str, process: subprocess.Popen[bytes], log: Path, timeout:
     pytest.fail(f"not answering on {query_url} after {timeout} s:\n{log.read_text()[-4000:]}")
 
 
+def _die_with_parent() -> None:
+    """In the child: be killed when the test process dies, however it dies (Linux's
+    PR_SET_PDEATHSIG), so a killed test run leaves no server behind."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     """Kill the server's process group and reap it."""
     if process.poll() is None:
@@ -106,7 +115,12 @@ def _running(
     log = folder / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            command, cwd=folder, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            cwd=folder,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
     try:
         _ready(query_url, process, log, timeout)
