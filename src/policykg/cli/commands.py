@@ -277,3 +277,9 @@ _register_network(app)
 from policykg.cli.search import register as _register_search  # noqa: E402
 
 _register_search(app)
+
+# --- Publishing to a remote store ----------------------------------------------------------------
+
+from policykg.cli.publish import register as _register_publish  # noqa: E402
+
+_register_publish(app)
