@@ -41,6 +41,7 @@ from policykg.linkeddata.vocabulary import Document, Vocabulary
 from policykg.namespaces import dump_prefixes
 from policykg.sparql.results import write_graph
 
+from ..apidoc import ACCEPT, error_responses, get_and_head, header_param
 from ..deps import ServiceDep
 from ..results import endpoint_iri, query_job
 from ..service import Service
@@ -73,6 +74,9 @@ _CSP = (
 )
 
 router = APIRouter(tags=["linked data"])
+#: What every page reads besides its path: Accept (the representation) and Accept-Language.
+_DOC = {"parameters": [ACCEPT, header_param("Accept-Language", "The page's language.")]}
+_ERRORS = error_responses(400, 404, 406, 429, 503)
 
 
 @functools.lru_cache(maxsize=8)
@@ -279,31 +283,54 @@ async def _minted(request: Request, service: Service, prefix: str, name: str) ->
     return await _resource(request, service, iri, path, extension)
 
 
-@router.api_route("/id/{name:path}", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(router, "/id/{name:path}", response_model=None, responses=_ERRORS, openapi_extra=_DOC)
 async def entity(name: str, request: Request, service: ServiceDep) -> Response:
     """An entity (organisation, person, practice, lawsuit, regulator action…), HTML or RDF."""
     return await _minted(request, service, "id", name)
 
 
-@router.api_route("/claim/{name:path}", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(
+    router, "/claim/{name:path}", response_model=None, responses=_ERRORS, openapi_extra=_DOC
+)
 async def claim(name: str, request: Request, service: ServiceDep) -> Response:
     """A claim or a correction, with its source (and the other claims on its subject and property)."""
     return await _minted(request, service, "claim", name)
 
 
-@router.api_route("/source/{name:path}", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(
+    router, "/source/{name:path}", response_model=None, responses=_ERRORS, openapi_extra=_DOC
+)
 async def source(name: str, request: Request, service: ServiceDep) -> Response:
     """A source article and all its claims, in paragraph order."""
     return await _minted(request, service, "source", name)
 
 
-@router.api_route("/graph/{name:path}", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(
+    router, "/graph/{name:path}", response_model=None, responses=_ERRORS, openapi_extra=_DOC
+)
 async def named_graph(name: str, request: Request, service: ServiceDep) -> Response:
     """A named graph: TriG or N-Quads keep its name; the triple formats hold its triples."""
     return await _minted(request, service, "graph", name)
 
 
-@router.api_route("/resource", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(
+    router,
+    "/resource",
+    response_model=None,
+    responses=_ERRORS,
+    openapi_extra={
+        "parameters": [
+            *_DOC["parameters"],
+            {
+                "name": "format",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "html, turtle, ntriples, jsonld or rdfxml; overrides Accept.",
+            },
+        ]
+    },
+)
 async def any_resource(
     request: Request,
     service: ServiceDep,
@@ -365,41 +392,43 @@ async def _document(
     return Response(body, media_type=fmt.content_type, headers=headers)
 
 
-@router.api_route("/ontology", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(router, "/ontology", response_model=None, responses=_ERRORS, openapi_extra=_DOC)
 async def ontology(request: Request, service: ServiceDep) -> Response:
     """The ontology: every class and property of ``ontology/policykg.ttl``, one anchor each."""
     return await _document(request, service, "ontology", "ontology", None)
 
 
-@router.api_route("/ontology.{ext}", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(router, "/ontology.{ext}", response_model=None, responses=_ERRORS, openapi_extra=_DOC)
 async def ontology_file(ext: str, request: Request, service: ServiceDep) -> Response:
     return await _document(request, service, "ontology", f"ontology.{ext}", None)
 
 
-@router.api_route("/ontology/{term}", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(
+    router, "/ontology/{term}", response_model=None, responses=_ERRORS, openapi_extra=_DOC
+)
 async def ontology_term(term: str, request: Request, service: ServiceDep) -> Response:
     """One term of the ontology (``/ontology/Claim`` for ``pkg:Claim``)."""
     return await _document(request, service, "ontology", term, term)
 
 
-@router.api_route("/shapes", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(router, "/shapes", response_model=None, responses=_ERRORS, openapi_extra=_DOC)
 async def shapes(request: Request, service: ServiceDep) -> Response:
     """The SHACL shapes the build validates against (``ontology/shapes.ttl``), one anchor each."""
     return await _document(request, service, "shapes", "shapes", None)
 
 
-@router.api_route("/shapes.{ext}", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(router, "/shapes.{ext}", response_model=None, responses=_ERRORS, openapi_extra=_DOC)
 async def shapes_file(ext: str, request: Request, service: ServiceDep) -> Response:
     return await _document(request, service, "shapes", f"shapes.{ext}", None)
 
 
-@router.api_route("/shapes/{term}", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(router, "/shapes/{term}", response_model=None, responses=_ERRORS, openapi_extra=_DOC)
 async def shape(term: str, request: Request, service: ServiceDep) -> Response:
     """One shape (``/shapes/ClaimShape``)."""
     return await _document(request, service, "shapes", term, term)
 
 
-@router.api_route("/home", methods=["GET", "HEAD"], response_class=HTMLResponse)
+@get_and_head(router, "/home", response_class=HTMLResponse, responses=_ERRORS, openapi_extra=_DOC)
 async def home(request: Request, service: ServiceDep) -> Response:
     """The home page: the sources, the main entities by kind, and the entry points."""
     triples, _ = await _construct(service, request, queries.HOME, None)
