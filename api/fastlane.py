@@ -71,7 +71,7 @@ class FastLane:
         if job is None:
             return None
         try:
-            return result_response(service, await service.engine.query(job, adhoc=True))
+            return result_response(service, await service.engine.query(job))
         except PolicyKGError as exc:
             return error_response(exc.status, exc.title, exc.message, exc.headers or None)
 

@@ -120,10 +120,8 @@ async def run_query(
     named_graphs: list[str] | None = None,
     substitutions: Mapping[Variable, NamedNode | Literal] | None = None,
     format_param: str | None = None,
-    adhoc: bool = False,
 ) -> Response:
-    """Check, run and answer one query: in one piece if small, else streamed. ``adhoc``:
-    the text is a client's own (it may not take the worker kept for stored queries)."""
+    """Check, run and answer one query: in one piece if small, else streamed."""
     if (keyword := update_keyword(text)) is not None:
         raise BadRequest(_update_advice(service, keyword))
     base = endpoint_iri(request)
@@ -148,7 +146,7 @@ async def run_query(
     errors = {
         k: e for k, e in (("SELECT/ASK", solutions_error), ("CONSTRUCT/DESCRIBE", graph_error)) if e
     }
-    return result_response(service, await service.engine.query(job, errors, adhoc=adhoc))
+    return result_response(service, await service.engine.query(job, errors))
 
 
 def _update_advice(service: Service, keyword: str) -> str:

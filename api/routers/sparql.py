@@ -146,7 +146,6 @@ async def _query(service: Service, request: Request, operation: Operation) -> Re
         default_graphs=defaults if defaults or named else None,
         named_graphs=named if defaults or named else None,
         format_param=operation.one("format"),
-        adhoc=True,
     )
 
 

@@ -205,29 +205,3 @@ def test_one_dataset_per_server_even_when_the_store_link_moves(
             assert response.status_code == 200, response.text
             rows = response.json()["results"]["bindings"]
             assert [b["o"]["value"] for b in rows] == ["old"], rows
-
-
-def test_slow_client_queries_leave_a_worker_for_stored_queries(hostile_root: Path) -> None:
-    """With every ad-hoc slot taken (as slow /sparql queries would), a named query is still
-    answered by the worker kept for stored queries, and another ad-hoc query waits for a
-    slot until its time limit (503), not for that worker."""
-    settings = make_settings(hostile_root, workers=2, query_timeout=3)
-    with TestClient(create_app(settings, data=[PEOPLE])) as client:
-        engine = _engine(client)
-        assert engine.adhoc_workers == 1
-        client.portal.call(engine._adhoc.acquire)  # the one ad-hoc slot is busy
-        try:
-            named = client.get("/queries/ages", headers={"Accept": "application/n-triples"})
-            assert named.status_code == 200, named.text
-            assert "<http://example.org/age>" in named.text
-            adhoc = client.get("/sparql", params={"query": WORKER_QUERY}, headers=QJSON)
-            assert adhoc.status_code == 503
-            assert adhoc.json() == {
-                "error": "Query timed out",
-                "message": "the server is busy: no query worker became free within 3 s",
-                "status": 503,
-            }
-        finally:
-            engine._adhoc.release()
-        again = client.get("/sparql", params={"query": WORKER_QUERY}, headers=QJSON)
-        assert again.status_code == 200, again.text

@@ -121,11 +121,6 @@ class Engine:
     ) -> None:
         self.store, self.size, self.timeout = store, max(1, workers), timeout
         self.max_waiting, self._waiting = max_waiting, 0
-        #: Ad-hoc queries (SPARQL text from a client) hold at most all workers but one; the
-        #: last is kept for the server's own stored queries (named queries, pages, network
-        #: views, exports), so slow client queries cannot make those wait (issue 12).
-        self.adhoc_workers = max(1, self.size - 1)
-        self._adhoc = asyncio.Semaphore(self.adhoc_workers)
         #: Every reader started and not yet discarded or closed (idle or busy).
         self._readers: set[WorkerProcess] = set()
         self._closing = False
@@ -304,64 +299,16 @@ class Engine:
         raise WorkerStopped("no query worker could take this request; try again shortly")
 
     async def query(
-        self,
-        job: QueryJob,
-        not_acceptable: dict[str, NotAcceptable] | None = None,
-        *,
-        adhoc: bool = False,
+        self, job: QueryJob, not_acceptable: dict[str, NotAcceptable] | None = None
     ) -> QueryResult:
         """Run a query where it is cheapest: a bounded one in this process when it is
         answered within the row budget, anything else (or a bounded one over budget) on
-        a worker. Raise its error, or return its head and (streaming) body.
-
-        ``adhoc``: the text comes from a client; it may use at most ``adhoc_workers``
-        workers at once, and waits (within its time limit) for one of those."""
+        a worker. Raise its error, or return its head and (streaming) body."""
         if self.inline is not None and (answer := self.inline.run(job)) is not None:
             self.answered["inline"] += 1
             return QueryResult.complete(answer)
         self.answered["worker"] += 1
         deadline = asyncio.get_running_loop().time() + self.timeout
-        if not adhoc:
-            return await self._on_worker(job, deadline, not_acceptable)
-        await self._adhoc_slot(deadline)
-        try:
-            result = await self._on_worker(job, deadline, not_acceptable)
-        except BaseException:
-            self._adhoc.release()
-            raise
-        if result.whole is not None:
-            self._adhoc.release()
-        else:
-            result.body = self._releasing(result.body)
-        return result
-
-    async def _adhoc_slot(self, deadline: float) -> None:
-        if self._adhoc.locked() and self._waiting >= self.max_waiting:
-            raise ServerBusy(
-                f"the server is busy: {self._waiting} queries already wait for a worker; "
-                "retry shortly"
-            )
-        self._waiting += 1
-        try:
-            async with asyncio.timeout_at(deadline):
-                await self._adhoc.acquire()
-        except TimeoutError:
-            raise QueryTimeout(
-                f"the server is busy: no query worker became free within {self.timeout:g} s"
-            ) from None
-        finally:
-            self._waiting -= 1
-
-    async def _releasing(self, body: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-        try:
-            async for chunk in body:
-                yield chunk
-        finally:
-            self._adhoc.release()
-
-    async def _on_worker(
-        self, job: QueryJob, deadline: float, not_acceptable: dict[str, NotAcceptable] | None
-    ) -> QueryResult:
         worker, kind, payload = await self._exchange(job, deadline, "the query")
         reply = decode(payload)
         if kind is Frame.ERROR:
