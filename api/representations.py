@@ -25,10 +25,13 @@ from policykg.linkeddata.conneg import Representation, choose
 from policykg.namespaces import dump_prefixes
 from policykg.sparql.results import write_graph
 
+from .apidoc import ACCEPT, error_responses, header_param
 from .jinja import render
 from .service import Service
 
 __all__ = [
+    "DOC",
+    "ERRORS",
     "NO_CACHE",
     "PAGE",
     "alternates",
@@ -39,6 +42,10 @@ __all__ = [
     "serialize_as",
 ]
 
+#: What ``/openapi.json`` says of every linked-data route: the headers that pick the answer,
+#: and the error statuses.
+DOC = {"parameters": [ACCEPT, header_param("Accept-Language", "The page's language.")]}
+ERRORS = error_responses(400, 404, 406, 429, 503)
 #: Headers of every linked-data answer.
 NO_CACHE = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"}
 _CSP = (

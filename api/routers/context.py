@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from policykg.errors import NotFound
 
+from ..apidoc import error_responses
 from ..deps import ServiceDep
 
 __all__ = ["MEDIA_TYPE", "router"]
@@ -25,7 +26,10 @@ router = APIRouter(tags=["context"])
 @router.get(
     "/context.jsonld",
     response_class=JSONResponse,
-    responses={200: {"content": {MEDIA_TYPE: {}}, "description": "The JSON-LD context."}},
+    responses={
+        200: {"content": {MEDIA_TYPE: {}}, "description": "The JSON-LD context."},
+        **error_responses(404),
+    },
 )
 async def context(service: ServiceDep) -> JSONResponse:
     """The JSON-LD context (``{"@context": {prefix: namespace, …}}``); 404 without one."""

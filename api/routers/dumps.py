@@ -10,9 +10,9 @@ anything else. Files are not compressed on the fly: each has a ``.gz`` copy.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.types import Receive, Scope, Send
 
@@ -21,6 +21,7 @@ from policykg.formats import parse_accept
 from policykg.linkeddata.manifest import DumpFile, Manifest
 from policykg.linkeddata.void import LICENCE
 
+from ..apidoc import ACCEPT, content, error_responses, get_and_head
 from ..httpcache import CACHE_CONTROL, HEAD_KEY, etag_matches
 from ..jinja import render
 from ..served import served_build
@@ -56,8 +57,22 @@ def _wants_html(request: Request, format_param: str | None) -> bool:
     return ranges.get("text/html", 0.0) > ranges.get("application/json", 0.0)
 
 
-@router.get("/dumps/", response_model=None)
-async def dumps_index(request: Request, format: str | None = None) -> Response:
+@router.get(
+    "/dumps/",
+    response_model=None,
+    responses={
+        200: {
+            "description": "The dump files.",
+            "content": content(["application/json", "text/html"]),
+        },
+        **error_responses(400, 404),
+    },
+    openapi_extra={"parameters": [ACCEPT]},
+)
+async def dumps_index(
+    request: Request,
+    format: Annotated[str | None, Query(description="html or json; overrides Accept.")] = None,
+) -> Response:
     """The dumps of the served build: each file with its size, counts, SHA-256 and link."""
     _, manifest = _dumps(request)
     body = {
@@ -84,7 +99,31 @@ class _DumpResponse(FileResponse):
         await super().__call__(scope, receive, send)
 
 
-@router.get("/dumps/{name}", response_model=None)
+@get_and_head(
+    router,
+    "/dumps/{name}",
+    response_model=None,
+    responses={
+        200: {
+            "description": "The file (Range requests are honoured).",
+            "content": content(["application/octet-stream"]),
+        },
+        206: {"description": "Part of the file."},
+        304: {"description": "Not modified (If-None-Match)."},
+        **error_responses(404),
+    },
+    openapi_extra={
+        "parameters": [
+            {"name": "Range", "in": "header", "required": False, "schema": {"type": "string"}},
+            {
+                "name": "If-None-Match",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string"},
+            },
+        ]
+    },
+)
 async def dump_file(name: str, request: Request) -> Response:
     """One dump file, with ``ETag`` (its SHA-256), ``Last-Modified``, ``Range`` and ``HEAD``."""
     folder, manifest = _dumps(request)

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from ..apidoc import content
 from ..deps import ServiceDep
 
 __all__ = ["router"]
@@ -14,7 +15,20 @@ __all__ = ["router"]
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", response_model=None)
+@router.get(
+    "/healthz",
+    response_model=None,
+    responses={
+        200: {
+            "description": "Workers are serving.",
+            "content": content(["application/json"], {"type": "object"}),
+        },
+        503: {
+            "description": "No worker is serving (status: degraded).",
+            "content": content(["application/json"], {"type": "object"}),
+        },
+    },
+)
 async def healthz(service: ServiceDep) -> JSONResponse:
     """Liveness: the worker count and how many are serving (dead ones are replaced; with
     none serving the status is "degraded" and the answer 503), the store, where the

@@ -13,9 +13,10 @@ from policykg.linkeddata.home import home_sections
 from policykg.linkeddata.iris import Iris
 from policykg.linkeddata.page import pick_language
 
+from ..apidoc import get_and_head
 from ..deps import ServiceDep
 from ..jinja import render
-from ..representations import NO_CACHE, PAGE
+from ..representations import DOC, ERRORS, NO_CACHE, PAGE
 from .resources import construct
 
 __all__ = ["router"]
@@ -23,7 +24,7 @@ __all__ = ["router"]
 router = APIRouter(tags=["linked data"])
 
 
-@router.api_route("/home", methods=["GET", "HEAD"], response_class=HTMLResponse)
+@get_and_head(router, "/home", response_class=HTMLResponse, responses=ERRORS, openapi_extra=DOC)
 async def home(request: Request, service: ServiceDep) -> Response:
     """The home page: the sources, the main entities by kind, and the entry points."""
     triples, _ = await construct(service, request, queries.HOME, None)

@@ -33,6 +33,7 @@ from policykg.network.rows import (
 from policykg.network.timeline import build_timeline, fetch_timeline_async
 from policykg.network.views import GRAPH_FILES, to_cytoscape, to_node_link, write_graph_file
 
+from ..apidoc import content, error_responses, query_param
 from ..deps import ServiceDep
 from ..results import query_job
 from ..service import Service
@@ -45,6 +46,24 @@ router = APIRouter(tags=["network"])
 CACHE_SIZE = 64
 _cache: OrderedDict[Hashable, Any] = OrderedDict()
 _FORMATS = ("cytoscape", "node-link", *GRAPH_FILES)
+_MANY = {"type": "array", "items": {"type": "string"}}
+#: The filters every view takes (read by Filters.parse; declared for /openapi.json).
+_FILTERS = [
+    query_param(
+        "as_of", "Claims holding on that day (YYYY-MM-DD).", {"type": "string", "format": "date"}
+    ),
+    query_param("source", "Claims of these sources (seed id or IRI).", _MANY),
+    query_param("type", "Nodes of these types.", _MANY),
+    query_param("jurisdiction", "Claims with that dct:spatial (loc:US), and those with none."),
+    query_param("stance", "Claims with these stances.", _MANY),
+    query_param("include_corrected", "Corrected claims too.", {"type": "boolean"}),
+    query_param("focus", "The neighbourhood of this node (IRI or curie)."),
+    query_param(
+        "depth", "Hops from focus (1..5).", {"type": "integer", "minimum": 1, "maximum": 5}
+    ),
+]
+_JSON = {"content": content(["application/json"], {"type": "object"})}
+_ERRORS = error_responses(400, 429, 503)
 
 
 def _select(service: Service) -> Callable[[str, Substitutions], Any]:
@@ -110,7 +129,23 @@ async def _json(value: Callable[[], Any]) -> Response:
     return Response(body, media_type="application/json")
 
 
-@router.get("/network")
+@router.get(
+    "/network",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The network.",
+            "content": content(["application/json", *(media for _, media in GRAPH_FILES.values())]),
+        },
+        **_ERRORS,
+    },
+    openapi_extra={
+        "parameters": [
+            query_param("format", "The view's format.", {"type": "string", "enum": list(_FORMATS)}),
+            *_FILTERS,
+        ]
+    },
+)
 async def network(request: Request, service: ServiceDep) -> Response:
     """The filtered claims network (format=cytoscape, node-link, graphml or gexf)."""
     own, rest = _split(request, ("format",))
@@ -139,7 +174,21 @@ def _endpoint(own: dict[str, list[str]], name: str, base: str) -> str:
     return iri
 
 
-@router.get("/network/paths")
+@router.get(
+    "/network/paths",
+    response_class=Response,
+    responses={200: {"description": "The paths.", **_JSON}, **_ERRORS},
+    openapi_extra={
+        "parameters": [
+            query_param("from", "An entity (IRI or curie like id:openai).", required=True),
+            query_param("to", "An entity (IRI or curie).", required=True),
+            query_param(
+                "k", "How many paths (1..10).", {"type": "integer", "minimum": 1, "maximum": MAX_K}
+            ),
+            *_FILTERS,
+        ]
+    },
+)
 async def paths(request: Request, service: ServiceDep) -> Response:
     """The k shortest paths between two entities (from, to, k=1..10) in the filtered network."""
     own, rest = _split(request, ("from", "to", "k"))
@@ -153,7 +202,12 @@ async def paths(request: Request, service: ServiceDep) -> Response:
     return await _json(lambda: {"paths": found})
 
 
-@router.get("/network/stats")
+@router.get(
+    "/network/stats",
+    response_class=Response,
+    responses={200: {"description": "The statistics.", **_JSON}, **_ERRORS},
+    openapi_extra={"parameters": _FILTERS},
+)
 async def network_stats(request: Request, service: ServiceDep) -> Response:
     """Counts, connected components, top-20 degree and betweenness, per-source subgraphs."""
     _, rest = _split(request, ())
@@ -167,7 +221,11 @@ async def network_stats(request: Request, service: ServiceDep) -> Response:
     return await _json(lambda: result)
 
 
-@router.get("/timeline.json")
+@router.get(
+    "/timeline.json",
+    response_class=Response,
+    responses={200: {"description": "The timeline.", **_JSON}, **_ERRORS},
+)
 async def timeline(request: Request, service: ServiceDep) -> Response:
     """Dated events, periods and undated events, with their claims and sources."""
     for name, _ in request.query_params.multi_items():

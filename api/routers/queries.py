@@ -13,6 +13,7 @@ from policykg.formats import parse_accept
 from policykg.search.binding import hook
 from policykg.sparql.queries import NamedQuery
 
+from ..apidoc import ACCEPT, FORMAT, content, error_responses, free_params, results_content
 from ..deps import LibraryDep, ServiceDep
 from ..queriespage import results_page
 from ..results import run_query
@@ -56,7 +57,17 @@ def _html(queries: list[dict[str, Any]]) -> str:
     )
 
 
-@router.get("/queries", response_model=None)
+@router.get(
+    "/queries",
+    response_model=None,
+    responses={
+        200: {
+            "description": "The named queries.",
+            "content": content(["application/json", "text/html"]),
+        }
+    },
+    openapi_extra={"parameters": [ACCEPT]},
+)
 async def list_queries(request: Request, library: LibraryDep) -> Response:
     """Every named query with its title, question and parameters."""
     queries = [_describe(q) for q in library]
@@ -65,7 +76,24 @@ async def list_queries(request: Request, library: LibraryDep) -> Response:
     return JSONResponse({"queries": queries}, headers={"Vary": "Accept"})
 
 
-@router.get("/queries/{name}")
+@router.get(
+    "/queries/{name}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The results (or an HTML page for a browser).",
+            "content": {**results_content(), **content(["text/html"])},
+        },
+        **error_responses(400, 404, 406, 429, 503),
+    },
+    openapi_extra={
+        "parameters": [
+            FORMAT,
+            free_params("params", "The query's own typed parameters (listed at /queries)."),
+            ACCEPT,
+        ]
+    },
+)
 async def run_named(
     name: str, request: Request, service: ServiceDep, library: LibraryDep
 ) -> Response:

@@ -29,16 +29,18 @@ from policykg.linkeddata.conneg import GRAPH_DOCUMENT, RESOURCE, Representation,
 from policykg.linkeddata.iris import Iris, split_extension
 from policykg.linkeddata.page import build_page, pick_language, short
 
+from ..apidoc import get_and_head
 from ..deps import ServiceDep
 from ..jinja import render
 from ..pagecache import Rendered
-from ..representations import PAGE, alternates, headers, not_found, pick, serialize_as
+from ..representations import DOC, ERRORS, PAGE, alternates, headers, not_found, pick, serialize_as
 from ..results import endpoint_iri, query_job
 from ..service import Service
 
 __all__ = ["construct", "router"]
 
 router = APIRouter(tags=["linked data"])
+#: What every page reads besides its path: Accept (the representation) and Accept-Language.
 
 
 def _iris(service: Service) -> Iris:
@@ -179,31 +181,54 @@ async def _minted(request: Request, service: Service, prefix: str, name: str) ->
     return await _answer(request, service, iri, path, extension, graph=prefix == "graph")
 
 
-@router.api_route("/id/{name:path}", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(router, "/id/{name:path}", response_model=None, responses=ERRORS, openapi_extra=DOC)
 async def entity(name: str, request: Request, service: ServiceDep) -> Response:
     """An entity (organisation, person, practice, lawsuit, regulator action…), HTML or RDF."""
     return await _minted(request, service, "id", name)
 
 
-@router.api_route("/claim/{name:path}", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(
+    router, "/claim/{name:path}", response_model=None, responses=ERRORS, openapi_extra=DOC
+)
 async def claim(name: str, request: Request, service: ServiceDep) -> Response:
     """A claim or a correction, with its source (and the other claims on its subject and property)."""
     return await _minted(request, service, "claim", name)
 
 
-@router.api_route("/source/{name:path}", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(
+    router, "/source/{name:path}", response_model=None, responses=ERRORS, openapi_extra=DOC
+)
 async def source(name: str, request: Request, service: ServiceDep) -> Response:
     """A source article and all its claims, in paragraph order."""
     return await _minted(request, service, "source", name)
 
 
-@router.api_route("/graph/{name:path}", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(
+    router, "/graph/{name:path}", response_model=None, responses=ERRORS, openapi_extra=DOC
+)
 async def named_graph(name: str, request: Request, service: ServiceDep) -> Response:
     """A named graph: TriG or N-Quads keep its name; the triple formats hold its triples."""
     return await _minted(request, service, "graph", name)
 
 
-@router.api_route("/resource", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(
+    router,
+    "/resource",
+    response_model=None,
+    responses=ERRORS,
+    openapi_extra={
+        "parameters": [
+            *DOC["parameters"],
+            {
+                "name": "format",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "html, turtle, ntriples, jsonld or rdfxml; overrides Accept.",
+            },
+        ]
+    },
+)
 async def any_resource(
     request: Request,
     service: ServiceDep,

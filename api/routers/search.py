@@ -22,6 +22,7 @@ from policykg.errors import ParameterError
 from policykg.formats import parse_accept
 from policykg.search.searcher import KINDS, Hit, Results, search
 
+from ..apidoc import ACCEPT, content, error_responses, query_param
 from ..deps import ServiceDep
 
 __all__ = ["router"]
@@ -59,7 +60,41 @@ def _boolean(request: Request, name: str) -> bool:
     return raw == "true"
 
 
-@router.get("/search", response_model=None)
+@router.get(
+    "/search",
+    response_model=None,
+    responses={
+        200: {
+            "description": "The hits.",
+            "content": content(["application/json", "text/html", "text/csv", "text/plain"]),
+        },
+        **error_responses(400),
+    },
+    openapi_extra={
+        "parameters": [
+            query_param("q", "The words to search for (required except for the HTML form)."),
+            query_param("lang", "Only texts in this language (en, nl, de, fr…)."),
+            query_param("type", "Only hits of this kind.", {"type": "string", "enum": list(KINDS)}),
+            query_param(
+                "include_corrected",
+                "Corrected claims too.",
+                {"type": "string", "enum": ["true", "false"]},
+            ),
+            query_param(
+                "limit",
+                "How many hits (default 20).",
+                {"type": "integer", "minimum": 0, "maximum": 999999},
+            ),
+            query_param(
+                "offset", "Hits to skip.", {"type": "integer", "minimum": 0, "maximum": 999999}
+            ),
+            query_param(
+                "format", "The answer's format.", {"type": "string", "enum": list(_FORMATS)}
+            ),
+            ACCEPT,
+        ]
+    },
+)
 async def search_endpoint(request: Request, service: ServiceDep) -> Response:
     """Search claims' quotes and notes, speakers, labels and titles (``q``, ``lang``, ``type``,
     ``include_corrected``, ``limit``, ``offset``, ``format``)."""

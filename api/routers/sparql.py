@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from rdflib.namespace import SH, VOID, XSD
@@ -14,8 +16,16 @@ from policykg.linkeddata.describequery import described_iri
 from policykg.sparql.dataset import apply_using
 from policykg.sparql.safety import enforce, scan_update_async
 
+from ..apidoc import (
+    ACCEPT,
+    FORMAT,
+    TEXT,
+    error_responses,
+    query_param,
+    results_content,
+)
 from ..deps import ServiceDep, require_writer
-from ..protocol import Operation, read_operation
+from ..protocol import FORM, QUERY, UPDATE, Operation, read_operation
 from ..results import endpoint_iri, run_query
 from ..served import served_build
 from ..service import Service
@@ -24,9 +34,54 @@ from ..servicedesc import SD, service_description
 __all__ = ["router"]
 
 router = APIRouter(tags=["sparql"])
+Schema = dict[str, Any]
 
 
-@router.api_route("/sparql", methods=["GET", "HEAD", "POST"])
+_GRAPH_URIS: Schema = {"type": "array", "items": {"type": "string"}}
+_DATASET = [
+    query_param("default-graph-uri", "A graph of the query's default graph.", _GRAPH_URIS),
+    query_param("named-graph-uri", "A named graph of the query's dataset.", _GRAPH_URIS),
+]
+_USING = [
+    query_param("using-graph-uri", "An update's default graph (as USING).", _GRAPH_URIS),
+    query_param("using-named-graph-uri", "An update's named graph.", _GRAPH_URIS),
+]
+_READ = {
+    "parameters": [
+        query_param("query", "The SPARQL query; without it, the service description."),
+        *_DATASET,
+        FORMAT,
+        ACCEPT,
+    ]
+}
+_FORM_FIELDS = ("query", "update", "default-graph-uri", "named-graph-uri", "using-graph-uri",
+                "using-named-graph-uri", "format")  # fmt: skip
+_WRITE = {
+    "parameters": [*_DATASET, *_USING, FORMAT, ACCEPT],
+    "requestBody": {
+        "required": True,
+        "description": "A query or update: as a form, or the text itself.",
+        "content": {
+            FORM: {"schema": {"type": "object", "properties": dict.fromkeys(_FORM_FIELDS, TEXT)}},
+            QUERY: {"schema": TEXT},
+            UPDATE: {"schema": TEXT},
+        },
+    },
+}
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The results, or the service description.", "content": results_content()},
+    **error_responses(400, 406, 413, 429, 503),
+}
+_POST_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **_RESPONSES,
+    204: {"description": "The update was applied."},
+    **error_responses(401, 403, 415),
+}
+
+
+@router.get("/sparql", response_class=Response, responses=_RESPONSES, openapi_extra=_READ)
+@router.head("/sparql", response_class=Response, responses=_RESPONSES, openapi_extra=_READ)
+@router.post("/sparql", response_class=Response, responses=_POST_RESPONSES, openapi_extra=_WRITE)
 async def sparql(request: Request, service: ServiceDep) -> Response:
     """SPARQL 1.1 Protocol: query by GET or POST, update by POST; no query: description.
     HEAD answers as GET, without the body."""
@@ -40,7 +95,26 @@ async def sparql(request: Request, service: ServiceDep) -> Response:
     return await _description(service, request, operation)
 
 
-@router.post("/update")
+@router.post(
+    "/update",
+    response_class=Response,
+    responses={
+        204: {"description": "The update was applied."},
+        **error_responses(400, 401, 403, 413, 415, 429, 503),
+    },
+    openapi_extra={
+        "parameters": _USING,
+        "requestBody": {
+            "required": True,
+            "content": {
+                FORM: {
+                    "schema": {"type": "object", "properties": dict.fromkeys(_FORM_FIELDS, TEXT)}
+                },
+                UPDATE: {"schema": TEXT},
+            },
+        },
+    },
+)
 async def update(request: Request, service: ServiceDep) -> Response:
     """SPARQL Update only (form ``update=`` or ``application/sparql-update``)."""
     operation = await read_operation(request, service.settings)

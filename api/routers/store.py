@@ -10,6 +10,7 @@ declarations is refused before parsing (:mod:`policykg.engine.uploads`).
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from pyoxigraph import NamedNode, Variable
@@ -19,6 +20,14 @@ from policykg.engine.uploads import check_upload
 from policykg.errors import BadRequest, NotFound, UnsupportedMediaType
 from policykg.formats import GRAPHS, content_type, negotiate
 
+from ..apidoc import (
+    ACCEPT,
+    FORMAT,
+    content,
+    error_responses,
+    get_and_head,
+    query_param,
+)
 from ..deps import ServiceDep, WriterDep
 from ..protocol import read_body
 from ..results import endpoint_iri, run_query
@@ -27,6 +36,22 @@ __all__ = ["router"]
 
 router = APIRouter(tags=["graph store"])
 
+_TARGET = [
+    query_param("graph", "The IRI of a named graph."),
+    query_param(
+        "default", "Present (with any value or none): the default graph.", {"type": "string"}
+    ),
+]
+_BODY = {
+    "required": True,
+    "description": "The graph, in any RDF format (at most the body limit).",
+    "content": content([f.media_type for f in GRAPHS.formats]),
+}
+_WRITTEN: dict[int | str, dict[str, Any]] = {
+    201: {"description": "The graph was created."},
+    204: {"description": "The graph existed and was changed."},
+    **error_responses(400, 401, 403, 413, 415, 429, 503),
+}
 _NAMED = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 _DEFAULT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
@@ -51,7 +76,16 @@ def _target(request: Request, *, required: bool = True) -> str | None:
     return None
 
 
-@router.api_route("/store", methods=["GET", "HEAD"])
+@get_and_head(
+    router,
+    "/store",
+    response_class=Response,
+    responses={
+        200: {"description": "The graph.", "content": _BODY["content"]},
+        **error_responses(400, 404, 406, 429, 503),
+    },
+    openapi_extra={"parameters": [*_TARGET, FORMAT, ACCEPT]},
+)
 async def read_graph(request: Request, service: ServiceDep) -> Response:
     """The graph, in the negotiated RDF format; 404 if a named graph does not exist."""
     graph = _target(request)
@@ -82,7 +116,12 @@ async def _body(request: Request, service: WriterDep) -> tuple[bytes, str]:
     return data, fmt.name
 
 
-@router.put("/store")
+@router.put(
+    "/store",
+    response_class=Response,
+    responses=_WRITTEN,
+    openapi_extra={"parameters": _TARGET, "requestBody": _BODY},
+)
 async def put_graph(request: Request, service: WriterDep) -> Response:
     """Replace the graph's content: 201 if it was created, 204 if it existed."""
     graph = _target(request)
@@ -93,7 +132,12 @@ async def put_graph(request: Request, service: WriterDep) -> Response:
     return Response(status_code=204 if existed else 201)
 
 
-@router.post("/store")
+@router.post(
+    "/store",
+    response_class=Response,
+    responses=_WRITTEN,
+    openapi_extra={"parameters": _TARGET, "requestBody": _BODY},
+)
 async def post_graph(request: Request, service: WriterDep) -> Response:
     """Add to the graph; without ?graph or ?default, create a new graph (201 + Location)."""
     graph = _target(request, required=False)
@@ -110,7 +154,15 @@ async def post_graph(request: Request, service: WriterDep) -> Response:
     return Response(status_code=204 if existed else 201)
 
 
-@router.delete("/store")
+@router.delete(
+    "/store",
+    response_class=Response,
+    responses={
+        204: {"description": "The graph was removed."},
+        **error_responses(400, 401, 403, 404, 429, 503),
+    },
+    openapi_extra={"parameters": _TARGET},
+)
 async def delete_graph(request: Request, service: WriterDep) -> Response:
     """Remove the graph: 204, or 404 if there was no such graph."""
     graph = _target(request)

@@ -15,9 +15,10 @@ from policykg.linkeddata.conneg import RESOURCE
 from policykg.linkeddata.iris import Iris, split_extension
 from policykg.linkeddata.vocabulary import Document, Vocabulary
 
+from ..apidoc import get_and_head
 from ..deps import ServiceDep
 from ..jinja import render
-from ..representations import PAGE, alternates, headers, not_found, pick, serialize_as
+from ..representations import DOC, ERRORS, PAGE, alternates, headers, not_found, pick, serialize_as
 from ..service import Service
 
 __all__ = ["router"]
@@ -69,37 +70,37 @@ async def _document(
     return Response(body, media_type=fmt.content_type, headers=answer)
 
 
-@router.api_route("/ontology", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(router, "/ontology", response_model=None, responses=ERRORS, openapi_extra=DOC)
 async def ontology(request: Request, service: ServiceDep) -> Response:
     """The ontology: every class and property of ``ontology/policykg.ttl``, one anchor each."""
     return await _document(request, service, "ontology", "ontology", term=False)
 
 
-@router.api_route("/ontology.{ext}", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(router, "/ontology.{ext}", response_model=None, responses=ERRORS, openapi_extra=DOC)
 async def ontology_file(ext: str, request: Request, service: ServiceDep) -> Response:
     """The ontology in the format of the extension (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``)."""
     return await _document(request, service, "ontology", f"ontology.{ext}", term=False)
 
 
-@router.api_route("/ontology/{term}", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(router, "/ontology/{term}", response_model=None, responses=ERRORS, openapi_extra=DOC)
 async def ontology_term(term: str, request: Request, service: ServiceDep) -> Response:
     """One term of the ontology (``/ontology/Claim`` for ``pkg:Claim``)."""
     return await _document(request, service, "ontology", term, term=True)
 
 
-@router.api_route("/shapes", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(router, "/shapes", response_model=None, responses=ERRORS, openapi_extra=DOC)
 async def shapes(request: Request, service: ServiceDep) -> Response:
     """The SHACL shapes the build validates against (``ontology/shapes.ttl``), one anchor each."""
     return await _document(request, service, "shapes", "shapes", term=False)
 
 
-@router.api_route("/shapes.{ext}", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(router, "/shapes.{ext}", response_model=None, responses=ERRORS, openapi_extra=DOC)
 async def shapes_file(ext: str, request: Request, service: ServiceDep) -> Response:
     """The shapes in the format of the extension (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``)."""
     return await _document(request, service, "shapes", f"shapes.{ext}", term=False)
 
 
-@router.api_route("/shapes/{term}", methods=["GET", "HEAD"], response_model=None)
+@get_and_head(router, "/shapes/{term}", response_model=None, responses=ERRORS, openapi_extra=DOC)
 async def shape(term: str, request: Request, service: ServiceDep) -> Response:
     """One shape (``/shapes/ClaimShape``)."""
     return await _document(request, service, "shapes", term, term=True)

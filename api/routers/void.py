@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pyoxigraph import RdfFormat, parse, serialize
 
 from policykg.errors import NotFound
@@ -18,6 +19,7 @@ from policykg.formats import GRAPHS, content_type, negotiate
 from policykg.linkeddata.dumps import VOID_NAME
 from policykg.linkeddata.void import PREFIXES_VOID
 
+from ..apidoc import ACCEPT, FORMAT, content, error_responses
 from ..served import served_build
 
 __all__ = ["router"]
@@ -55,8 +57,22 @@ async def _description(path: Path, fmt: str) -> bytes:
     return _CACHE[key]
 
 
-@router.get("/.well-known/void", response_model=None)
-async def void(request: Request, format: str | None = None) -> Response:
+@router.get(
+    "/.well-known/void",
+    response_model=None,
+    responses={
+        200: {
+            "description": "The description.",
+            "content": content([f.media_type for f in GRAPHS.formats]),
+        },
+        **error_responses(400, 404, 406),
+    },
+    openapi_extra={"parameters": [ACCEPT]},
+)
+async def void(
+    request: Request,
+    format: Annotated[str | None, Query(description=FORMAT["description"])] = None,
+) -> Response:
     """The dataset description: Turtle by default, any RDF format by Accept or ``format=``."""
     fmt = negotiate(request.headers.get("accept"), GRAPHS, format)
     build = served_build(request.app.state)

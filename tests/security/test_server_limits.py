@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -17,43 +16,9 @@ import pytest
 
 from policykg.leftovers import OWNER_FILE, remove_stale_staging, remove_stale_stores
 from tests.api.apisupport import AUTH, PEOPLE, TOKEN
+from tests.security.serving import POLICYKG, start, stop
 
 pytestmark = pytest.mark.server
-POLICYKG = str(Path(sys.executable).parent / "policykg")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start(
-    args: list[str], log: Path, env: dict[str, str] | None = None
-) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    with log.open("ab") as sink:
-        proc = subprocess.Popen(
-            [POLICYKG, "serve", "--port", str(port), *args], stdout=sink, stderr=sink,
-            env={**os.environ, **(env or {})}, start_new_session=True,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(1200):
-        try:
-            if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    pytest.fail("server did not start: " + log.read_text())
-
-
-def stop(proc: subprocess.Popen[bytes], *, hard: bool = False) -> None:
-    if hard:
-        os.killpg(proc.pid, signal.SIGKILL)  # the server and its workers, as a crash would
-    else:
-        proc.terminate()
-    proc.wait(timeout=60)
 
 
 @pytest.fixture(scope="module")
