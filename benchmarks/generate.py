@@ -373,8 +373,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _write_sources(claims: int, root: Path, seed: int) -> int:
-    from policykg.settings import Settings  # the project's ontology and shapes
     from sources import write_sources
+
+    from policykg.settings import Settings  # the project's ontology and shapes
 
     t0 = time.perf_counter()
     made = write_sources(claims, root, Settings().root / "ontology", seed)
