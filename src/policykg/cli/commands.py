@@ -117,9 +117,13 @@ def build() -> None:
 @app.command()
 def check(
     files: Annotated[list[Path], typer.Argument(help="Source files (TriG) to check.")],
+    full: Annotated[
+        bool, typer.Option("--full", help="Read and validate every source, not the built graph.")
+    ] = False,
 ) -> None:
     """Check source files (syntax and shapes) in the context of the whole graph, writing nothing."""
     from policykg.graph.build import check as run_check
+    from policykg.graph.increment import check_against_build
     from policykg.graph.sources import source_files
     from policykg.graph.validate import advise
 
@@ -127,9 +131,12 @@ def check(
     chosen = [f.resolve() for f in files]
     context = [p.resolve() for p in source_files(settings.root)]
     try:
-        loaded, report = run_check(
-            [*context, *(f for f in chosen if f not in context)], settings, focus=chosen
-        )
+        if not full and settings.store_path.exists():
+            loaded, report = check_against_build(chosen, settings)
+        else:
+            loaded, report = run_check(
+                [*context, *(f for f in chosen if f not in context)], settings, focus=chosen
+            )
     except PolicyKGError as err:
         _fail(err, "check")
     for problem in report.problems:
