@@ -25,7 +25,7 @@ from policykg.graph.validate import validate
 from policykg.namespaces import PKG
 from policykg.settings import Settings
 
-__all__ = ["check_against_build"]
+__all__ = ["check_against_build", "validate_against_build"]
 
 Progress = Callable[[str], None]
 
@@ -54,6 +54,20 @@ def check_against_build(
     Raises BuildError on syntax errors or shape violations, like a full check; the
     report's counts are those of the files' own subjects.
     """
+    loaded, report = validate_against_build(paths, settings, progress)
+    if report.violations:
+        raise BuildError(
+            f"{len(report.violations)} shape violation(s); nothing was written",
+            [str(p) for p in report.violations],
+        )
+    return loaded, report
+
+
+def validate_against_build(
+    paths: Sequence[Path], settings: Settings, progress: Progress = _noop
+) -> tuple[Loaded, BuildReport]:
+    """What :func:`check_against_build` finds, without raising on violations: the part of
+    the graph validated, and every result for the nodes the files touch."""
     store = settings.store_path
     if not store.exists():
         raise BuildError(
@@ -97,9 +111,4 @@ def check_against_build(
         [q for q in mine if q.predicate.value == RDF_TYPE and term_key(q.object) == CLAIM]
     )
     report.sources = len([q for q in mine if q.predicate.value == PKG + "seedFile"])
-    if report.violations:
-        raise BuildError(
-            f"{len(report.violations)} shape violation(s); nothing was written",
-            [str(p) for p in report.violations],
-        )
     return loaded, report
