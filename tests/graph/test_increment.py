@@ -17,7 +17,7 @@ from policykg.cli.commands import app
 from policykg.graph.build import BuildReport
 from policykg.graph.increment import validate_against_build
 from policykg.graph.sources import load, source_files
-from policykg.graph.validate import Problem, validate
+from policykg.graph.validate import Problem, validate, validate_fast
 from policykg.settings import Settings
 
 PREFIXES = """@prefix pkg: <https://w3id.org/policykg/ontology#> .
@@ -125,3 +125,36 @@ def test_check_reads_the_built_graph_and_full_reads_every_source(
     missing = runner.invoke(app, ["check", str(new)], env={"POLICYKG_DIST": str(tmp_path)})
     assert missing.exit_code == 1  # no built graph: the full check runs instead
     assert missing.stderr == full.stderr
+
+
+@pytest.mark.parametrize("case", [None, *NEW_FILES])
+def test_a_build_validates_only_what_oxigraph_flags_and_finds_what_pyshacl_finds(
+    tmp_path: Path, case: str | None
+) -> None:
+    """The build's validation (:func:`validate_fast`) against pyshacl over the whole graph:
+    the project's sources as they are (no result), and with each new file."""
+    settings = Settings()
+    files = [] if case is None else [_write(tmp_path, "005_x.trig", NEW_FILES[case])]
+    loaded = load([*source_files(settings.root), *files], base=settings.base_iri)
+    shapes = settings.root / "ontology" / "shapes.ttl"
+    full = validate(loaded, shapes)
+    assert validate_fast(loaded, shapes) == full
+    assert bool(full) == (case not in (None, "conforming"))
+
+
+def test_build_full_validation_is_pyshacl_over_everything(tmp_path: Path) -> None:
+    """``--full-validation`` (the standard processor over the whole graph) and the default
+    stop a build with the same problems."""
+    from policykg.errors import BuildError
+    from policykg.graph.build import check
+
+    settings = Settings()
+    new = _write(tmp_path, "005_x.trig", NEW_FILES["a privacy setting no claim links to"])
+    paths = [*source_files(settings.root), new]
+    problems = []
+    for full in (False, True):
+        with pytest.raises(BuildError) as failed:
+            check(paths, settings.model_copy(update={"full_validation": full}))
+        problems.append(failed.value.problems)
+    assert problems[0] == problems[1]
+    assert len(problems[0]) == 1

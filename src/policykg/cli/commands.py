@@ -94,12 +94,22 @@ def _fail(err: PolicyKGError, command: str) -> NoReturn:
 
 
 @app.command()
-def build() -> None:
+def build(
+    full_validation: Annotated[
+        bool,
+        typer.Option(
+            "--full-validation",
+            help="Run pyshacl over the whole graph, not only where Oxigraph finds a node may violate.",
+        ),
+    ] = False,
+) -> None:
     """Validate the sources and write dist/store, dist/policykg.trig, dist/policykg.nq and dist/dumps."""
     from policykg.graph.build import build as run_build
     from policykg.progress import Steps
 
     settings = Settings()
+    if full_validation:
+        settings = settings.model_copy(update={"full_validation": True})
     with Steps() as steps:
         try:
             report = run_build(settings, progress=steps)

@@ -43,7 +43,7 @@ from rdflib.namespace import SH
 
 from policykg.graph.sources import term_key
 
-__all__ = ["ROUNDS", "BackLinks", "Neighbourhood", "gather", "this_as_object"]
+__all__ = ["ROUNDS", "BackLinks", "Neighbourhood", "gather", "gather_around", "this_as_object"]
 
 #: How many hops out from a touched node its surroundings are read.
 ROUNDS = 3
@@ -207,12 +207,27 @@ def gather(
 ) -> Neighbourhood:
     """The new quads, the ontology, and what the shapes reach from the touched nodes."""
     store = Store.read_only(str(store_path))
-    reader = _Reader(store, [*new, *ontology], skip | {term_key(q.graph_name) for q in new})
     touched: set[Node] = set()
     for q in new:
         for term in (q.subject, q.object):
             if isinstance(term, NamedNode | BlankNode):
                 touched.add(term)
+    skip = skip | {term_key(q.graph_name) for q in new}
+    part = gather_around(store, touched, [*new, *ontology], ontology, skip, links)
+    del store
+    return part
+
+
+def gather_around(
+    store: Store,
+    touched: set[Node],
+    local: list[Quad],
+    ontology: list[Quad],
+    skip: set[str],
+    links: BackLinks,
+) -> Neighbourhood:
+    """What the shapes reach from ``touched`` in ``store`` (plus ``local`` quads)."""
+    reader = _Reader(store, local, skip)
     seen: set[Node] = set()
     reader.describe(touched, seen)
     classes = _subclasses(ontology)
@@ -233,6 +248,5 @@ def gather(
             )
     reader.describe(linking - seen, seen)
     store_quads = reader.found
-    del store
     complete = {term_key(n) for n in touched | linking}
     return Neighbourhood(sorted(store_quads, key=str), complete, dict(reader.graphs_of))
