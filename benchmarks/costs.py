@@ -240,14 +240,16 @@ def run_size(claims: int, work: Path, args: argparse.Namespace) -> dict[str, Any
     result["sources"] = _sources(claims, root, args.seed)
     env = dict(os.environ, POLICYKG_ROOT=str(root), POLICYKG_DIST=str(dist))
     print(f"[{size_label(claims)}] building …", flush=True)
-    if args.build_timeout > 0:
+    if args.reuse_store and (dist / "store").exists():
+        build = {"skipped": True, "finished": False, "exit": None, "reused_store": True}
+    elif args.build_timeout > 0:
         build = _timed(
             [str(BIN / "policykg"), "build"], env, args.build_timeout, work / "build.log"
         )
     else:
         build = {"skipped": True, "finished": False, "exit": None}
     result["build"] = build
-    if not build["finished"] or build["exit"] != 0:
+    if not build.get("reused_store") and (not build["finished"] or build["exit"] != 0):
         print(
             f"[{size_label(claims)}] build did not finish: loading without validation", flush=True
         )
@@ -274,6 +276,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=HERE / "data" / "costs", help="scratch folder")
     ap.add_argument("--build-timeout", type=float, default=1800, help="0: no build")
     ap.add_argument("--ready-timeout", type=float, default=1800)
+    ap.add_argument(
+        "--reuse-store", action="store_true", help="keep a store an earlier run left in --work"
+    )
     ap.add_argument("--seconds", type=float, default=3, help="time budget per query and server")
     args = ap.parse_args(argv)
     RESULTS.mkdir(exist_ok=True)
