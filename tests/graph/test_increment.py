@@ -63,6 +63,15 @@ NEW_FILES = {
         rdf:subject id:linkedin ; rdf:predicate <https://w3id.org/dpv#isSubsidiaryOf> ;
         rdf:object id:microsoft ; pkg:stance pkg:ReportedSpeech ; prov:wasDerivedFrom id:linkedin ;
         pkg:paragraph 1 .""",
+    "a period that ends before it starts": ARTICLE
+    + """
+    c:period a pkg:Claim ;
+        rdf:subject id:linkedin ; rdf:predicate <https://w3id.org/dpv#isSubsidiaryOf> ;
+        rdf:object id:microsoft ; pkg:stance pkg:Asserted ; prov:wasDerivedFrom src:005_x ;
+        pkg:paragraph 1 ;
+        dct:temporal [ a <http://www.w3.org/2006/time#Interval> ;
+            <http://www.w3.org/2006/time#hasBeginning> [ <http://www.w3.org/2006/time#inXSDDate> "2025-02-01"^^xsd:date ] ;
+            <http://www.w3.org/2006/time#hasEnd> [ <http://www.w3.org/2006/time#inXSDDate> "2025-01-01"^^xsd:date ] ] .""",
     "a privacy setting no claim links to": """
     id:new-setting a pkg:PrivacySetting ; rdfs:label "A new setting"@en .""",
     "a second English label on an entity described in entities.trig": """

@@ -17,6 +17,7 @@ terms are written by rdflib's ``n3()``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -264,6 +265,9 @@ class Triage:
         if select is None:
             raise _All
         query = self.prefixes + str(select)
+        if _joinable(str(select)):
+            where = f"{focus} {{ {str(select).replace('$this', '?this')} }}"
+            return _Found(self._select(where), False)
         found: set[Term] = set()
         for node in self._select(focus):
             if not isinstance(node, ox.NamedNode | ox.BlankNode):
@@ -276,3 +280,32 @@ class Triage:
             if any(True for _ in rows):
                 found.add(node)
         return _Found(found, False)
+
+
+def _joinable(select: str) -> bool:
+    """Whether a SPARQL constraint gives the same rows run once and joined with the focus
+    nodes as run once per focus node with ``$this`` bound: no sub-select, and ``$this``
+    the subject or object of a triple pattern at the top level of its WHERE block (so
+    every row binds it before any FILTER, EXISTS or OPTIONAL sees it).
+
+    >>> _joinable("SELECT $this ?v WHERE { $this <p> ?x . FILTER (?x > 1) }")
+    True
+    >>> _joinable("SELECT $this WHERE { FILTER NOT EXISTS { ?c <p> $this } }")
+    False
+    >>> _joinable("SELECT $this WHERE { BIND ($this AS ?x) $this <p> ?x }")
+    False
+    """
+    if select.upper().count("SELECT") != 1 or "{" not in select:
+        return False
+    depth, top = 0, []
+    for char in select[select.index("{") :]:
+        if char == "{":
+            depth += 1
+            top.append(" " if depth == 2 else "")
+        elif char == "}":
+            depth -= 1
+        elif depth == 1:
+            top.append(char)
+    text = "".join(top)
+    pattern = re.search(r"(^|[.;{\s])\$this\s+\S+\s+\S+", text)
+    return bool(pattern) and not re.search(r"BIND\s*\([^)]*\$this", text, re.IGNORECASE)
