@@ -205,7 +205,10 @@ def _serve(dist: Path, work: Path, seconds: float, timeout: float) -> dict[str, 
     out: dict[str, Any] = {}
     try:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and not all([s.answers() for s in servers]):
+        while time.monotonic() < deadline:
+            answered = [s.answers() for s in servers]  # every server, each round
+            if all(answered):
+                break
             if any(s.proc.poll() is not None for s in servers):
                 raise RuntimeError("a server exited; see the logs in " + str(work))
             time.sleep(0.1)
