@@ -9,7 +9,8 @@ when it is next idle (see :meth:`Engine._upgrade`). A store with more quads than
 ``memory_max_quads``, or ``memory_max_quads=None`` (``serve --on-disk``), stays on disk.
 Memory copies are only ever made of the store the pool opened (the resolved link
 target), and a write cancels any copy in flight, so disk and memory workers of one data
-generation always answer from the same data.
+generation always answer from the same data. After a write, the new readers copy the
+store before the write returns, as they always did (writes come in bursts).
 
 Nothing here blocks the event loop: a job is sent to a free worker and its frames are
 read asynchronously, so a slow query occupies one worker while the others keep
@@ -170,9 +171,16 @@ class Engine:
             self._readers.discard(worker)
             await worker.close()
 
-    async def _spawn(self) -> WorkerProcess:
-        """Start a reader on the on-disk store (quick at any size)."""
-        worker = await WorkerProcess(self.store, "read", use_jemalloc=self.use_jemalloc).start()
+    async def _spawn(self, copy: bool = False) -> WorkerProcess:
+        """Start a reader on the on-disk store (quick at any size), or with ``copy`` one
+        that copies it into memory first (as writes do: see :meth:`write`)."""
+        if copy and self.memory_max_quads is not None:
+            process = WorkerProcess(
+                self.store, "memory", self.memory_max_quads, use_jemalloc=self.use_jemalloc
+            )
+        else:
+            process = WorkerProcess(self.store, "read", use_jemalloc=self.use_jemalloc)
+        worker = await process.start()
         self._readers.add(worker)
         self._note(worker)
         return worker
@@ -489,10 +497,12 @@ class Engine:
             finally:
                 self._stats = None
                 self.generation += 1
-                for worker in await asyncio.gather(*(self._spawn() for _ in range(self.size))):
+                # A write's readers copy the new data before it returns, as before: writes
+                # come in bursts, and a copy in the background would be cancelled by each.
+                spawned = (self._spawn(copy=True) for _ in range(self.size))
+                for worker in await asyncio.gather(*spawned):
                     self._idle.put_nowait(worker)
                 self._load_inline()
-                self._start_upgrade(writing=True)
 
     async def _run_writer(self, job: UpdateJob | GraphWriteJob, deadline: float) -> object:
         writer = await WorkerProcess(self.store, "write", use_jemalloc=self.use_jemalloc).start()
