@@ -348,7 +348,14 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, help="output file (default: benchmarks/data/claims-<size>.nq)"
     )
     ap.add_argument("--force", action="store_true", help="rewrite even if the file exists")
+    ap.add_argument(
+        "--sources", type=Path, metavar="DIR",
+        help="instead, write a project root: DIR/ontology, DIR/graph/entities.trig and one "
+        "DIR/graph/sources/<id>.trig per article (see sources.py), for policykg build",
+    )  # fmt: skip
     args = ap.parse_args(argv)
+    if args.sources:
+        return _write_sources(args.size, args.sources, args.seed)
     out: Path = args.out or dataset_path(args.size)
     manifest = None if args.force else existing_manifest(out, args.size, args.seed)
     if manifest:
@@ -360,6 +367,21 @@ def main(argv: list[str] | None = None) -> int:
         f"wrote {out}: {counts.claims:,} claims, {counts.sources:,} sources, "
         f"{counts.organisations:,} organisations, {counts.jurisdictions} jurisdictions, "
         f"{counts.graphs:,} graphs, {counts.quads:,} quads in {time.perf_counter() - t0:.1f} s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _write_sources(claims: int, root: Path, seed: int) -> int:
+    from sources import write_sources
+
+    from policykg.settings import Settings  # the project's ontology and shapes
+
+    t0 = time.perf_counter()
+    made = write_sources(claims, root, Settings().root / "ontology", seed)
+    print(
+        f"wrote {root}: {made.counts.claims:,} claims in {made.files:,} source files, "
+        f"{made.quads:,} quads in {time.perf_counter() - t0:.1f} s",
         file=sys.stderr,
     )
     return 0

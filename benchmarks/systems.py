@@ -27,6 +27,7 @@ from measure import Endpoint, process_tree_rss_kib
 
 __all__ = [
     "BIN",
+    "REMOTE",
     "ROOT",
     "SYSTEMS",
     "Server",
@@ -94,6 +95,12 @@ SYSTEMS: dict[str, SystemSpec] = {
         ],
     ),
 }  # fmt: skip
+
+
+#: Remote backends (``policykg serve --store <url>`` over a SPARQL server, issue 13), by name,
+#: each with how to start it: the remote-api work registers them here, and ``run.py`` and
+#: ``costs.py`` are to start and time them beside the two above. Empty until then.
+REMOTE: dict[str, SystemSpec] = {}
 
 
 def free_port() -> int:

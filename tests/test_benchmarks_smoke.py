@@ -146,3 +146,31 @@ def test_report_tables_and_targets() -> None:
         "selective_join: ours 85.0 ms vs oxigraph 170 ms = 0.50x (target ≤ 1.5x): met",
     ]
     assert report.row_mismatches(results, ["policykg", "oxigraph"], queries) == []
+
+
+def test_generated_sources_hold_the_dump_and_conform_to_the_shapes(
+    generate: ModuleType, tmp_path: Path
+) -> None:
+    """``generate.py --sources``: one TriG file per article plus entities, holding every quad
+    of the N-Quads dump, and a project root that a build validates without a violation;
+    the costs run's new file conforms too."""
+    from policykg.graph.sources import load, source_files
+    from policykg.graph.validate import validate
+    from policykg.settings import Settings
+
+    sources, costs = _load("sources"), _load("costs")
+    made = sources.write_sources(50, tmp_path / "root", Settings().root / "ontology", seed=42)
+    dump = tmp_path / "claims-50.nq"
+    counts = generate.write_dataset(50, dump, seed=42)
+    assert made.counts == counts
+    files = source_files(tmp_path / "root")
+    assert len([f for f in files if f.suffix == ".trig"]) == made.files == counts.sources + 1
+    loaded = load(files)
+    expected = ox.Dataset(ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
+    assert all(
+        q in ox.Dataset(loaded.quads) for q in expected if not isinstance(q.subject, ox.BlankNode)
+    )
+    shapes = tmp_path / "root" / "ontology" / "shapes.ttl"
+    assert validate(loaded, shapes) == []
+    new = costs.new_source(tmp_path / "root", tmp_path)
+    assert validate(load([*files, new]), shapes) == []

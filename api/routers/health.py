@@ -32,7 +32,9 @@ router = APIRouter(tags=["health"])
 async def healthz(service: ServiceDep) -> JSONResponse:
     """Liveness: the worker count and how many are serving (dead ones are replaced; with
     none serving the status is "degraded" and the answer 503), the store, where the
-    server process reads bounded lookups ("memory", "disk", "loading" or "off"), the data
+    server process reads bounded lookups ("memory", "disk", "loading" or "off"), what each
+    worker reads ("readers": "memory" or "disk"; workers start on disk and are replaced
+    by memory copies in the background while "copying" is true), the data
     generation (bumped by each update), and how many queries were answered in the server
     process and by workers."""
     engine = service.engine
@@ -45,6 +47,8 @@ async def healthz(service: ServiceDep) -> JSONResponse:
         "store": opened.store if opened else None,
         "allocator": opened.allocator if opened else None,
         "inline": service.engine.inline_state,
+        "readers": engine.reading(),
+        "copying": engine.copying,
         "generation": service.engine.generation,
         "answered": dict(service.engine.answered),
         "updates": service.updatable,

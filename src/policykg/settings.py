@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     root: Path = Field(default_factory=data_root)
     base_iri: str = DEFAULT_BASE
     dist: Path = Field(default_factory=default_dist)
+    #: ``policykg build`` runs pyshacl over the whole graph instead of only over the focus
+    #: nodes Oxigraph finds may violate (:mod:`policykg.graph.triage`); same results, slower.
+    full_validation: bool = False
 
     host: str = "127.0.0.1"
     port: int = 8000

@@ -256,6 +256,7 @@ def test_cors_for_reads_without_credentials(client: TestClient) -> None:
 
 def test_healthz(client: TestClient) -> None:
     client.portal.call(client.app.state.service.engine.inline_ready)  # type: ignore[union-attr,attr-defined]
+    client.portal.call(client.app.state.service.engine.memory_ready)  # type: ignore[union-attr,attr-defined]
     health = client.get("/healthz").json()
     answered = health.pop("answered")
     assert set(answered) <= {"inline", "worker"}
@@ -266,6 +267,8 @@ def test_healthz(client: TestClient) -> None:
         "store": "memory",
         "allocator": "jemalloc" if jemalloc() else "system",
         "inline": "memory",
+        "readers": ["memory", "memory"],
+        "copying": False,
         "generation": 0,
         "updates": False,
     }
@@ -276,7 +279,9 @@ def test_on_disk_and_over_the_memory_limit_query_the_store_read_only(project_roo
         app = create_app(make_settings(project_root, workers=1, **overrides), data=[PEOPLE])
         with TestClient(app) as client:
             client.portal.call(app.state.service.engine.inline_ready)
+            client.portal.call(app.state.service.engine.memory_ready)
             assert client.get("/healthz").json()["store"] == "disk"
+            assert client.get("/healthz").json()["readers"] == ["disk"]
             assert client.get("/healthz").json()["inline"] == "disk"  # no copy of a big store
             if not overrides.get("jemalloc", True):
                 assert client.get("/healthz").json()["allocator"] == "system"

@@ -36,6 +36,9 @@ def test_engine_pool(tmp_path: Path, memory_max_quads: int | None, store_kind: s
         engine = Engine(tmp_path / "store", workers=1, timeout=1, memory_max_quads=memory_max_quads)
         await engine.start()
         try:
+            assert engine.reading() == ["disk"]  # every worker starts on disk
+            await engine.memory_ready()
+            assert engine.reading() == [store_kind]
             assert engine.opened is not None
             assert engine.opened.store == store_kind
             assert engine.opened.allocator == ("jemalloc" if jemalloc() else "system")
@@ -50,12 +53,16 @@ def test_engine_pool(tmp_path: Path, memory_max_quads: int | None, store_kind: s
             engine.timeout = 60  # the killed worker is replaced; a loaded machine may take seconds
             result = await engine.query(job)  # a fresh worker took over, with the same data
             assert await _content(result) == b"?o\n1\n"
-            assert engine.opened.store == store_kind
-            assert (await engine.stats()).triples == 1
+            assert (await engine.stats()).triples == 1  # on a worker: the replacement is up
+            await engine.memory_ready()
+            assert engine.reading() == [store_kind]
             await engine.write(UpdateJob("INSERT DATA { <http://e/s> <http://e/p> 2 }"))
             result = await engine.query(job)  # recycled workers see the update
             assert sorted((await _content(result)).split()) == [b"1", b"2", b"?o"]
-            assert engine.opened.store == store_kind
+            await engine.memory_ready()
+            assert engine.reading() == [store_kind]
+            result = await engine.query(job)  # the memory copy holds the update too
+            assert sorted((await _content(result)).split()) == [b"1", b"2", b"?o"]
         finally:
             await engine.close()
 
@@ -88,3 +95,39 @@ def test_lookups_fall_back_to_workers_if_the_store_cannot_be_opened(
 
     asyncio.run(scenario())
     assert "could not open the store for inline lookups: no space left" in caplog.text
+
+
+def test_workers_answer_from_disk_while_memory_copies_load(tmp_path: Path) -> None:
+    """Start-up does not wait for the copies: queries are answered on disk, each worker is
+    replaced by a memory copy of the same data; after a write, only workers of the new data."""
+    data = tmp_path / "d.ttl"
+    data.write_text("".join(f"<http://e/s{i}> <http://e/p> {i} .\n" for i in range(20_000)))
+    count = QueryJob("SELECT (COUNT(*) AS ?n) { ?s <http://e/p> ?o }", ResultSpec("tsv", None, 10))
+
+    async def scenario() -> None:
+        await Engine.load(tmp_path / "store", [(str(data), "turtle")])
+        engine = Engine(tmp_path / "store", workers=2, timeout=60, memory_max_quads=10**6)
+        await engine.start()
+        try:
+            assert engine.copying
+            assert engine.reading() == ["disk", "disk"]
+            assert await _content(await engine.query(count)) == b"?n\n20000\n"
+            await engine.memory_ready()
+            assert not engine.copying
+            assert engine.reading() == ["memory", "memory"]
+            assert len(engine._readers) == 2  # the disk workers were retired
+            assert await _content(await engine.query(count)) == b"?n\n20000\n"
+            await engine.write(UpdateJob("INSERT DATA { <http://e/new> <http://e/p> 0 }"))
+            assert engine.reading() == ["memory", "memory"]  # copied before the write returned
+            assert not engine.copying
+            await engine.write(UpdateJob("INSERT DATA { <http://e/new2> <http://e/p> 0 }"))
+            assert await _content(await engine.query(count)) == b"?n\n20002\n"
+            await engine.memory_ready()
+            assert engine.reading() == ["memory", "memory"]
+            assert len(engine._readers) == 2
+            for _ in range(4):  # whichever worker answers
+                assert await _content(await engine.query(count)) == b"?n\n20002\n"
+        finally:
+            await engine.close()
+
+    asyncio.run(scenario())

@@ -94,12 +94,22 @@ def _fail(err: PolicyKGError, command: str) -> NoReturn:
 
 
 @app.command()
-def build() -> None:
+def build(
+    full_validation: Annotated[
+        bool,
+        typer.Option(
+            "--full-validation",
+            help="Run pyshacl over the whole graph, not only where Oxigraph finds a node may violate.",
+        ),
+    ] = False,
+) -> None:
     """Validate the sources and write dist/store, dist/policykg.trig, dist/policykg.nq and dist/dumps."""
     from policykg.graph.build import build as run_build
     from policykg.progress import Steps
 
     settings = Settings()
+    if full_validation:
+        settings = settings.model_copy(update={"full_validation": True})
     with Steps() as steps:
         try:
             report = run_build(settings, progress=steps)
@@ -117,9 +127,13 @@ def build() -> None:
 @app.command()
 def check(
     files: Annotated[list[Path], typer.Argument(help="Source files (TriG) to check.")],
+    full: Annotated[
+        bool, typer.Option("--full", help="Read and validate every source, not the built graph.")
+    ] = False,
 ) -> None:
     """Check source files (syntax and shapes) in the context of the whole graph, writing nothing."""
     from policykg.graph.build import check as run_check
+    from policykg.graph.increment import check_against_build
     from policykg.graph.sources import source_files
     from policykg.graph.validate import advise
 
@@ -127,9 +141,12 @@ def check(
     chosen = [f.resolve() for f in files]
     context = [p.resolve() for p in source_files(settings.root)]
     try:
-        loaded, report = run_check(
-            [*context, *(f for f in chosen if f not in context)], settings, focus=chosen
-        )
+        if not full and settings.store_path.exists():
+            loaded, report = check_against_build(chosen, settings)
+        else:
+            loaded, report = run_check(
+                [*context, *(f for f in chosen if f not in context)], settings, focus=chosen
+            )
     except PolicyKGError as err:
         _fail(err, "check")
     for problem in report.problems:

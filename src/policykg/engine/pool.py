@@ -1,16 +1,22 @@
 """Query execution: a pool of worker processes, each with its own copy of the store.
 
-By default (``memory_max_quads``) each worker copies the on-disk store into an in-memory
-pyoxigraph ``Store`` at start-up, which answers queries several times faster than
-RocksDB opened read-only; a store with more quads than that, or ``memory_max_quads=None``
-(``serve --on-disk``), is queried on disk, read-only.
+Every worker starts on the on-disk store (RocksDB opened read-only), which takes well
+under a second at any size, so the server answers at once. By default
+(``memory_max_quads``) each is then replaced, one at a time and in the background, by a
+worker holding an in-memory copy of the same store, which answers queries several times
+faster: the copy is made in the new worker's own process, and the disk worker is retired
+when it is next idle (see :meth:`Engine._upgrade`). A store with more quads than
+``memory_max_quads``, or ``memory_max_quads=None`` (``serve --on-disk``), stays on disk.
+Memory copies are only ever made of the store the pool opened (the resolved link
+target), and a write cancels any copy in flight, so disk and memory workers of one data
+generation always answer from the same data. After a write, the new readers copy the
+store before the write returns, as they always did (writes come in bursts).
 
 Nothing here blocks the event loop: a job is sent to a free worker and its frames are
 read asynchronously, so a slow query occupies one worker while the others keep
 answering. The time limit is enforced by killing the worker (pyoxigraph cannot be
-interrupted in-thread) and starting a fresh one, which for an in-memory worker means
-copying the store again (about 7 s of one CPU at a million quads; the other workers keep
-answering meanwhile). Writes (SPARQL Update, Graph Store
+interrupted in-thread) and starting a fresh one on disk, which is then replaced by a
+memory copy in the background like the first ones. Writes (SPARQL Update, Graph Store
 Protocol) take every reader out of service, run in a short-lived writer process, and
 start new readers, which then see the new data.
 
@@ -26,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -138,15 +145,24 @@ class Engine:
         self.answered: collections.Counter[str] = collections.Counter()
         self._tasks: set[asyncio.Task[None]] = set()
         self.generation = 0
+        #: The background task replacing disk workers by memory copies (see _upgrade).
+        self._upgrade_task: asyncio.Task[None] | None = None
+        self._upgrade_generation = 0
+        #: Disk workers still to retire (each one a memory worker has replaced).
+        self._retire = 0
+        #: The generation whose store turned out too large to copy into memory.
+        self._too_large: int | None = None
 
     async def start(self) -> None:
         workers = await asyncio.gather(*(self._spawn() for _ in range(self.size)))
         for worker in workers:
             self._idle.put_nowait(worker)
         self._load_inline()
+        self._start_upgrade()
 
     async def close(self) -> None:
         self._closing = True
+        await self._stop_upgrade()
         await self.inline_ready()
         for task in list(self._tasks):
             await task
@@ -155,19 +171,116 @@ class Engine:
             self._readers.discard(worker)
             await worker.close()
 
-    async def _spawn(self) -> WorkerProcess:
-        if self.memory_max_quads is None:
-            process = WorkerProcess(self.store, "read", use_jemalloc=self.use_jemalloc)
-        else:
+    async def _spawn(self, copy: bool = False) -> WorkerProcess:
+        """Start a reader on the on-disk store (quick at any size), or with ``copy`` one
+        that copies it into memory first (as writes do: see :meth:`write`)."""
+        if copy and self.memory_max_quads is not None:
             process = WorkerProcess(
                 self.store, "memory", self.memory_max_quads, use_jemalloc=self.use_jemalloc
             )
+        else:
+            process = WorkerProcess(self.store, "read", use_jemalloc=self.use_jemalloc)
         worker = await process.start()
         self._readers.add(worker)
+        self._note(worker)
+        return worker
+
+    def _note(self, worker: WorkerProcess) -> None:
         if worker.opened != self.opened:
             self.opened = worker.opened
             log.info("query worker ready: %s", worker.opened)
-        return worker
+
+    def reading(self) -> list[str]:
+        """What each live reader queries: "memory" or "disk" (for ``/healthz``)."""
+        return sorted(
+            worker.opened.store
+            for worker in self._readers
+            if worker.alive and worker.opened is not None
+        )
+
+    @property
+    def copying(self) -> bool:
+        """Whether memory copies are being made to replace disk workers."""
+        return self._upgrade_task is not None and not self._upgrade_task.done()
+
+    def _start_upgrade(self, *, writing: bool = False) -> None:
+        """Replace disk workers by memory copies in the background, unless already doing so
+        (a write in progress starts them itself once done)."""
+        if self.memory_max_quads is None or self._closing or self._too_large == self.generation:
+            return
+        if self._write_lock.locked() and not writing:
+            return
+        if self._upgrade_task is not None and not self._upgrade_task.done():
+            if self._upgrade_generation == self.generation:
+                return
+            self._upgrade_task.cancel()  # copying older data: it kills its own worker
+        self._upgrade_generation = self.generation
+        self._upgrade_task = asyncio.get_running_loop().create_task(self._upgrade(self.generation))
+
+    async def _stop_upgrade(self) -> None:
+        task, self._upgrade_task = self._upgrade_task, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def memory_ready(self) -> None:
+        """Wait until every reader that can be is a memory copy (or the copy failed)."""
+        while self._upgrade_task is not None and not self._upgrade_task.done():
+            await asyncio.wait({self._upgrade_task})
+
+    async def _upgrade(self, generation: int) -> None:
+        """One at a time, start a worker that copies the store into memory, put it in
+        service, and retire a disk worker (now if idle, else when its query ends).
+
+        A single copy at a time keeps the extra memory and CPU to one worker's worth
+        while the disk workers keep answering."""
+        assert self.memory_max_quads is not None
+        while not self._closing and generation == self.generation:
+            disk = sum(1 for w in self._readers if w.opened and w.opened.store == "disk")
+            if disk - self._retire <= 0:
+                return
+            process = WorkerProcess(
+                self.store, "memory", self.memory_max_quads, use_jemalloc=self.use_jemalloc
+            )
+            try:
+                worker = await process.start()
+            except asyncio.CancelledError:
+                await process.kill()
+                raise
+            except (OSError, RuntimeError, PolicyKGError) as exc:
+                await process.kill()
+                log.error("could not copy the store into memory; workers stay on disk: %s", exc)
+                return
+            assert worker.opened is not None
+            if worker.opened.store != "memory":
+                await worker.close()
+                self._too_large = generation
+                log.info(
+                    "the store has %s quads, over the in-memory limit of %s: workers stay on disk",
+                    worker.opened.quads, self.memory_max_quads,
+                )  # fmt: skip
+                return
+            if self._closing or generation != self.generation:
+                await worker.close()
+                return
+            self._readers.add(worker)
+            self._note(worker)
+            self._idle.put_nowait(worker)
+            self._retire += 1
+            for idle in [self._idle.get_nowait() for _ in range(self._idle.qsize())]:
+                self._release(idle)
+
+    def _release(self, worker: WorkerProcess) -> None:
+        """Hand a worker back: a disk worker that a memory copy replaced is closed instead."""
+        if self._retire > 0 and worker.opened is not None and worker.opened.store == "disk":
+            self._retire -= 1
+            self._readers.discard(worker)
+            task = asyncio.get_running_loop().create_task(worker.close())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            return
+        self._idle.put_nowait(worker)
 
     def _load_inline(self) -> None:
         """Open the store for inline lookups in the background (workers answer meanwhile):
@@ -209,6 +322,7 @@ class Engine:
         while not self._closing:
             try:
                 self._idle.put_nowait(await self._spawn())
+                self._start_upgrade()
                 return
             except (OSError, RuntimeError, PolicyKGError) as exc:
                 log.error("could not start a query worker, retrying in 1 s: %s", exc)
@@ -312,10 +426,10 @@ class Engine:
         worker, kind, payload = await self._exchange(job, deadline, "the query")
         reply = decode(payload)
         if kind is Frame.ERROR:
-            self._idle.put_nowait(worker)
+            self._release(worker)
             raise _error(reply, not_acceptable or {})
         if kind is Frame.WHOLE:
-            self._idle.put_nowait(worker)
+            self._release(worker)
             return QueryResult.complete(reply)
         result = QueryResult(reply, iter_empty())
         result.body = self._body(worker, deadline, result)
@@ -336,7 +450,7 @@ class Engine:
                 return
         finally:
             if done:
-                self._idle.put_nowait(worker)
+                self._release(worker)
             else:
                 log.warning("query stream stopped early; restarting its worker")
                 await self._discard(worker)
@@ -345,7 +459,7 @@ class Engine:
         """Run a small read job on a worker and return its reply."""
         deadline = asyncio.get_running_loop().time() + self.timeout
         worker, kind, payload = await self._exchange(job, deadline, "the request")
-        self._idle.put_nowait(worker)
+        self._release(worker)
         reply = decode(payload)
         if kind is Frame.ERROR:
             raise _error(reply, {})
@@ -369,10 +483,13 @@ class Engine:
         """Run a write job alone: readers are stopped, then restarted on the new data.
         Returns the job's reply (for a Graph Store write: whether the graph existed)."""
         async with self._write_lock:
+            await self._stop_upgrade()  # no copy of the old data may join afterwards
+            self._retire = 0  # every reader, disk or memory, is taken below
             await self.inline_ready()  # a load still reading the store finishes first
             self.inline = None  # stale from now on; reloaded after the write
             deadline = asyncio.get_running_loop().time() + self.timeout
-            taken = [await self._acquire(deadline, queue=False) for _ in range(self.size)]
+            count = max(self.size, len(self._readers))
+            taken = [await self._acquire(deadline, queue=False) for _ in range(count)]
             self._readers.difference_update(taken)
             try:
                 await asyncio.gather(*(w.close() for w in taken))
@@ -380,7 +497,10 @@ class Engine:
             finally:
                 self._stats = None
                 self.generation += 1
-                for worker in await asyncio.gather(*(self._spawn() for _ in taken)):
+                # A write's readers copy the new data before it returns, as before: writes
+                # come in bursts, and a copy in the background would be cancelled by each.
+                spawned = (self._spawn(copy=True) for _ in range(self.size))
+                for worker in await asyncio.gather(*spawned):
                     self._idle.put_nowait(worker)
                 self._load_inline()
 

@@ -30,7 +30,7 @@ from pyoxigraph import (
 
 from policykg.errors import BuildError
 from policykg.graph.sources import Loaded, load, source_files, term_key
-from policykg.graph.validate import Problem, validate
+from policykg.graph.validate import Problem, validate, validate_fast
 from policykg.leftovers import remove_stale_staging
 from policykg.linkeddata.dumps import publish, stage
 from policykg.namespaces import PKG, PROV, RDF, dump_prefixes
@@ -94,8 +94,13 @@ def check(
     """
     progress(f"reading {len(paths)} files")
     loaded = load(paths, base=settings.base_iri)
-    progress("validating against ontology/shapes.ttl")
-    problems = validate(loaded, settings.root / "ontology" / "shapes.ttl")
+    shapes = settings.root / "ontology" / "shapes.ttl"
+    if settings.full_validation:
+        progress("validating against ontology/shapes.ttl (pyshacl over the whole graph)")
+        problems = validate(loaded, shapes)
+    else:
+        progress("validating against ontology/shapes.ttl")
+        problems = validate_fast(loaded, shapes)
     chosen = {str(p) for p in focus}
     if chosen:
         problems = [p for p in problems if p.file in chosen]

@@ -19,14 +19,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import rdflib
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store, Triple
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import SH
 
 from policykg.graph.sources import Loaded
 from policykg.namespaces import all_prefixes
 
-__all__ = ["Problem", "advise", "to_rdflib", "validate"]
+__all__ = ["Problem", "advise", "to_rdflib", "validate", "validate_fast"]
 
 _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
@@ -97,6 +97,27 @@ def _show(node: rdflib.term.Node | None, graph: rdflib.Graph) -> str:
 def validate(loaded: Loaded, shapes: Path) -> list[Problem]:
     """Check ``loaded`` against the shapes; return every result, most severe first."""
     return _results(loaded, shapes)
+
+
+def validate_fast(loaded: Loaded, shapes: Path) -> list[Problem]:
+    """The results :func:`validate` gives, from pyshacl run only on the focus nodes that
+    Oxigraph finds may violate (:mod:`policykg.graph.triage`) and what the shapes reach
+    from them (:mod:`policykg.graph.neighbourhood`)."""
+    from policykg.graph.neighbourhood import BackLinks, gather_around
+    from policykg.graph.triage import Triage
+
+    store = Store()
+    store.bulk_extend(loaded.quads)
+    shapes_graph = rdflib.Graph().parse(shapes, format="turtle")
+    found = Triage(store, shapes_graph).candidates()
+    seeds = {n for n in found if isinstance(n, NamedNode | BlankNode)}
+    if not seeds:
+        return []
+    ontology = [q for q in loaded.quads if q.graph_name.value.endswith("graph/ontology")]  # type: ignore[union-attr]
+    part = gather_around(store, seeds, [], ontology, set(), BackLinks.of(shapes_graph))
+    quads = list(dict.fromkeys([*ontology, *part.quads]))
+    subset = Loaded(quads=quads, files=loaded.files, origin=loaded.origin)
+    return [p for p in _results(subset, shapes) if p.focus in part.complete]
 
 
 def advise(loaded: Loaded, shapes: Path) -> list[Problem]:

@@ -1,0 +1,307 @@
+"""Costs at one size: build, validation, store size, memory, start-up, check, query latency.
+
+One run per size, every step in this process's children, each measured on its own::
+
+    python benchmarks/costs.py --size 10k            # results/costs-10k.json
+    python benchmarks/costs.py --size 100k --build-timeout 900
+    python benchmarks/costs_plot.py                  # the PNG and table from results/
+
+1. ``sources``: the synthetic graph as TriG source files (``generate.py --sources``).
+2. ``build``: ``policykg build`` of those sources, with its wall and CPU time, peak memory
+   (``wait4``'s ``ru_maxrss``), and its steps' times (reading, validating, ...) as it
+   prints them; stopped after ``--build-timeout`` seconds (the step it was in is kept).
+   When it did not finish, the store is made from the same files without validation
+   (pyoxigraph ``bulk_load``), so the other steps still run on the same data.
+3. ``check``: ``policykg check`` of one new source file against that store.
+4. ``serve``: ``policykg serve`` on the store (the default: workers start on disk and are
+   replaced by memory copies) and ``oxigraph serve-read-only`` on the same store
+   directory, started together: seconds to the first answer, seconds until policykg's
+   memory copies are in service, and the resident memory of each process tree then.
+5. ``queries``: the benchmark queries (``queries/*.rq``), sequential, interleaved between
+   the servers, a few seconds each.
+
+The machine is shared: the load average is recorded before and after, CPU seconds beside
+wall seconds, and the servers' figures are meant to be compared within a run. Remote
+backends are to be registered in :data:`systems.REMOTE` (not measured here yet).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from generate import parse_size, size_label
+from machine import loadavg, machine_info
+from measure import Budget, Endpoint, load_queries, measure_sequential, process_tree_rss_kib
+from systems import BIN, free_port
+from vocabulary import BASE
+
+__all__ = ["main", "new_source", "run_size"]
+
+HERE = Path(__file__).resolve().parent
+#: One JSON file per size (committed: they are the figures in README.md).
+RESULTS = HERE / "costs"
+_STEP = re.compile(r"^✓ (?P<step>.+) \((?P<s>[\d.]+) s\)$")
+
+
+def _timed(argv: list[str], env: dict[str, str], timeout: float, log: Path) -> dict[str, Any]:
+    """Run a command to its end (or ``timeout``); its wall and CPU seconds and peak memory."""
+    start = time.perf_counter()
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        timer = time.monotonic() + timeout
+        status, usage = 0, None
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > timer:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                _, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.2)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    text = log.read_text(encoding="utf-8", errors="replace")
+    return {
+        "wall_s": round(time.perf_counter() - start, 2),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "peak_mib": round(usage.ru_maxrss / 1024, 1),
+        "exit": proc.returncode,
+        "finished": proc.returncode >= 0,
+        "steps": {m["step"]: float(m["s"]) for m in map(_STEP.match, text.splitlines()) if m},
+        "tail": text.splitlines()[-3:],
+    }
+
+
+def _sources(claims: int, root: Path, seed: int) -> dict[str, Any]:
+    manifest = root / "manifest.json"
+    if manifest.exists():
+        made = json.loads(manifest.read_text(encoding="utf-8"))
+        if made.get("claims_requested") == claims and made.get("seed") == seed:
+            return dict(made)
+    argv = [sys.executable, str(HERE / "generate.py"), "--size", str(claims),
+            "--seed", str(seed), "--sources", str(root)]  # fmt: skip
+    subprocess.run(argv, check=True, cwd=HERE)
+    return dict(json.loads(manifest.read_text(encoding="utf-8")))
+
+
+def _du_mib(path: Path) -> float:
+    return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20, 1)
+
+
+def _unvalidated_store(root: Path, dist: Path) -> Path:
+    """The sources loaded as they are into ``dist/stores/unvalidated``, linked as ``dist/store``."""
+    target = dist / "stores" / "unvalidated"
+    if target.exists():
+        shutil.rmtree(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    store = ox.Store(str(target))
+    for path in [
+        *sorted((root / "ontology").glob("*.ttl")),
+        *sorted((root / "graph").rglob("*.trig")),
+    ]:
+        if path.name in ("shapes.ttl", "advice.ttl"):
+            continue
+        fmt = ox.RdfFormat.TRIG if path.suffix == ".trig" else ox.RdfFormat.TURTLE
+        to = None if path.suffix == ".trig" else ox.NamedNode(BASE + "graph/ontology")
+        store.bulk_load(path=str(path), format=fmt, to_graph=to)
+    store.flush()
+    store.optimize()
+    del store
+    link = dist / "store"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(Path("stores") / "unvalidated")
+    return target
+
+
+def new_source(root: Path, into: Path) -> Path:
+    """A new source file: the first generated source, under a new identifier."""
+    first = min((root / "graph" / "sources").glob("*.trig"))
+    text = first.read_text(encoding="utf-8").replace(first.stem, "s9999999")
+    path = into / "s9999999.trig"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _get(port: int, path: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)  # a loaded machine
+    try:
+        conn.request("GET", path, headers={"Accept": "application/sparql-results+json"})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+class _Server:
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], port: int, log: Path):
+        self.name, self.port, self.path = name, port, "/sparql" if name == "policykg" else "/query"
+        self.log = log.open("wb")
+        self.start = time.perf_counter()
+        self.proc = subprocess.Popen(argv, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)  # fmt: skip
+        self.first: float | None = None
+
+    def answers(self) -> bool:
+        with contextlib.suppress(OSError):
+            status, _ = _get(self.port, self.path + "?query=ASK%7B%7D")
+            if status == 200 and self.first is None:
+                self.first = round(time.perf_counter() - self.start, 2)
+            return status == 200
+        return False
+
+    def rss_mib(self) -> float:
+        return round(process_tree_rss_kib(self.proc.pid) / 1024, 1)
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.log.close()
+
+
+def _warmed(server: _Server) -> bool:
+    """policykg: memory copies in service and the lookup copy loaded."""
+    try:
+        status, body = _get(server.port, "/healthz")
+    except OSError:  # a time-out on a loaded machine: ask again
+        return False
+    health = json.loads(body) if status == 200 else {}
+    return not health.get("copying", True) and health.get("inline") not in ("loading", None)
+
+
+def _serve(dist: Path, work: Path, seconds: float, timeout: float) -> dict[str, Any]:
+    store = (dist / "store").resolve()
+    env = dict(os.environ, POLICYKG_DIST=str(dist))
+    servers = []
+    port = free_port()
+    servers.append(_Server("policykg", [str(BIN / "policykg"), "serve", "--host", "127.0.0.1",
+                                        "--port", str(port)], env, port, work / "policykg.log"))  # fmt: skip
+    port = free_port()
+    servers.append(_Server("oxigraph", [str(BIN / "oxigraph"), "serve-read-only", "--location",
+                                        str(store), "--bind", f"127.0.0.1:{port}",
+                                        "--union-default-graph"], env, port, work / "oxigraph.log"))  # fmt: skip
+    out: dict[str, Any] = {}
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            answered = [s.answers() for s in servers]  # every server, each round
+            if all(answered):
+                break
+            if any(s.proc.poll() is not None for s in servers):
+                raise RuntimeError("a server exited; see the logs in " + str(work))
+            time.sleep(0.1)
+        for s in servers:
+            out[s.name] = {"first_answer_s": s.first, "rss_at_first_answer_mib": s.rss_mib()}
+        pk = servers[0]
+        while time.monotonic() < deadline and not _warmed(pk):
+            time.sleep(0.2)
+        out["policykg"]["memory_copies_s"] = round(time.perf_counter() - pk.start, 2)
+        for s in servers:
+            out[s.name]["rss_mib"] = s.rss_mib()
+        budget = Budget(warmup=2, max_requests=50, seconds=seconds, min_requests=3, timeout=300)
+        latencies: dict[str, dict[str, float]] = {s.name: {} for s in servers}
+        for query in load_queries():
+            for s in servers:
+                m = measure_sequential(Endpoint(s.name, s.port, s.path), query, budget)
+                latencies[s.name][query.name] = round(m.median, 2) if m.n else float("nan")
+        for s in servers:
+            out[s.name]["median_ms"] = latencies[s.name]
+            out[s.name]["rss_after_queries_mib"] = s.rss_mib()
+    finally:
+        for s in servers:
+            s.stop()
+    return out
+
+
+def run_size(claims: int, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Every step at one size; the results as a JSON-ready dict."""
+    work.mkdir(parents=True, exist_ok=True)
+    root, dist = work / "root", work / "dist"
+    result: dict[str, Any] = {"claims": claims, "load_before": loadavg()}
+    result["sources"] = _sources(claims, root, args.seed)
+    env = dict(os.environ, POLICYKG_ROOT=str(root), POLICYKG_DIST=str(dist))
+    print(f"[{size_label(claims)}] building …", flush=True)
+    earlier = RESULTS / f"costs-{size_label(claims)}.json"
+    if args.reuse_store and (dist / "store").exists():
+        build = {"skipped": True, "finished": False, "exit": None, "reused_store": True}
+        if earlier.exists():  # keep what the run that made the store measured
+            kept = json.loads(earlier.read_text(encoding="utf-8"))
+            build = kept.get("build", build)
+            result.update({k: kept[k] for k in ("unvalidated_load_s",) if k in kept})
+    elif args.build_timeout > 0:
+        build = _timed(
+            [str(BIN / "policykg"), "build"], env, args.build_timeout, work / "build.log"
+        )
+    else:
+        build = {"skipped": True, "finished": False, "exit": None}
+    result["build"] = build
+    if not args.reuse_store and (not build["finished"] or build["exit"] != 0):
+        print(
+            f"[{size_label(claims)}] build did not finish: loading without validation", flush=True
+        )
+        started = time.perf_counter()
+        _unvalidated_store(root, dist)
+        result["unvalidated_load_s"] = round(time.perf_counter() - started, 2)
+    result["store_mib"] = _du_mib((dist / "store").resolve())
+    print(f"[{size_label(claims)}] checking one new file …", flush=True)
+    new = new_source(root, work)
+    result["check"] = _timed(
+        [str(BIN / "policykg"), "check", str(new)], env, 600, work / "check.log"
+    )
+    (work / "partial.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"[{size_label(claims)}] serving …", flush=True)
+    result["serve"] = _serve(dist, work, args.seconds, args.ready_timeout)
+    result["load_after"] = loadavg()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--size", type=parse_size, action="append", help="10k, 100k, 1M (repeatable)")
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--work", type=Path, default=HERE / "data" / "costs", help="scratch folder")
+    ap.add_argument("--build-timeout", type=float, default=1800, help="0: no build")
+    ap.add_argument("--ready-timeout", type=float, default=1800)
+    ap.add_argument(
+        "--reuse-store", action="store_true", help="keep a store an earlier run left in --work"
+    )
+    ap.add_argument("--seconds", type=float, default=3, help="time budget per query and server")
+    args = ap.parse_args(argv)
+    RESULTS.mkdir(exist_ok=True)
+    for claims in args.size or [10_000]:
+        label = size_label(claims)
+        result = run_size(claims, args.work / label, args)
+        result["machine"] = machine_info()
+        result["self_rusage_maxrss_mib"] = round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+        )
+        out = RESULTS / f"costs-{label}.json"
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(f"[{label}] wrote {out}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
