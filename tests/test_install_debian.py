@@ -37,7 +37,7 @@ def test_no_browser_does_not_claim_chromium(tmp_path: Path) -> None:
     first = (result.stdout + result.stderr).splitlines()[0]
     if npm and jemalloc:
         assert first == (
-            "install-debian: npm and libjemalloc2 are present (chromium and rapper not checked: --no-browser)"
+            "install-debian: npm and libjemalloc2 are present (chromium, rapper and virtuoso-t not checked: --no-browser)"
         )
     else:
         assert "chromium" not in first
