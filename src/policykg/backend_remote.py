@@ -69,6 +69,7 @@ T = TypeVar("T")
 VIRTUOSO_SYSTEM_GRAPHS = (
     "http://www.openlinksw.com/",
     "http://localhost:8890/",
+    "http://localuriqaserver/",
     "http://www.w3.org/ns/ldp#",
     "http://www.w3.org/2002/07/owl#",
     "urn:activitystreams-owl:map",
