@@ -37,6 +37,15 @@ class Service:
             return self.source.location
         return str(self.source.store)
 
+    async def probe(self) -> None:
+        """Before ``/healthz``: a remote store is asked whether it answers (the embedded
+        pool reports its workers without being asked)."""
+        if self.kind == "remote":
+            from policykg.backend_remote import RemoteBackend
+
+            if isinstance(self.engine, RemoteBackend):
+                await self.engine.probe()
+
     @property
     def prefixes(self) -> dict[str, str]:
         """The graph's prefixes (those of ``/context.jsonld``), predeclared for every query."""

@@ -20,7 +20,9 @@ async def healthz(service: ServiceDep) -> JSONResponse:
     none serving the status is "degraded" and the answer 503), the store, where the
     server process reads bounded lookups ("memory", "disk", "loading" or "off"), the data
     generation (bumped by each update), and how many queries were answered in the server
-    process and by workers."""
+    process and by workers; ``backend`` says "embedded" or "remote" (then ``location`` is
+    the remote store's query URL, and ``serving`` 1 when it answered ``ASK {}`` now)."""
+    await service.probe()
     engine = service.engine
     serving = engine.serving()
     opened = engine.opened
@@ -34,5 +36,7 @@ async def healthz(service: ServiceDep) -> JSONResponse:
         "generation": service.engine.generation,
         "answered": dict(service.engine.answered),
         "updates": service.updatable,
+        "backend": service.kind,
+        "location": service.location if service.kind == "remote" else None,
     }
     return JSONResponse(body, status_code=200 if serving else 503)

@@ -76,6 +76,8 @@ VIRTUOSO_SYSTEM_GRAPHS = (
     "virtrdf-label",
 )
 _NTRIPLES = ox.RdfFormat.N_TRIPLES
+#: Seconds the checks at start may take (reading Virtuoso's graph list can take several).
+START_TIMEOUT = 60.0
 
 
 def endpoint_for(settings: Settings) -> Endpoint:
@@ -132,6 +134,8 @@ class RemoteBackend:
         #: The data graphs named on every default-dataset query (Virtuoso), else None.
         self._graphs: tuple[str, ...] | None = None
         self._write_lock = asyncio.Lock()
+        #: The time limit of the next requests (longer for the checks at start).
+        self._limit = timeout
 
     @property
     def inline_state(self) -> str:
@@ -141,13 +145,19 @@ class RemoteBackend:
 
     async def start(self) -> None:
         """Check that the store answers and that its default graph is what the API needs."""
-        await self.probe()
-        if not self._alive:
-            raise PolicyKGError(f"the remote store at {self.endpoint.query_url} does not answer")
-        if self.endpoint.adapter.default_graph_is_union:
-            await self._read_graphs()
-        else:
-            await self._check_union()
+        self._limit = max(self.timeout, START_TIMEOUT)
+        try:
+            await self.probe()
+            if not self._alive:
+                raise PolicyKGError(
+                    f"the remote store at {self.endpoint.query_url} does not answer"
+                )
+            if self.endpoint.adapter.default_graph_is_union:
+                await self._read_graphs()
+            else:
+                await self._check_union()
+        finally:
+            self._limit = self.timeout
 
     async def close(self) -> None:
         await asyncio.to_thread(self.client.close)
@@ -173,12 +183,15 @@ class RemoteBackend:
     async def _call(self, function: Callable[..., T], *args: object, **kwargs: object) -> T:
         """Run one client call in a thread, bounded by the time limit (the client's own
         limit closes the connection; this one answers on time whatever the server sends)."""
+        limit = self._limit
+        if function in (self.client.query, self.client.update):
+            kwargs["timeout"] = limit
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout(limit):
                 return await asyncio.to_thread(function, *args, **kwargs)
         except (TimeoutError, QueryTimeout):
             raise QueryTimeout(
-                f"the query exceeded the {self.timeout:g} s time limit and was stopped"
+                f"the query exceeded the {limit:g} s time limit and was stopped"
             ) from None
 
     def _dataset(self, job_default: bool) -> dict[str, Sequence[str]]:
@@ -375,4 +388,3 @@ def _as_ntriples(job: GraphWriteJob) -> bytes:
     except SyntaxError as exc:
         raise BadRequest(str(exc)) from None
     return ox.serialize(triples, format=_NTRIPLES) or b""
-

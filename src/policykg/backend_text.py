@@ -7,7 +7,7 @@ win, as they do locally), then the query with each bound variable replaced by it
 inside the ``WHERE`` clause (where pyoxigraph substitutes it) and bound once more by a
 ``VALUES`` block at the start of that clause, so the variable keeps its column where it is
 projected. Places where SPARQL needs a variable keep it: ``AS ?x``, a sub-select's
-projection, a ``VALUES`` variable list.
+projection, ``GROUP BY`` and ``ORDER BY``, a ``VALUES`` variable list.
 
 This is the one place where query text is assembled for a remote store; only
 pyoxigraph's own serialisations of validated terms are written in (``str(NamedNode)``,
@@ -50,7 +50,9 @@ _TOKEN = re.compile(
 
 def _prologue(base_iri: str | None, prefixes: Mapping[str, str]) -> str:
     lines = [" ".join(("BASE", str(NamedNode(base_iri))))] if base_iri else []
-    lines += [" ".join(("PREFIX", name + ":", str(NamedNode(iri)))) for name, iri in prefixes.items()]
+    lines += [
+        " ".join(("PREFIX", name + ":", str(NamedNode(iri)))) for name, iri in prefixes.items()
+    ]
     return "".join(line + "\n" for line in lines)
 
 
@@ -80,18 +82,24 @@ def _bind(query: str, substitutions: Mapping[Variable, NamedNode | Literal]) -> 
             projecting = listing = False
         elif kind == "close":
             depth -= 1
+            projecting = False
         elif kind == "word":
             word = token.upper()
             if word == "WHERE" and depth == 0:
                 seen_where = True
-            projecting = (projecting or word == "SELECT") and word not in ("WHERE", "FROM")
+            projecting = (projecting or word in ("SELECT", "BY")) and word not in ("WHERE", "FROM")
             listing = listing or word == "VALUES"
             keep_next = word == "AS"
             continue
-        elif kind == "var" and body_depth is not None and depth > body_depth:
-            if token in values and not (keep_next or projecting or listing):
-                pieces += [query[start : match.start()], values[token]]
-                start = match.end()
+        elif (
+            kind == "var"
+            and body_depth is not None
+            and depth > body_depth
+            and token in values
+            and not (keep_next or projecting or listing)
+        ):
+            pieces += [query[start : match.start()], values[token]]
+            start = match.end()
         keep_next = False
     if body_depth is None:
         raise PolicyKGError("this query has no WHERE clause to bind its values in")

@@ -268,6 +268,8 @@ def test_healthz(client: TestClient) -> None:
         "inline": "memory",
         "generation": 0,
         "updates": False,
+        "backend": "embedded",
+        "location": None,
     }
 
 
