@@ -20,7 +20,7 @@ def policy_client(
     built: tuple[Settings, BuildReport], backend_values: dict[str, object]
 ) -> Iterator[TestClient]:
     """The app over the session's build of the policy graph, one query worker; once per
-    backend (the embedded store, Oxigraph server, Virtuoso: see tests/backends.py)."""
+    backend (the embedded store, Oxigraph server: see tests/backends.py)."""
     settings = Settings(dist=built[0].dist, workers=1, **backend_values)  # type: ignore[arg-type]
     app = create_app(settings)
     with TestClient(app) as client:
