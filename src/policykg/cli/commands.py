@@ -90,7 +90,7 @@ def serve(
         "on_disk": on_disk or None, "union_default_graph": union_default_graph or None,
     }  # fmt: skip
     settings = Settings(**{k: v for k, v in given.items() if v is not None})
-    if enable_update and not data and store is None:
+    if enable_update and not data and store is None and settings.store_url is None:
         _fail(
             PolicyKGError(
                 "--enable-update needs --data FILE (writes go to a temporary copy and are lost "
@@ -98,6 +98,13 @@ def serve(
             ),
             "serve",
         )
+    if settings.store_url is not None:  # a remote store's URLs are checked before starting
+        from policykg.backend_remote import endpoint_for
+
+        try:
+            endpoint_for(settings)
+        except PolicyKGError as err:
+            _fail(err, "serve")
     from policykg.api.server import run  # imported late: the web stack is not needed to build
 
     try:
