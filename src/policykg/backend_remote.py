@@ -17,7 +17,8 @@ store's data graphs explicitly (``default-graph-uri`` and ``named-graph-uri``), 
 read at start and after each write made here.
 
 The client (:class:`policykg.remote.RemoteStore`, httpx) is synchronous; each call runs in
-a thread.
+a thread. A result is read whole from the store before it is written (the embedded store
+streams large ones from its workers), so its size is bounded by the time limit, not the cap.
 """
 
 from __future__ import annotations
