@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from policykg.engine.pool import Engine
+from policykg.backend import Backend
 from policykg.errors import Forbidden, Unauthorized
 from policykg.settings import Settings
 from policykg.sparql.queries import QueryLibrary
@@ -37,7 +37,7 @@ async def get_service(request: Request) -> Service:
 ServiceDep = Annotated[Service, Depends(get_service)]
 
 
-async def get_engine(service: ServiceDep) -> Engine:
+async def get_engine(service: ServiceDep) -> Backend:
     return service.engine
 
 
@@ -49,7 +49,7 @@ async def get_library(service: ServiceDep) -> QueryLibrary:
     return service.library
 
 
-EngineDep = Annotated[Engine, Depends(get_engine)]
+EngineDep = Annotated[Backend, Depends(get_engine)]
 StoreDep = EngineDep  # the store is only ever reached through the engine
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 LibraryDep = Annotated[QueryLibrary, Depends(get_library)]

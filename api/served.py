@@ -31,9 +31,10 @@ _NONE = ServedBuild()
 
 
 def _read(service: Service) -> ServedBuild:
-    if service.source.writable:
+    store = service.source.store
+    if service.source.writable or store is None:  # updatable, or a remote store: no build
         return _NONE
-    version = served_version(service.source.store)
+    version = served_version(store)
     if version is None:
         return _NONE
     folder = version_dir(service.settings, version)

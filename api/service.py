@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from policykg.engine.datasource import DataSource, jsonld_context, prepare
+from policykg.backend import Backend, BackendKind, RemoteSource, Source
+from policykg.engine.datasource import jsonld_context, prepare
 from policykg.engine.pool import Engine
+from policykg.errors import BadRequest
 from policykg.namespaces import all_prefixes
 from policykg.progress import Progress
 from policykg.settings import Settings
@@ -23,12 +25,31 @@ __all__ = ["Service", "open_service"]
 @dataclass
 class Service:
     settings: Settings
-    engine: Engine
-    source: DataSource
+    #: The store interface: the embedded worker pool or a remote store.
+    engine: Backend
+    source: Source
     library: QueryLibrary
     context: dict[str, Any] | None
-    #: Rendered resource pages and RDF (servers without updates), see :mod:`api.pagecache`.
+    kind: BackendKind = "embedded"
+    #: Rendered resource pages and RDF (embedded stores without updates), see
+    #: :mod:`api.pagecache`.
     pages: PageCache | None = None
+
+    @property
+    def location(self) -> str:
+        """The store's path, or the remote store's query URL (a key for caches)."""
+        if isinstance(self.source, RemoteSource):
+            return self.source.location
+        return str(self.source.store)
+
+    async def probe(self) -> None:
+        """Before ``/healthz``: a remote store is asked whether it answers (the embedded
+        pool reports its workers without being asked)."""
+        if self.kind == "remote":
+            from policykg.backend_remote import RemoteBackend
+
+            if isinstance(self.engine, RemoteBackend):
+                await self.engine.probe()
 
     @property
     def prefixes(self) -> dict[str, str]:
@@ -37,7 +58,8 @@ class Service:
 
     @property
     def updatable(self) -> bool:
-        """Updates need ``enable_update``, a token and a ``--data`` store."""
+        """Updates need ``enable_update``, a token and a ``--data`` store (or a remote
+        store, whose writes the server forwards)."""
         return bool(
             self.settings.enable_update and self.settings.update_token and self.source.writable
         )
@@ -48,9 +70,14 @@ async def open_service(
     settings: Settings, data: Sequence[Path] = (), progress: Progress = lambda _: None
 ) -> AsyncIterator[Service]:
     """Prepare the store, start the worker pool, and stop everything on exit; each step
-    is told to ``progress``."""
+    is told to ``progress``. With ``settings.store_url`` the service answers from that
+    remote store instead (``data`` is then refused)."""
+    if settings.store_url is not None:
+        async with _open_remote(settings, data, progress) as service:
+            yield service
+        return
     source = await prepare(settings, data, progress)
-    engine = Engine(
+    engine: Backend = Engine(
         source.store,
         workers=settings.workers,
         timeout=settings.query_timeout,
@@ -64,14 +91,40 @@ async def open_service(
         where = "opens the on-disk store" if settings.on_disk else "copies the store into memory"
         progress(f"starting {settings.workers} query workers (each {where})")
         await engine.start()
-        library = (
-            QueryLibrary.load(settings.queries_dir)
-            if settings.queries_dir.is_dir()
-            else QueryLibrary({})
-        )
         keep = settings.page_cache_bytes > 0 and not settings.enable_update
         pages = PageCache(max_bytes=settings.page_cache_bytes) if keep else None
-        yield Service(settings, engine, source, library, jsonld_context(settings), pages)
+        library = _library(settings)
+        yield Service(settings, engine, source, library, jsonld_context(settings), pages=pages)
     finally:
         await engine.close()
         source.cleanup()
+
+
+def _library(settings: Settings) -> QueryLibrary:
+    if settings.queries_dir.is_dir():
+        return QueryLibrary.load(settings.queries_dir)
+    return QueryLibrary({})
+
+
+@asynccontextmanager
+async def _open_remote(
+    settings: Settings, data: Sequence[Path], progress: Progress
+) -> AsyncIterator[Service]:
+    from policykg.backend_remote import RemoteBackend, endpoint_for
+
+    if data:
+        raise BadRequest(
+            "--data loads files into the embedded store; with a remote store (--store URL) "
+            "load them into that store instead"
+        )
+    endpoint = endpoint_for(settings)
+    engine: Backend = RemoteBackend(endpoint, timeout=settings.query_timeout)
+    progress(f"checking the remote store at {endpoint.query_url}")
+    await engine.start()
+    try:
+        source = RemoteSource(endpoint.query_url, union=True, writable=settings.enable_update)
+        yield Service(
+            settings, engine, source, _library(settings), jsonld_context(settings), "remote"
+        )
+    finally:
+        await engine.close()

@@ -34,3 +34,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite tests/queries/expected/*.json from the current results (review the diff!)",
     )
+
+
+# The backends the API tests run on (tests/backends.py): fixtures made visible to every test.
+from .backends import backend, backend_values, oxigraph_policy, virtuoso_policy  # noqa: E402,F401

@@ -36,7 +36,9 @@ async def healthz(service: ServiceDep) -> JSONResponse:
     worker reads ("readers": "memory" or "disk"; workers start on disk and are replaced
     by memory copies in the background while "copying" is true), the data
     generation (bumped by each update), and how many queries were answered in the server
-    process and by workers."""
+    process and by workers; ``backend`` says "embedded" or "remote" (then ``location`` is
+    the remote store's query URL, and ``serving`` 1 when it answered ``ASK {}`` now)."""
+    await service.probe()
     engine = service.engine
     serving = engine.serving()
     opened = engine.opened
@@ -52,5 +54,7 @@ async def healthz(service: ServiceDep) -> JSONResponse:
         "generation": service.engine.generation,
         "answered": dict(service.engine.answered),
         "updates": service.updatable,
+        "backend": service.kind,
+        "location": service.location if service.kind == "remote" else None,
     }
     return JSONResponse(body, status_code=200 if serving else 503)

@@ -87,7 +87,7 @@ def _select(service: Service) -> Callable[[str, Substitutions], Any]:
 
 
 async def _cached(service: Service, key: tuple[Hashable, ...], make: Callable[[], Any]) -> Any:
-    full = (str(service.source.store), service.engine.generation, *key)
+    full = (service.location, service.engine.generation, *key)
     if full in _cache:
         _cache.move_to_end(full)
         return _cache[full]

@@ -18,7 +18,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 
-from policykg.errors import ParameterError
+from policykg.errors import NotAvailable, ParameterError
 from policykg.formats import parse_accept
 from policykg.search.searcher import KINDS, Hit, Results, search
 
@@ -26,6 +26,13 @@ from ..apidoc import ACCEPT, content, error_responses, query_param
 from ..deps import ServiceDep
 
 __all__ = ["router"]
+
+#: Why a server over a remote store answers 501: the index is built beside the embedded store.
+REMOTE_SEARCH = (
+    "full-text search reads the index 'policykg build' writes beside the embedded store; "
+    "this server answers from a remote store, which has none: use the named query "
+    "quote-search"
+)
 
 router = APIRouter(tags=["search"])
 
@@ -109,6 +116,8 @@ async def search_endpoint(request: Request, service: ServiceDep) -> Response:
                 _page("", None, service.settings.base_iri), headers={"Vary": "Accept"}
             )
         raise ParameterError("q: missing: give the words to search for, e.g. q=InMail")
+    if service.source.store is None:
+        raise NotAvailable(REMOTE_SEARCH)
     results = await asyncio.to_thread(
         search, service.source.store, q, lang=request.query_params.get("lang") or None,
         kind=request.query_params.get("type") or None,

@@ -15,6 +15,7 @@ __all__ = [
     "BuildError",
     "Forbidden",
     "NotAcceptable",
+    "NotAvailable",
     "NotFound",
     "ParameterError",
     "PayloadTooLarge",
@@ -120,3 +121,10 @@ class BuildError(PolicyKGError):
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
         self.problems = problems or []
+
+
+class NotAvailable(PolicyKGError):
+    """A feature this server's store does not offer (the search index of a remote store)."""
+
+    status = 501
+    title = "Not available"

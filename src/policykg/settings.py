@@ -79,6 +79,17 @@ class Settings(BaseSettings):
     update_token: SecretStr | None = None
     service_allowlist: list[str] = Field(default_factory=list)
 
+    #: Serve from a remote triplestore (``serve --store sparql+http://host:port/path``)
+    #: instead of the embedded store: its query URL, and the update and Graph Store URLs
+    #: when they are not the server's usual ones (see ``policykg.remote.adapters``).
+    store_url: str | None = None
+    store_update_url: str | None = None
+    store_graph_store_url: str | None = None
+    #: ``oxigraph``, ``virtuoso`` or ``generic`` (default: guessed from the query URL).
+    store_kind: str | None = None
+    store_username: str | None = None
+    store_password: SecretStr | None = None
+
     @property
     def store_path(self) -> Path:
         """The on-disk Oxigraph store written by ``policykg build``."""

@@ -271,6 +271,8 @@ def test_healthz(client: TestClient) -> None:
         "copying": False,
         "generation": 0,
         "updates": False,
+        "backend": "embedded",
+        "location": None,
     }
 
 

@@ -35,7 +35,25 @@ def serve(
         ),
     ] = False,
     store: Annotated[
-        Path | None, typer.Option(help="Folder holding dist/store (default: ./dist).")
+        str | None,
+        typer.Option(
+            help="Folder holding dist/store (default: ./dist), or a remote triplestore: "
+            "sparql+http://host:port/path (its query URL)."
+        ),
+    ] = None,
+    query_url: Annotated[
+        str | None, typer.Option(help="A remote store's query URL (as --store URL).")
+    ] = None,
+    update_url: Annotated[str | None, typer.Option(help="A remote store's update URL.")] = None,
+    graph_store_url: Annotated[
+        str | None, typer.Option(help="A remote store's Graph Store Protocol URL.")
+    ] = None,
+    store_kind: Annotated[
+        str | None, typer.Option(help="oxigraph, virtuoso or generic (default: from the URL).")
+    ] = None,
+    store_user: Annotated[
+        str | None,
+        typer.Option(help="User name for the remote store (password: POLICYKG_STORE_PASSWORD)."),
     ] = None,
     timeout: Annotated[float | None, typer.Option(help="Per-query time limit, seconds.")] = None,
     workers: Annotated[int | None, typer.Option(help="Query worker processes.")] = None,
@@ -60,14 +78,19 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the graph over HTTP: SPARQL endpoint, named queries and a query page."""
+    remote = query_url or (store if store is not None and "://" in store else None)
     given: dict[str, Any] = {
-        "host": host, "port": port, "dist": store, "query_timeout": timeout,
+        "host": host, "port": port, "query_timeout": timeout,
+        "dist": Path(store) if store is not None and remote is None else None,
+        "store_url": remote, "store_update_url": update_url,
+        "store_graph_store_url": graph_store_url, "store_kind": store_kind,
+        "store_username": store_user,
         "workers": workers, "max_rows": max_rows, "update_token": update_token,
         "service_allowlist": allow_service, "enable_update": enable_update or None,
         "on_disk": on_disk or None, "union_default_graph": union_default_graph or None,
     }  # fmt: skip
     settings = Settings(**{k: v for k, v in given.items() if v is not None})
-    if enable_update and not data and store is None:
+    if enable_update and not data and store is None and settings.store_url is None:
         _fail(
             PolicyKGError(
                 "--enable-update needs --data FILE (writes go to a temporary copy and are lost "
@@ -75,6 +98,13 @@ def serve(
             ),
             "serve",
         )
+    if settings.store_url is not None:  # a remote store's URLs are checked before starting
+        from policykg.backend_remote import endpoint_for
+
+        try:
+            endpoint_for(settings)
+        except PolicyKGError as err:
+            _fail(err, "serve")
     from policykg.api.server import run  # imported late: the web stack is not needed to build
 
     try:

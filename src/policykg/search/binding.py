@@ -123,8 +123,11 @@ def _limit(options: Mapping[str, str]) -> int:
     return limit
 
 
-def hook(store: Path) -> SearchHook:
-    """A hook searching the index of the store behind ``store`` (a path or the dist link)."""
+def hook(store: Path | None) -> SearchHook | None:
+    """A hook searching the index of the store behind ``store`` (a path or the dist link);
+    None without a local store (a remote one has no index here)."""
+    if store is None:
+        return None
 
     def run(name: str, text: str, options: Mapping[str, str]) -> Literal:
         kind, lang, limit = _kind(options), _lang(options), _limit(options)

@@ -1,0 +1,398 @@
+"""The API's store interface (:class:`policykg.backend.Backend`) over a remote triplestore.
+
+Every job is checked and finished here, so that a response is the one the embedded store
+would give: the query is parsed locally first by pyoxigraph (the same syntax errors, with
+the line and caret, and the result kind), ``FROM`` graphs must exist in the store (nothing
+is ever fetched), and the text sent (:mod:`policykg.backend_text`) carries the prologue and
+bound values. Results come back in one fixed wire format the project parses (SPARQL
+JSON or XML results, as the server's adapter says; N-Triples for graphs) and are written
+by the project's own serialisers (:mod:`policykg.sparql.results`), so formats, the row cap
+and ``Accept`` negotiation are the embedded store's. The time limit closes the request
+(the remote server sees the connection go) and answers 503 with the embedded store's text.
+
+Default graph: the API's is the union of the named graphs. An Oxigraph server must run
+with ``--union-default-graph`` (checked at start); Virtuoso's default graph is the union of
+*every* graph, its own system graphs included, so queries on the default dataset name the
+store's data graphs explicitly (``default-graph-uri`` and ``named-graph-uri``), the list
+read at start and after each write made here.
+
+The client (:class:`policykg.remote.RemoteStore`, httpx) is synchronous; each call runs in
+a thread. A result is read whole from the store before it is written (the embedded store
+streams large ones from its workers), so its size is bounded by the time limit, not the cap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import io
+import logging
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import pyoxigraph as ox
+
+from policykg.engine.inline import InlineStore
+from policykg.engine.jobs import (
+    GraphWriteJob,
+    Opened,
+    QueryJob,
+    ResultEnd,
+    ResultHead,
+    Stats,
+    UpdateJob,
+    WholeResult,
+)
+from policykg.engine.pool import QueryResult
+from policykg.engine.uploads import check_upload
+from policykg.errors import (
+    BadRequest,
+    Forbidden,
+    NotAcceptable,
+    PolicyKGError,
+    QuerySyntaxError,
+    QueryTimeout,
+)
+from policykg.formats import GRAPHS
+from policykg.remote import Endpoint, RemoteStore
+from policykg.settings import Settings
+from policykg.sparql.results import NoFormat, write_graph, write_solutions
+from policykg.sparql.syntax import describe
+
+from .backend_text import remote_text
+
+__all__ = ["VIRTUOSO_SYSTEM_GRAPHS", "RemoteBackend", "endpoint_for"]
+
+log = logging.getLogger("policykg.remote")
+T = TypeVar("T")
+
+#: Graphs Virtuoso keeps for itself (IRI prefixes); never part of the served dataset.
+VIRTUOSO_SYSTEM_GRAPHS = (
+    "http://www.openlinksw.com/",
+    "http://localhost:8890/",
+    "http://localuriqaserver/",
+    "http://www.w3.org/ns/ldp#",
+    "http://www.w3.org/2002/07/owl#",
+    "urn:activitystreams-owl:map",
+    "virtrdf-label",
+)
+_NTRIPLES = ox.RdfFormat.N_TRIPLES
+#: Seconds the checks at start may take (reading Virtuoso's graph list can take several).
+START_TIMEOUT = 60.0
+
+
+def endpoint_for(settings: Settings) -> Endpoint:
+    """The remote store named by the settings (``--store URL`` and the ``store_*`` options)."""
+    assert settings.store_url is not None
+    password = settings.store_password
+    return Endpoint.from_url(
+        settings.store_url,
+        update_url=settings.store_update_url,
+        graph_store_url=settings.store_graph_store_url,
+        username=settings.store_username,
+        password=password.get_secret_value() if password is not None else None,
+        kind=settings.store_kind,
+        timeout=settings.query_timeout,
+    )
+
+
+class _Sink(io.BytesIO):
+    """Collects a serialised result (``start`` of :func:`write_result`)."""
+
+
+def _parse_locally(job: QueryJob) -> str:
+    """The result kind ("boolean", "solutions", "graph"); a syntax error as the embedded
+    store words it. Parsed by pyoxigraph over an empty store: SELECT and CONSTRUCT results
+    are lazy, so nothing is evaluated."""
+    try:
+        result = ox.Store().query(
+            job.query,
+            base_iri=job.base_iri,
+            prefixes=dict(job.prefixes) or None,
+            substitutions=dict(job.substitutions) or None,
+        )
+    except SyntaxError as exc:
+        raise QuerySyntaxError(describe(job.query, str(exc))) from None
+    except (ValueError, TypeError) as exc:
+        raise BadRequest(str(exc)) from None
+    if isinstance(result, ox.QueryBoolean):
+        return "boolean"
+    return "graph" if isinstance(result, ox.QueryTriples) else "solutions"
+
+
+class RemoteBackend:
+    """A remote store behind the API; ``timeout`` bounds each request (seconds)."""
+
+    def __init__(self, endpoint: Endpoint, *, timeout: float = 30.0) -> None:
+        self.endpoint, self.timeout = endpoint, timeout
+        self.client = RemoteStore(endpoint)
+        self.size, self.generation = 1, 0
+        self.opened: Opened | None = None
+        self.inline: InlineStore | None = None
+        self.answered: collections.Counter[str] = collections.Counter()
+        self._alive = False
+        self._stats: Stats | None = None
+        #: The data graphs named on every default-dataset query (Virtuoso), else None.
+        self._graphs: tuple[str, ...] | None = None
+        self._write_lock = asyncio.Lock()
+        #: The time limit of the next requests (longer for the checks at start).
+        self._limit = timeout
+
+    @property
+    def inline_state(self) -> str:
+        return "off"
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Check that the store answers and that its default graph is what the API needs."""
+        self._limit = max(self.timeout, START_TIMEOUT)
+        try:
+            await self.probe()
+            if not self._alive:
+                raise PolicyKGError(
+                    f"the remote store at {self.endpoint.query_url} does not answer"
+                )
+            if self.endpoint.adapter.default_graph_is_union:
+                await self._read_graphs()
+            else:
+                await self._check_union()
+        finally:
+            self._limit = self.timeout
+
+    async def close(self) -> None:
+        await asyncio.to_thread(self.client.close)
+
+    async def probe(self) -> None:
+        """Ask the store ``ASK {}``; :meth:`serving` says whether it answered."""
+        try:
+            await self._call(self.client.query, "ASK {}", accept=self._solutions_accept)
+            self._alive = True
+        except PolicyKGError as exc:
+            log.warning("the remote store does not answer: %s", exc.message)
+            self._alive = False
+
+    def serving(self) -> int:
+        return 1 if self._alive else 0
+
+    def reading(self) -> list[str]:
+        return []
+
+    @property
+    def copying(self) -> bool:
+        return False
+
+    # -- helpers --------------------------------------------------------------------------
+
+    @property
+    def _solutions_accept(self) -> str:
+        return self.endpoint.adapter.select_accept
+
+    async def _call(self, function: Callable[..., T], *args: object, **kwargs: object) -> T:
+        """Run one client call in a thread, bounded by the time limit (the client's own
+        limit closes the connection; this one answers on time whatever the server sends)."""
+        limit = self._limit
+        if function in (self.client.query, self.client.update):
+            kwargs["timeout"] = limit
+        try:
+            async with asyncio.timeout(limit):
+                return await asyncio.to_thread(function, *args, **kwargs)
+        except (TimeoutError, QueryTimeout):
+            raise QueryTimeout(
+                f"the query exceeded the {limit:g} s time limit and was stopped"
+            ) from None
+
+    def _dataset(self, job_default: bool) -> dict[str, Sequence[str]]:
+        if job_default and self._graphs is not None:
+            return {"default_graphs": self._graphs, "named_graphs": self._graphs}
+        return {}
+
+    async def _rows(self, text: str, *, dataset: bool = True) -> list[ox.QuerySolution]:
+        """Our own SELECT, on the served dataset."""
+        response = await self._call(
+            self.client.query, text, accept=self._solutions_accept, **self._dataset(dataset)
+        )
+        fmt = ox.QueryResultsFormat.from_media_type(self._solutions_accept)
+        assert fmt is not None
+        result = ox.parse_query_results(response.body, format=fmt)
+        assert isinstance(result, ox.QuerySolutions)
+        return list(result)
+
+    async def _ask(self, text: str) -> bool:
+        response = await self._call(
+            self.client.query, text, accept=self._solutions_accept, **self._dataset(True)
+        )
+        fmt = ox.QueryResultsFormat.from_media_type(self._solutions_accept)
+        assert fmt is not None
+        result = ox.parse_query_results(response.body, format=fmt)
+        return bool(result) if isinstance(result, ox.QueryBoolean) else False
+
+    async def _read_graphs(self) -> None:
+        """The store's data graphs (Virtuoso: without its system graphs)."""
+        self._graphs = None
+        rows = await self._rows("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        graphs = sorted(
+            str(row["g"].value)
+            for row in rows
+            if isinstance(row["g"], ox.NamedNode)
+            and not row["g"].value.startswith(VIRTUOSO_SYSTEM_GRAPHS)
+        )
+        self._graphs = tuple(graphs)
+
+    async def _check_union(self) -> None:
+        """A named graph's triple must be in the default graph (Oxigraph:
+        ``--union-default-graph``)."""
+        rows = await self._rows(
+            "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s) && !isBlank(?o)) } "
+            "LIMIT 1"
+        )
+        if not rows:
+            return
+        found = {name: rows[0][name] for name in ("s", "p", "o")}
+        bound = {
+            ox.Variable(name): term
+            for name, term in found.items()
+            if isinstance(term, ox.NamedNode | ox.Literal)
+        }
+        text = remote_text("ASK { ?s ?p ?o }", substitutions=bound)
+        if not await self._ask(text):
+            raise PolicyKGError(
+                f"the default graph of the store at {self.endpoint.query_url} is not the union "
+                "of its named graphs; start Oxigraph with 'oxigraph serve --union-default-graph'"
+            )
+
+    # -- queries --------------------------------------------------------------------------
+
+    async def query(
+        self, job: QueryJob, not_acceptable: dict[str, NotAcceptable] | None = None
+    ) -> QueryResult:
+        kind = await asyncio.to_thread(_parse_locally, job)
+        for graph in job.check_graphs:
+            if graph not in job.allowlist and not await self.graph_exists(graph):
+                raise Forbidden(
+                    f"FROM <{graph}> names no graph in this dataset; this endpoint never "
+                    "fetches remote data"
+                )
+        text = remote_text(
+            job.query,
+            base_iri=job.base_iri,
+            prefixes=job.prefixes,
+            substitutions=job.substitutions,
+        )
+        if job.default_graph is not None or job.named_graphs is not None:
+            dataset: dict[str, Sequence[str]] = {
+                "default_graphs": job.default_graph or (),
+                "named_graphs": job.named_graphs or (),
+            }
+        else:
+            dataset = self._dataset(job.default_dataset)
+        accept = "application/n-triples" if kind == "graph" else self._solutions_accept
+        self.answered["remote"] += 1
+        response = await self._call(self.client.query, text, accept=accept, **dataset)
+        try:
+            whole = await asyncio.to_thread(self._write, kind, response.body, job)
+        except NoFormat as exc:
+            message = str(exc)
+            raise (not_acceptable or {}).get(message) or NotAcceptable(
+                f"no format for {message} results"
+            ) from None
+        return QueryResult.complete(whole)
+
+    def _write(self, kind: str, body: bytes, job: QueryJob) -> WholeResult:
+        """Parse the store's answer and write it as the job asks."""
+        spec, sink = job.output, _Sink()
+        if kind == "graph":
+            if spec.graph is None:
+                raise NoFormat("CONSTRUCT/DESCRIBE")
+            triples = list(dict.fromkeys(ox.parse(body, _NTRIPLES)))
+            rows, cut = write_graph(triples, spec.graph, spec.max_rows, sink, spec.context)
+            fmt = spec.graph
+        else:
+            if spec.solutions is None:
+                raise NoFormat("SELECT/ASK")
+            fmt = spec.solutions
+            wire = ox.QueryResultsFormat.from_media_type(self._solutions_accept)
+            assert wire is not None
+            result = ox.parse_query_results(body, format=wire)
+            if isinstance(result, ox.QueryBoolean):
+                from policykg.formats import SOLUTIONS
+
+                sink.write(result.serialize(format=SOLUTIONS.get(fmt).results) or b"")
+                rows, cut, kind = 1, False, "boolean"
+            else:
+                rows, cut = write_solutions(result, fmt, spec.max_rows, sink)
+        head = ResultHead(kind, fmt, cut)  # type: ignore[arg-type]
+        return WholeResult(head, sink.getvalue(), ResultEnd(rows, cut))
+
+    async def graph_exists(self, graph: str | None) -> bool:
+        if graph is None:
+            return True
+        text = remote_text(
+            "ASK { GRAPH ?g { ?s ?p ?o } }", substitutions={ox.Variable("g"): ox.NamedNode(graph)}
+        )
+        return await self._ask(text)
+
+    async def stats(self) -> Stats:
+        """The embedded store's counts: quads of the named graphs, graphs, classes and
+        properties of the (union) default graph."""
+        if self._stats is None:
+
+            async def count(text: str) -> int:
+                rows = await self._rows(text)
+                value = rows[0]["n"] if rows else None
+                return int(value.value) if value is not None else 0
+
+            self._stats = Stats(
+                triples=await count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
+                graphs=await count(
+                    "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+                ),
+                classes=await count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"),
+                properties=await count("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"),
+            )
+        return self._stats
+
+    # -- writes ---------------------------------------------------------------------------
+
+    async def write(self, job: UpdateJob | GraphWriteJob) -> object:
+        async with self._write_lock:
+            try:
+                if isinstance(job, UpdateJob):
+                    text = remote_text(job.update, base_iri=job.base_iri)
+                    await self._call(self.client.update, text)
+                    return None
+                return await self._graph_write(job)
+            finally:
+                self.generation += 1
+                self._stats = None
+                if self._graphs is not None:
+                    await self._read_graphs()
+
+    async def _graph_write(self, job: GraphWriteJob) -> bool:
+        if job.graph is None:
+            raise BadRequest(
+                "the default graph of a remote store is the union of its named graphs; "
+                "write to a named graph (?graph=IRI)"
+            )
+        existed = await self.graph_exists(job.graph)
+        if job.op == "delete":
+            if existed:
+                await self._call(self.client.delete_graph, job.graph)
+            return existed
+        data = await asyncio.to_thread(_as_ntriples, job)
+        send = self.client.put_graph if job.op == "put" else self.client.post_graph
+        await self._call(send, job.graph, data, _NTRIPLES)
+        return existed
+
+
+def _as_ntriples(job: GraphWriteJob) -> bytes:
+    """A Graph Store body parsed here (DTDs refused first) and sent as N-Triples."""
+    check_upload(job.data, job.format)
+    fmt = GRAPHS.by_name(job.format)
+    if fmt is None:
+        raise BadRequest(f"unknown RDF format {job.format!r}")
+    try:
+        triples = list(ox.parse(job.data, fmt.rdf, base_iri=job.base_iri))
+    except SyntaxError as exc:
+        raise BadRequest(str(exc)) from None
+    return ox.serialize(triples, format=_NTRIPLES) or b""
