@@ -136,6 +136,8 @@ def oxigraph_server(folder: Path, *, union_default_graph: bool = False) -> Itera
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [binary, "serve", "--location", str(folder / "data"), "--bind", f"127.0.0.1:{port}"]
+    # the store's own limit stops what the API gave up on (closing the connection does not)
+    command += ["--timeout-s", "30"]
     if union_default_graph:
         command.append("--union-default-graph")
     with _running(command, folder, base + "/query", timeout=60) as (process, log):
