@@ -16,7 +16,6 @@ from fastapi.responses import HTMLResponse
 
 from policykg.errors import ParameterError
 from policykg.formats import GRAPHS, SOLUTIONS
-from policykg.search.binding import hook
 from policykg.sparql.queries import NamedQuery
 
 from .jinja import render
@@ -72,7 +71,7 @@ async def results_page(
     if missing and not set(values) - {p.name for p in query.params}:
         return HTMLResponse(render("queries_result.html", **page), headers=headers)
     try:
-        search = hook(service.source.store)
+        search = service.search_hook()
         substitutions = await asyncio.to_thread(query.bind, values, search=search)
     except ParameterError as err:
         page["error"] = err.message

@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pyoxigraph import Literal
+
 from policykg.backend import Backend, BackendKind, RemoteSource, Source
 from policykg.engine.datasource import jsonld_context, prepare
 from policykg.engine.pool import Engine
-from policykg.errors import BadRequest
+from policykg.errors import BadRequest, NotAvailable
 from policykg.namespaces import all_prefixes
 from policykg.progress import Progress
+from policykg.search.binding import SearchHook, hook
 from policykg.settings import Settings
 from policykg.sparql.queries import QueryLibrary
 
 from .pagecache import PageCache
 
-__all__ = ["Service", "open_service"]
+__all__ = ["REMOTE_SEARCH", "Service", "open_service"]
+
+#: Why a server over a remote store cannot search (``/search`` and the named queries).
+REMOTE_SEARCH = (
+    "full-text search reads the index 'policykg build' writes beside the embedded store; "
+    "this server answers from a remote store, which has none: use the named query "
+    "quote-search"
+)
 
 
 @dataclass
@@ -50,6 +60,18 @@ class Service:
 
             if isinstance(self.engine, RemoteBackend):
                 await self.engine.probe()
+
+    def search_hook(self) -> SearchHook:
+        """The named queries' full-text search: the index beside the embedded store; a
+        remote store has none, so a search there is a 501."""
+        found = hook(self.source.store)
+        if found is not None:
+            return found
+
+        def unavailable(name: str, text: str, options: Mapping[str, str]) -> Literal:
+            raise NotAvailable(REMOTE_SEARCH)
+
+        return unavailable
 
     @property
     def prefixes(self) -> dict[str, str]:

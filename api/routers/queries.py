@@ -10,7 +10,6 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from policykg.formats import parse_accept
-from policykg.search.binding import hook
 from policykg.sparql.queries import NamedQuery
 
 from ..apidoc import ACCEPT, FORMAT, content, error_responses, free_params, results_content
@@ -107,7 +106,7 @@ async def run_named(
     if "format" not in request.query_params and _wants_html(request):
         return await results_page(service, request, query, values)
     # off the event loop: a search parameter searches the index
-    substitutions = await asyncio.to_thread(query.bind, values, search=hook(service.source.store))
+    substitutions = await asyncio.to_thread(query.bind, values, search=service.search_hook())
     return await run_query(
         service,
         request,

@@ -24,15 +24,11 @@ from policykg.search.searcher import KINDS, Hit, Results, search
 
 from ..apidoc import ACCEPT, content, error_responses, query_param
 from ..deps import ServiceDep
+from ..service import REMOTE_SEARCH
 
 __all__ = ["router"]
 
 #: Why a server over a remote store answers 501: the index is built beside the embedded store.
-REMOTE_SEARCH = (
-    "full-text search reads the index 'policykg build' writes beside the embedded store; "
-    "this server answers from a remote store, which has none: use the named query "
-    "quote-search"
-)
 
 router = APIRouter(tags=["search"])
 

@@ -66,7 +66,9 @@ def test_two_api_processes_over_one_oxigraph_give_identical_answers(
         for url in urls:
             health = httpx.get(url + "/healthz").json()
             assert (health["backend"], health["location"]) == ("remote", oxigraph_policy.query_url)
-        paths = [f"/queries/{q.name}" for q in QueryLibrary.load(Settings().queries_dir)]
+        library = QueryLibrary.load(Settings().queries_dir)
+        # the search queries need the embedded store's index: 501 on a remote store
+        paths = [f"/queries/{q.name}" for q in library if all(p.type != "search" for p in q.params)]
         for path in paths + PAGES:
             for accept in ("text/turtle", "text/html") if path in PAGES else ("text/csv",):
                 answers = [

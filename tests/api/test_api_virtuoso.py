@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from policykg.api.app import create_app
-from policykg.api.routers.search import REMOTE_SEARCH
+from policykg.api.service import REMOTE_SEARCH
 
 from policykg.backend_remote import VIRTUOSO_SYSTEM_GRAPHS
 from policykg.graph.build import BuildReport

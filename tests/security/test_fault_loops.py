@@ -202,7 +202,10 @@ def test_kill_9_of_workers_under_queries(hostile_root: Path) -> None:
             )
             runner.start()
             time.sleep(rng.uniform(0.0, 0.5))
-            victims = [w for w in list(engine._readers) if w.proc is not None]
+            deadline = time.monotonic() + 60  # after a kill, replacements may still be starting
+            while not (victims := [w for w in list(engine._readers) if w.proc is not None]):
+                assert time.monotonic() < deadline, "no query worker came back within 60 s"
+                time.sleep(0.05)
             victim = rng.choice(victims)
             assert victim.proc is not None
             with contextlib.suppress(ProcessLookupError):  # it was being replaced already
