@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -17,42 +12,23 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
+from tests.serving import start, stop
+
 from .apisupport import PEOPLE, PROTOCOL
 
 pytestmark = pytest.mark.server
 NAME = URIRef("http://example.org/name")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
-    command = [
-        str(Path(sys.executable).parent / "policykg"), "serve", "--port", str(port),
-        "--data", str(PEOPLE), "--data", str(PROTOCOL), "--timeout", "5",
-    ]  # fmt: skip
-    with log.open("wb") as sink:
-        proc = subprocess.Popen(command, stdout=sink, stderr=sink, env={**os.environ})
-    url = f"http://127.0.0.1:{port}"
+    args = ["--data", str(PEOPLE), "--data", str(PROTOCOL), "--timeout", "5"]
+    proc, url = start(args, log)
     try:
-        for _ in range(150):
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("server did not start: " + log.read_text())
         yield url
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop(proc)
     lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
     assert any(entry["path"] == "/healthz" for entry in lines)  # JSON-lines access log
 

@@ -3,10 +3,6 @@ same answers to the same named queries and resource pages, byte for byte."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -17,8 +13,9 @@ import pytest
 from policykg.graph.build import BuildReport
 from policykg.settings import Settings
 from policykg.sparql.queries import QueryLibrary
+from tests.serving import free_port, start, stop
 
-from ..remote.servers import RemoteServer, free_port
+from ..remote.servers import RemoteServer
 
 pytestmark = pytest.mark.server
 
@@ -29,28 +26,13 @@ PAGES = ["/id/linkedin", "/claim/000/eu-excluded", "/source/000_d336fba75509138b
 def api_process(store: RemoteServer, dist: Path, folder: Path) -> Iterator[str]:
     """A real ``policykg serve`` (uvicorn) on a free loopback port, serving from ``store``."""
     port = free_port()
-    command = [
-        str(Path(sys.executable).parent / "policykg"), "serve", "--port", str(port),
-        "--store", store.url, "--timeout", "20",
-    ]  # fmt: skip
-    env = {**os.environ, "POLICYKG_DIST": str(dist)}
-    log = folder / f"api-{port}.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=sink, env=env)
-    url = f"http://127.0.0.1:{port}"
+    args = ["--store", store.url, "--timeout", "20"]
+    env = {"POLICYKG_DIST": str(dist)}
+    proc, url = start(args, folder / f"api-{port}.log", env, port=port)
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("policykg serve did not start: " + log.read_text())
         yield url
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        stop(proc)
 
 
 def test_two_api_processes_over_one_oxigraph_give_identical_answers(

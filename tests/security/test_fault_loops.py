@@ -34,7 +34,7 @@ from policykg.engine.pool import Engine
 from policykg.leftovers import OWNER_FILE
 from tests.api.apisupport import AUTH, PEOPLE, TOKEN
 from tests.api.conftest import make_settings
-from tests.security.serving import POLICYKG, free_port, start, stop
+from tests.serving import POLICYKG, free_port, start, stop
 
 ROUNDS = int(os.environ.get("POLICYKG_FAULT_ROUNDS", "20"))
 SUBJECT = "http://example.org/kill/s"

@@ -28,7 +28,7 @@ from schemathesis.python import asgi
 
 from tests.api.apisupport import AUTH, PEOPLE, PROTOCOL, TOKEN
 from tests.api.conftest import make_settings
-from tests.security.serving import start, stop
+from tests.serving import start, stop
 
 #: Examples per operation and mode (46 operations, 2 modes).
 FUZZ_EXAMPLES = int(os.environ.get("POLICYKG_FUZZ_EXAMPLES", "6"))

@@ -19,7 +19,7 @@ import pytest
 from policykg.graph.build import BuildReport
 from policykg.settings import Settings
 from tests.security.loadtest import run
-from tests.security.serving import start, stop
+from tests.serving import start, stop
 
 SECONDS = float(os.environ.get("POLICYKG_LOAD_SECONDS", "10"))
 CLIENTS = 32

@@ -16,7 +16,7 @@ import pytest
 
 from policykg.leftovers import OWNER_FILE, remove_stale_staging, remove_stale_stores
 from tests.api.apisupport import AUTH, PEOPLE, TOKEN
-from tests.security.serving import POLICYKG, start, stop
+from tests.serving import POLICYKG, start, stop
 
 pytestmark = pytest.mark.server
 
