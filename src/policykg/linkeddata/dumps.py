@@ -30,6 +30,7 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
+from ..formats import GRAPHS
 from ..graph.export import export
 from ..kg import PolicyGraph
 from ..settings import Settings
@@ -63,27 +64,29 @@ class _Spec:
     description: str
 
 
+def _rdf(name: str, holds: str, description: str) -> _Spec:
+    """A file in an RDF format: its format name and media type are those of
+    :data:`policykg.formats.GRAPHS` for its extension."""
+    fmt = GRAPHS.for_path(name)
+    assert fmt is not None, name
+    return _Spec(name, fmt.rdf.name, fmt.media_type, holds, description)
+
+
 #: The files written from the graph, in the order they are listed.
 DUMP_FILES = (
-    _Spec("policykg.trig", "TriG", "application/trig", "dataset",
-          "The whole dataset with its named graphs."),
-    _Spec("policykg.nq", "N-Quads", "application/n-quads", "dataset",
-          "The whole dataset with its named graphs, one quad a line."),
-    _Spec("policykg.jsonld", "JSON-LD", "application/ld+json", "dataset",
-          "The whole dataset with its named graphs, as expanded JSON-LD."),
-    _Spec("policykg.ttl", "Turtle", "text/turtle", "union",
-          "The union of the named graphs."),
-    _Spec("policykg.nt", "N-Triples", "application/n-triples", "union",
-          "The union of the named graphs, one triple a line."),
-    _Spec("policykg.rdf", "RDF/XML", "application/rdf+xml", "union",
-          "The union of the named graphs."),
+    _rdf("policykg.trig", "dataset", "The whole dataset with its named graphs."),
+    _rdf("policykg.nq", "dataset", "The whole dataset with its named graphs, one quad a line."),
+    _rdf("policykg.jsonld", "dataset",
+         "The whole dataset with its named graphs, as expanded JSON-LD."),
+    _rdf("policykg.ttl", "union", "The union of the named graphs."),
+    _rdf("policykg.nt", "union", "The union of the named graphs, one triple a line."),
+    _rdf("policykg.rdf", "union", "The union of the named graphs."),
     _Spec("policykg.graphml", "GraphML", "application/graphml+xml", "network",
           "The claims network: entities as nodes, an edge per subject, property and object."),
     _Spec("policykg.gexf", "GEXF", "application/gexf+xml", "network",
           "The claims network: entities as nodes, an edge per subject, property and object."),
 )  # fmt: skip
-_VOID = _Spec(VOID_NAME, "Turtle", "text/turtle", "description",
-              "The dataset description (VoID, DCAT, schema.org).")  # fmt: skip
+_VOID = _rdf(VOID_NAME, "description", "The dataset description (VoID, DCAT, schema.org).")
 _GZIP = "application/gzip"
 
 
