@@ -13,7 +13,7 @@ updates enabled keeps nothing (its data may change between two requests).
 >>> cache.size, cache.get("a") is not None
 (1600, True)
 >>> cache.put("i", Rendered(b"." * 136, "text/plain", ()))  # "b", least recently used, goes
->>> cache.get("b"), len(list(cache.keys())), cache.size
+>>> cache.get("b"), len(cache), cache.size
 (None, 8, 1600)
 >>> cache.put("big", Rendered(b"." * 200, "text/plain", ()))  # over an eighth: not kept
 >>> cache.get("big")
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 __all__ = ["PageCache", "Rendered"]
@@ -71,6 +71,5 @@ class PageCache:
                 _, dropped = self._items.popitem(last=False)
                 self.size -= dropped.cost
 
-    def keys(self) -> Iterator[Hashable]:
-        with self._lock:
-            return iter(list(self._items))
+    def __len__(self) -> int:
+        return len(self._items)
