@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pyoxigraph as ox
 import pytest
@@ -57,3 +58,28 @@ def test_capped_graph(store: ox.Store) -> None:
     rows, truncated = write_graph(store.query("CONSTRUCT WHERE { ?s ?p ?o }"), "ntriples", 2, out)  # type: ignore[arg-type]
     assert (rows, truncated) == (2, True)
     assert out.getvalue().count(b"\n") == 2
+
+
+def test_compact_jsonld_keeps_a_zero_beside_another_value() -> None:
+    """rdflib 7.6 dropped a property's falsy first value (0, false) when another followed."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    s, p = ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p")
+    triples = [
+        ox.Triple(s, p, ox.Literal("0", datatype=ox.NamedNode(xsd + "integer"))),
+        ox.Triple(s, p, ox.Literal("1", datatype=ox.NamedNode(xsd + "integer"))),
+        ox.Triple(
+            s,
+            ox.NamedNode("http://example.org/q"),
+            ox.Literal("false", datatype=ox.NamedNode(xsd + "boolean")),
+        ),
+        ox.Triple(
+            s,
+            ox.NamedNode("http://example.org/q"),
+            ox.Literal("true", datatype=ox.NamedNode(xsd + "boolean")),
+        ),
+    ]
+    sink = io.BytesIO()
+    write_graph(triples, "jsonld", 10, sink, {"ex": "http://example.org/"})
+    document = json.loads(sink.getvalue())
+    assert sorted(document["ex:p"]) == [0, 1]
+    assert sorted(document["ex:q"]) == [False, True]

@@ -208,11 +208,40 @@ def write_graph(
     return counter.rows, counter.truncated
 
 
+_NUMBERS = frozenset(
+    "http://www.w3.org/2001/XMLSchema#" + t for t in ("integer", "decimal", "double", "float")
+)
+
+
+def _falsy(triple: ox.Triple) -> bool:
+    """Whether the object would be a falsy native JSON value (0, false, an empty string).
+
+    >>> I = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    >>> s, p = ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p")
+    >>> _falsy(ox.Triple(s, p, ox.Literal("0", datatype=I))), _falsy(ox.Triple(s, p, ox.Literal("1", datatype=I)))
+    (True, False)
+    """
+    o = triple.object
+    if not isinstance(o, ox.Literal):
+        return False
+    if o.datatype.value in _NUMBERS:
+        try:
+            return float(o.value) == 0
+        except ValueError:
+            return False
+    return o.value in ("", "false") if o.language is None else o.value == ""
+
+
 def _compact_jsonld(triples: Iterable[ox.Triple], context: dict[str, Any]) -> bytes:
     """Compact JSON-LD via rdflib, with an inline context only (nothing is fetched)."""
     from rdflib import Graph
 
     graph = Graph()
-    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    # rdflib 7.6 compacts to native JSON values and keeps a property's first value only if
+    # it is truthy ("if value:"), so a 0 or false beside another value was dropped; given
+    # the falsy values last, each is appended to the list instead. (Two falsy values on one
+    # property would still lose one: none occur in this graph; a test guards the one that does.)
+    ordered = sorted(triples, key=_falsy)
+    graph.parse(data=ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES), format="nt")
     text = graph.serialize(format="json-ld", context=context, auto_compact=True)
     return json.dumps(json.loads(text), ensure_ascii=False).encode()
