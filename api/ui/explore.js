@@ -1,5 +1,8 @@
-/* The graph explorer: draws /network?… with Cytoscape.js and fCoSE, keeps the view in
- * the URL, and explains each edge by its claims (quote, source, stance).
+/* The graph explorer: draws /network?…&format=compact with Cytoscape.js and fCoSE, keeps
+ * the view in the URL, and explains each edge by its claims (quote, source, stance), read
+ * from /network/claims: all of them once a small view is drawn, an edge's or a node's
+ * when it is opened in a large one. The filter lists and search come from
+ * /network/catalogue, after the first drawing.
  *
  * The logic that needs no page lives in explore-state.js (window.PolicykgExplore).
  * Views of more than LARGE nodes are drawn by sigma.js instead (explore-sigma.js).
@@ -50,6 +53,7 @@
   let big = null; // or the sigma.js view (explore-sigma.js), drawing larger ones
   let view = null; // the last /network answer drawn
   let catalogue = null; // everything there is, for the filter lists and search
+  let claims = { state: null, byEdge: new Map() }; // the drawn view's claims read so far
   let index = []; // label search over the catalogue's nodes
   let paths = []; // the last /network/paths answer
   let pathShown = 0;
@@ -66,6 +70,11 @@
     svg: ["static/ui/explore-svg.js"],
   };
   const loaded = new Map();
+  const start = window.PolicykgExploreStart; // the first requests, made by explore-start.js
+  if (start) {
+    start.sigma.catch(() => loaded.delete("sigma")); // asked for again when needed
+    loaded.set("sigma", start.sigma);
+  }
   function loadLater(name) {
     if (!loaded.has(name)) {
       const chain = LATER[name].reduce((before, src) => before.then(() => new Promise((resolve, reject) => {
@@ -83,7 +92,12 @@
   /* ---- data ---------------------------------------------------------------------- */
 
   async function fetchJson(url) {
-    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    return readJson(fetch(url, { headers: { Accept: "application/json" } }));
+  }
+
+  /* The JSON of a response, or an error saying why there is none. */
+  async function readJson(request) {
+    const response = await request;
     let body = null;
     try {
       body = await response.json();
@@ -102,36 +116,24 @@
     return node ? X.labelIn(node, state.lang) : X.shortName(id);
   }
 
-  /* Sources, jurisdictions and nodes of the whole graph (corrected claims included). */
-  function readCatalogue(whole) {
-    const sources = new Map();
-    const jurisdictions = new Map();
-    const nodes = new Map();
-    for (const node of whole.elements.nodes) {
-      nodes.set(node.data.id, node.data);
-      if (node.data.type === "jurisdiction") jurisdictions.set(node.data.id, node.data.label);
-    }
-    for (const edge of whole.elements.edges) {
-      for (const claim of edge.data.claims || []) {
-        sources.set(claim.source, claim.source_label || X.shortName(claim.source));
-        if (claim.jurisdiction && !jurisdictions.has(claim.jurisdiction)) {
-          const known = nodes.get(claim.jurisdiction);
-          jurisdictions.set(claim.jurisdiction, known ? known.label : X.shortName(claim.jurisdiction));
-        }
-      }
-    }
+  /* Sources, jurisdictions and nodes of the whole graph (corrected claims included),
+   * from /network/catalogue. */
+  function readCatalogue(answer) {
+    const sources = new Map(answer.sources.map((s) => [s.iri, s.label]));
+    const jurisdictions = new Map(answer.jurisdictions.map((j) => [j.iri, j.label]));
+    const nodes = new Map(answer.nodes.map(([iri, label, type, labels]) =>
+      [iri, { id: iri, iri, label, type, labels }]));
     return { sources, jurisdictions, nodes };
   }
 
-  /* The catalogue, from the whole graph (or from the first view when it is the whole
-   * graph), fetched once; the filter lists and search are built from it. */
+  /* The catalogue, fetched once; the filter lists and search are built from it. */
   let catalogueReady = null;
-  function loadCatalogue(whole) {
+  function loadCatalogue() {
     if (!catalogueReady) {
-      catalogueReady = (whole ? Promise.resolve(whole) : fetchJson("network?include_corrected=true"))
-        .then((all) => {
-          catalogue = readCatalogue(all);
-          index = X.labelIndex(all.elements.nodes);
+      catalogueReady = fetchJson("network/catalogue")
+        .then((answer) => {
+          catalogue = readCatalogue(answer);
+          index = X.labelIndex(Array.from(catalogue.nodes.values()));
           buildFilters();
         });
       catalogueReady.catch(() => { catalogueReady = null; });
@@ -144,23 +146,48 @@
     syncUrl();
     setStatus("Loading…");
     try {
-      const query = X.networkQuery(state);
-      const answer = await fetchJson("network" + (query ? "?" + query : ""));
+      const query = X.networkQuery(state, "compact");
+      // The first view was asked for by explore-start.js, as the page began.
+      const early = start && start.network && start.query === query ? start.network : null;
+      if (start) start.network = null;
+      const answer = X.expandCompact(await (early ? readJson(early) : fetchJson("network?" + query)));
       if (seq !== loadSeq) return; // a newer view was asked for meanwhile
       if (!drawn) document.body.dataset.fetchedMs = String(Math.round(performance.now()));
+      claims = { state: { ...state }, byEdge: new Map() };
       await draw(answer);
       if (seq !== loadSeq) return;
-      if (!catalogue) {
-        // Drawn first, then the catalogue: on a large graph it is as large as the view.
-        await loadCatalogue(query === "include_corrected=true" ? answer : null);
-        if (seq !== loadSeq) return;
-      }
+      // Drawn first; then the catalogue (once) and, for a view small enough to hover
+      // over, all its claims.
+      await Promise.all([
+        catalogue ? null : loadCatalogue(),
+        answer.elements.nodes.length > LARGE ? null : readClaims({}),
+      ]);
+      if (seq !== loadSeq) return;
       afterDraw();
     } catch (error) {
       if (seq !== loadSeq) return;
       setStatus("Could not load the network: " + error.message, true);
       document.body.dataset.error = error.message;
     }
+  }
+
+  /* ---- claims -------------------------------------------------------------------- */
+
+  /* Read the drawn view's claims from /network/claims: of some edges (ids), of the edges
+   * touching some nodes, or (neither) of every edge. Resolves once they are in `claims`
+   * (if the view is still the one drawn). */
+  async function readClaims({ edges, nodes }) {
+    const mine = claims;
+    const wanted = (edges || []).filter((id) => !mine.byEdge.has(id));
+    if (edges && !wanted.length && !nodes) return;
+    const params = X.claimsQuery(mine.state, wanted, nodes);
+    const answer = await fetchJson("network/claims?" + params);
+    for (const [id, list] of Object.entries(answer.edges)) mine.byEdge.set(id, list);
+  }
+
+  /* The claims of an edge read so far, or null. */
+  function claimsOf(id) {
+    return claims.byEdge.get(id) || null;
   }
 
   /* ---- drawing ------------------------------------------------------------------- */
@@ -409,6 +436,12 @@
   function showTip(edge, at) {
     const data = edge.data();
     const tip = $("pk-tip");
+    const list = claimsOf(data.id);
+    if (!list) {
+      readClaims({ edges: [data.id] }).then(() => {
+        if (!tip.hidden && tip.dataset.edge === data.id && claimsOf(data.id)) showTip(edge, at);
+      }).catch((error) => setStatus("Could not read the claims: " + error.message, true));
+    }
     fill(tip,
       el("p", { class: "pk-tip-head" },
         nodeLabel(data.source), " ", el("strong", {}, data.label), " ", nodeLabel(data.target)),
@@ -416,7 +449,7 @@
         data.count + (data.count === 1 ? " claim" : " claims"),
         data.disputed ? el("span", { class: "pk-badge pk-badge-disputed" }, "sources disagree") : null,
         data.corrected ? el("span", { class: "pk-badge pk-badge-corrected" }, "corrected") : null),
-      el("ul", {}, (data.claims || []).map(claimItem)));
+      list ? el("ul", {}, list.map(claimItem)) : el("p", { class: "pk-hint" }, "Reading the claims…"));
     tip.hidden = false;
     const box = $("pk-cy").getBoundingClientRect();
     const x = Math.min(at.x + 14, box.width - tip.offsetWidth - 8);
@@ -453,9 +486,18 @@
     }
     const type = X.TYPES.find((t) => t.key === data.type) || X.TYPES[X.TYPES.length - 1];
     const facts = !shown ? [] : big ? big.edgesOf(id) : cy.getElementById(id).connectedEdges().map((e) => e.data());
+    const missing = facts.some((f) => !claimsOf(f.id));
+    if (missing) {
+      // A large view's claims are read when a node is opened.
+      const view = claims;
+      readClaims({ nodes: [id] }).then(() => {
+        const read = facts.every((f) => claimsOf(f.id));
+        if (read && state.selected === id && claims === view) renderPanel();
+      }).catch((error) => setStatus("Could not read the claims: " + error.message, true));
+    }
     const sources = new Map();
     for (const fact of facts) {
-      for (const c of fact.claims || []) sources.set(c.source, c.source_label || X.shortName(c.source));
+      for (const c of claimsOf(fact.id) || []) sources.set(c.source, c.source_label || X.shortName(c.source));
     }
     const labels = Object.entries(data.labels || {});
     fill($("pk-panel-body"),
@@ -479,9 +521,9 @@
           ? [el("strong", {}, f.label), " → ", nodeLabel(f.target)]
           : [nodeLabel(f.source), " → ", el("strong", {}, f.label)],
         f.disputed ? el("span", { class: "pk-badge pk-badge-disputed" }, "sources disagree") : null,
-        el("ul", {}, (f.claims || []).map(claimItem)))))
+        el("ul", {}, (claimsOf(f.id) || []).map(claimItem)))))
         : el("p", { class: "pk-hint" }, "None in this view."),
-      el("h3", {}, `Sources (${sources.size})`),
+      el("h3", {}, `Sources (${missing ? "…" : sources.size})`),
       el("ul", { class: "pk-sources" }, Array.from(sources, ([iri, label]) =>
         el("li", {}, el("a", { href: X.resourcePath(iri) }, label)))),
     );
