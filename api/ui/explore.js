@@ -60,33 +60,25 @@
   let loadSeq = 0;
   let drawn = 0;
 
-  cytoscape.use(cytoscapeFcose);
-
-  /* Scripts loaded when first needed, in order (the server answers a client's first
-   * requests at most a few at a time): sigma.js for large views, the SVG writer. */
-  const LATER = {
-    sigma: ["static/vendor/explore/graphology.umd.min.js", "static/vendor/explore/sigma.min.js",
-      "static/ui/explore-sigma.js"],
-    svg: ["static/ui/explore-svg.js"],
-  };
-  const loaded = new Map();
-  const start = window.PolicykgExploreStart; // the first requests, made by explore-start.js
-  if (start) {
-    start.sigma.catch(() => loaded.delete("sigma")); // asked for again when needed
-    loaded.set("sigma", start.sigma);
-  }
+  /* Scripts loaded when first needed, each library's files in order (the server answers
+   * a client at most a few requests at a time): Cytoscape.js for small views and sigma.js
+   * for large ones (both asked for by explore-start.js as the page began), the SVG writer. */
+  const start = window.PolicykgExploreStart;
+  const LATER = { ...start.LIBRARIES, svg: ["static/ui/explore-svg.js"] };
+  const loaded = new Map(Object.entries(start.scripts));
   function loadLater(name) {
-    if (!loaded.has(name)) {
-      const chain = LATER[name].reduce((before, src) => before.then(() => new Promise((resolve, reject) => {
-        const script = el("script", { src });
-        script.addEventListener("load", resolve);
-        script.addEventListener("error", () => reject(new Error("could not load " + src)));
-        document.head.append(script);
-      })), Promise.resolve());
-      chain.catch(() => loaded.delete(name));
-      loaded.set(name, chain);
+    if (!loaded.has(name)) loaded.set(name, start.loadScripts(LATER[name]));
+    const chain = loaded.get(name);
+    chain.catch(() => { if (loaded.get(name) === chain) loaded.delete(name); }); // asked again
+    return chain;
+  }
+  let fcose = null; // fCoSE registered with Cytoscape.js, once both have loaded
+  function loadCytoscape() {
+    if (!fcose) {
+      fcose = loadLater("cytoscape").then(() => cytoscape.use(cytoscapeFcose));
+      fcose.catch(() => { fcose = null; });
     }
-    return loaded.get(name);
+    return fcose;
   }
 
   /* ---- data ---------------------------------------------------------------------- */
@@ -148,8 +140,8 @@
     try {
       const query = X.networkQuery(state, "compact");
       // The first view was asked for by explore-start.js, as the page began.
-      const early = start && start.network && start.query === query ? start.network : null;
-      if (start) start.network = null;
+      const early = start.network && start.query === query ? start.network : null;
+      start.network = null;
       const answer = X.expandCompact(await (early ? readJson(early) : fetchJson("network?" + query)));
       if (seq !== loadSeq) return; // a newer view was asked for meanwhile
       if (!drawn) document.body.dataset.fetchedMs = String(Math.round(performance.now()));
@@ -260,6 +252,10 @@
   function draw(answer) {
     view = answer;
     if (answer.elements.nodes.length > LARGE) return loadLater("sigma").then(() => drawLarge(answer));
+    return loadCytoscape().then(() => drawSmall(answer));
+  }
+
+  function drawSmall(answer) {
     const elements = elementsOf(answer);
     if (big) {
       big.kill();
@@ -913,6 +909,4 @@
 
   bindControls();
   load();
-  // sigma.js comes while the first view is fetched, in case that view is large.
-  loadLater("sigma").catch(() => {});
 })();
