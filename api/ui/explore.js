@@ -9,8 +9,9 @@
  * For tests and scripts the page sets window.policykgExplorer ({cy, big, state, view}:
  * cy the Cytoscape.js instance or big the sigma.js view, whichever draws) and, after
  * each draw, body[data-drawn] (a counter), data-nodes and data-edges; after the first,
- * data-first-draw-ms (from the start of navigation to the drawing on the canvas) and
- * data-ready-ms (filters and search ready too).
+ * data-first-draw-ms (from the start of navigation to the drawing on the canvas: the
+ * animation frame in which it is drawn), data-first-frame-ms (the frame after it begins)
+ * and data-ready-ms (filters and search ready too).
  */
 "use strict";
 
@@ -148,8 +149,10 @@
       claims = { state: { ...state }, byEdge: new Map() };
       await draw(answer);
       if (seq !== loadSeq) return;
-      // Drawn first; then the catalogue (once) and, for a view small enough to hover
-      // over, all its claims.
+      // Drawn first; then, once that frame is done and the page idle, the catalogue
+      // (once) and, for a view small enough to hover over, all its claims.
+      await idle();
+      if (seq !== loadSeq) return;
       await Promise.all([
         catalogue ? null : loadCatalogue(),
         answer.elements.nodes.length > LARGE ? null : readClaims({}),
@@ -161,6 +164,14 @@
       setStatus("Could not load the network: " + error.message, true);
       document.body.dataset.error = error.message;
     }
+  }
+
+  /* Resolves after the next frame, when the page is idle (or after a second). */
+  function idle() {
+    return new Promise((resolve) => requestAnimationFrame(() => {
+      if (window.requestIdleCallback) requestIdleCallback(() => resolve(), { timeout: 1000 });
+      else setTimeout(resolve, 0);
+    }));
   }
 
   /* ---- claims -------------------------------------------------------------------- */
@@ -312,6 +323,10 @@
   function firstDrawn() {
     document.body.dataset.firstDrawMs = String(Math.round(performance.now()));
     document.body.dataset.firstDrawScriptMs = String(Math.round(performance.now() - started));
+    // The next frame starts once the one holding the drawing is done.
+    requestAnimationFrame(() => {
+      document.body.dataset.firstFrameMs = String(Math.round(performance.now()));
+    });
   }
 
   /* A view of more than LARGE nodes: placed on a spiral by degree and drawn by sigma.js
