@@ -268,9 +268,11 @@ def test_the_catalogue_lists_what_the_whole_graph_holds(api: TestClient) -> None
     places |= {c["jurisdiction"]: labels[c["jurisdiction"]] for c in claims if c["jurisdiction"]}
     response = api.get("/network/catalogue")
     assert response.status_code == 200
-    by_label = lambda names: sorted(  # noqa: E731
-        ({"iri": i, "label": n} for i, n in names.items()), key=lambda x: (x["label"], x["iri"])
-    )
+
+    def by_label(names: dict[str, str]) -> list[dict[str, str]]:
+        listed = [{"iri": i, "label": n} for i, n in names.items()]
+        return sorted(listed, key=lambda x: (x["label"], x["iri"]))
+
     assert response.json() == {
         "sources": by_label(sources),
         "jurisdictions": by_label(places),
