@@ -7,15 +7,18 @@ Run by hand (not a test)::
 The network is made from ``generate.py``'s claims: each claim whose object is an IRI
 is an edge from its company to the data category, purpose or jurisdiction it names;
 claims with the same subject, predicate and object are one edge, with their count, as
-in ``/network``'s Cytoscape.js JSON. Claims are read in the order generated until the
-network has ``--nodes`` nodes. The JSON is served at ``/network`` (for any filters)
-next to the real ``/explore`` page, and the page's own measures are read (milliseconds
-from the start of navigation): ``body[data-fetched-ms]``, the view's JSON fetched and
-parsed; ``body[data-first-draw-ms]``, the view on the canvas; ``body[data-ready-ms]``, the
-filter lists and search ready too (they need a second fetch, of the whole graph); and
-``body[data-layout-ms]``, placing the view and handing it to the drawing library. The CPU
-time Chromium's processes spent from the navigation to the first drawing is printed too. The
-figures go in ``benchmarks/README.md`` by hand, with the load average printed first.
+``/network`` builds it. Claims are read in the order generated until the network has
+``--nodes`` nodes. Its views are served as the server serves them (``/network`` in the
+compact form the page asks for, ``/network/claims``, ``/network/catalogue``; the same for
+any filters) next to the real ``/explore`` page, and the page's own measures are read
+(milliseconds from the start of navigation): ``body[data-fetched-ms]``, the view's JSON
+fetched and parsed; ``body[data-first-draw-ms]``, the view on the canvas (the animation frame in which the
+library draws it; ``body[data-first-frame-ms]``, "next frame", when the frame after it
+begins, the drawing done);
+``body[data-ready-ms]``, the filter lists and search ready too (from the catalogue,
+fetched after the first drawing); and ``body[data-layout-ms]``, placing the view and
+handing it to the drawing library. The CPU time Chromium's processes spent from the
+navigation to the first drawing and to the next frame is printed too. The figures go in ``benchmarks/README.md`` by hand, with the load average printed first.
 """
 
 from __future__ import annotations
@@ -34,14 +37,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import uvicorn
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from playwright.sync_api import CDPSession, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import PKG, generate_quads, plan
 from policykg.api.routers import explore, ui
+
+from policykg.network.filters import Filters
+from policykg.network.views import catalogue, edge_claims, to_compact, to_cytoscape
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
@@ -53,6 +60,7 @@ _MEASURES = {
     "fetchedMs": "fetched",
     "layoutMs": "placed",
     "firstDrawMs": "first drawing",
+    "firstFrameMs": "next frame",
     "readyMs": "ready",
 }
 
@@ -85,8 +93,9 @@ def _kind(iri: str) -> str:
     return next((kind for part, kind in _TYPES.items() if part in iri), "organisation")
 
 
-def network(nodes: int) -> dict[str, Any]:
-    """A Cytoscape.js network of about ``nodes`` nodes from generated claims."""
+def network(nodes: int) -> nx.MultiDiGraph:
+    """A network of about ``nodes`` nodes from generated claims, with the attributes
+    ``/network`` builds (``policykg.network.build``), so that its views are the server's."""
     claims = 60 * nodes  # one company per ~60 claims: enough companies to reach ``nodes``
     assert plan(claims).companies >= nodes
     seen: set[str] = set()
@@ -99,63 +108,58 @@ def network(nodes: int) -> dict[str, Any]:
             continue
         seen |= ends
         groups[(claim["subject"], claim["predicate"], claim["object"])].append(claim)
-    edges = [
-        {
-            "data": {
-                "id": f"{s}|{p}|{o}",
-                "source": s,
-                "target": o,
-                "property": p,
-                "label": p.rsplit("#", 1)[-1],
-                "count": len(cs),
-                "disputed": False,
+    graph = nx.MultiDiGraph()
+    for i in sorted(seen):
+        graph.add_node(i, id=i, iri=i, label=i.rsplit("/", 1)[-1].rsplit("#", 1)[-1],
+                       labels={}, type=_kind(i))  # fmt: skip
+    for (s, p, o), cs in groups.items():
+        key = f"{s}|{p}|{o}"
+        detail = [
+            {
+                "iri": c["iri"],
+                "source": c.get("source", ""),
+                "source_label": c.get("source", "").rsplit("/", 1)[-1],
+                "stance": c.get("stance", "asserted"),
+                "quote": None,
+                "quote_lang": None,
+                "paragraph": None,
                 "corrected": False,
-                "claims": [
-                    {
-                        "iri": c["iri"],
-                        "source": c.get("source", ""),
-                        "source_label": c.get("source", "").rsplit("/", 1)[-1],
-                        "stance": c.get("stance", "asserted"),
-                        "quote": None,
-                        "quote_lang": None,
-                        "paragraph": None,
-                        "corrected": False,
-                        "period": None,
-                        "jurisdiction": None,
-                    }
-                    for c in cs
-                ],
+                "period": None,
+                "jurisdiction": None,
             }
-        }
-        for (s, p, o), cs in groups.items()
-    ]
-    node_list = [
-        {
-            "data": {
-                "id": i,
-                "iri": i,
-                "label": i.rsplit("/", 1)[-1].rsplit("#", 1)[-1],
-                "labels": {},
-                "type": _kind(i),
-            }
-        }
-        for i in sorted(seen)
-    ]
-    return {
-        "elements": {"nodes": node_list, "edges": edges},
-        "filters": {},
-        "counts": {"nodes": len(node_list), "edges": len(edges)},
-    }
+            for c in cs
+        ]
+        graph.add_edge(s, o, key=key, id=key, property=p, label=p.rsplit("#", 1)[-1],
+                       count=len(cs), disputed=False, corrected=False, claims=detail)  # fmt: skip
+    return graph
 
 
-def _serve(body: bytes) -> tuple[uvicorn.Server, str]:
+def _json(value: Any) -> Response:
+    return Response(json.dumps(value, ensure_ascii=False).encode(), media_type="application/json")
+
+
+def _serve(graph: nx.MultiDiGraph, body: bytes) -> tuple[uvicorn.Server, str]:
+    """The explorer's pages, and the network's endpoints answering as the server's do
+    (the same views of ``graph``, for any filters)."""
     app = FastAPI()
     app.include_router(ui.router)
     app.include_router(explore.router)
+    whole = catalogue(graph)
 
     @app.get("/network")
-    def get_network() -> Response:
+    def get_network(format: str = "cytoscape") -> Response:
+        if format != "compact":
+            return _json(to_cytoscape(graph, Filters()))
         return Response(body, media_type="application/json")
+
+    @app.get("/network/claims")
+    def get_claims(request: Request) -> Response:
+        edges, nodes = (tuple(request.query_params.getlist(k)) for k in ("edge", "node"))
+        return _json({"edges": edge_claims(graph, edges, nodes)})
+
+    @app.get("/network/catalogue")
+    def get_catalogue() -> Response:
+        return _json(whole)
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -184,14 +188,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     started = time.perf_counter()
-    view = network(args.nodes)
-    body = json.dumps(view).encode()
+    graph = network(args.nodes)
+    view = to_compact(graph, Filters())
+    body = json.dumps(view, ensure_ascii=False).encode()
     counts = view["counts"]
+    full = len(json.dumps(to_cytoscape(graph, Filters()), ensure_ascii=False).encode())
     print(
         f"network: {counts['nodes']} nodes, {counts['edges']} edges, "
-        f"{len(body) / 1e6:.1f} MB of JSON (made in {time.perf_counter() - started:.1f} s)"
+        f"{len(body) / 1e6:.1f} MB of compact JSON ({full / 1e6:.1f} MB as Cytoscape.js JSON; "
+        f"made in {time.perf_counter() - started:.1f} s)"
     )
-    server, url = _serve(body)
+    server, url = _serve(graph, body)
     measures: dict[str, list[int]] = defaultdict(list)
     try:
         with sync_playwright() as pw:
@@ -201,9 +208,14 @@ def main(argv: list[str] | None = None) -> int:
                 page = browser.new_page(viewport={"width": 1280, "height": 800})
                 before = _cpu(cdp)
                 page.goto(url + "/explore", wait_until="commit")
-                page.wait_for_selector("body[data-first-draw-ms]", timeout=300_000)
-                spent = _cpu(cdp)
-                cpu = {kind: spent[kind] - before.get(kind, 0.0) for kind in spent}
+                cpu: dict[str, dict[str, float]] = {}
+                for mark, name in (
+                    ("first-draw", "the first drawing"),
+                    ("first-frame", "the next frame"),
+                ):
+                    page.wait_for_selector(f"body[data-{mark}-ms]", timeout=300_000)
+                    spent = _cpu(cdp)
+                    cpu[name] = {kind: spent[kind] - before.get(kind, 0.0) for kind in spent}
                 page.wait_for_selector("body[data-ready-ms]", timeout=300_000)
                 drawn = page.evaluate("[document.body.dataset.nodes, document.body.dataset.edges]")
                 assert drawn == [str(counts["nodes"]), str(counts["edges"])], drawn
@@ -216,12 +228,12 @@ def main(argv: list[str] | None = None) -> int:
                     f"run {run + 1}: "
                     + ", ".join(f"{_MEASURES[k]} {v[-1]} ms" for k, v in measures.items())
                 )
-                print(
-                    "  CPU seconds by the first drawing: "
-                    + ", ".join(
-                        f"{kind} {value:.2f}" for kind, value in sorted(cpu.items()) if value
+                for name, used in cpu.items():
+                    print(
+                        f"  CPU seconds by {name}: "
+                        + ", ".join(f"{k} {v:.2f}" for k, v in sorted(used.items()) if v >= 0.005)
+                        + f" (in all {sum(used.values()):.2f})"
                     )
-                )
                 page.close()
             browser.close()
     finally:

@@ -1,7 +1,9 @@
-"""``/network``, ``/network/paths``, ``/network/stats`` and ``/timeline.json``.
+"""``/network``, ``/network/claims``, ``/network/catalogue``, ``/network/paths``,
+``/network/stats`` and ``/timeline.json``.
 
-The claims network, filtered (see :mod:`policykg.network`), as Cytoscape.js or node-link
-JSON, GraphML or GEXF; paths between two entities; centrality and components; the timeline.
+The claims network, filtered (see :mod:`policykg.network`), as Cytoscape.js, node-link or
+compact JSON, GraphML or GEXF; the claims of some of its edges; what there is to filter by;
+paths between two entities; centrality and components; the timeline.
 Its stored queries run on the query workers like any other; the network is then built in a
 thread, and kept per data generation and filters in a small cache.
 """
@@ -31,7 +33,15 @@ from policykg.network.rows import (
     records_from_json,
 )
 from policykg.network.timeline import build_timeline, fetch_timeline_async
-from policykg.network.views import GRAPH_FILES, to_cytoscape, to_node_link, write_graph_file
+from policykg.network.views import (
+    GRAPH_FILES,
+    catalogue,
+    edge_claims,
+    to_compact,
+    to_cytoscape,
+    to_node_link,
+    write_graph_file,
+)
 
 from ..apidoc import content, error_responses, query_param
 from ..deps import ServiceDep
@@ -45,7 +55,7 @@ router = APIRouter(tags=["network"])
 #: Networks (and timelines) kept, per store, data generation and filters.
 CACHE_SIZE = 64
 _cache: OrderedDict[Hashable, Any] = OrderedDict()
-_FORMATS = ("cytoscape", "node-link", *GRAPH_FILES)
+_FORMATS = ("cytoscape", "node-link", "compact", *GRAPH_FILES)
 _MANY = {"type": "array", "items": {"type": "string"}}
 #: The filters every view takes (read by Filters.parse; declared for /openapi.json).
 _FILTERS = [
@@ -162,7 +172,61 @@ async def network(request: Request, service: ServiceDep) -> Response:
         )
     if fmt == "node-link":
         return await _json(lambda: to_node_link(graph))
+    if fmt == "compact":
+        return await _json(lambda: to_compact(graph, filters))
     return await _json(lambda: to_cytoscape(graph, filters))
+
+
+@router.get(
+    "/network/claims",
+    response_class=Response,
+    responses={200: {"description": "The claims, by edge id.", **_JSON}, **_ERRORS},
+    openapi_extra={
+        "parameters": [
+            query_param("edge", "Edges of the view, by id (subject|property|object).", _MANY),
+            query_param("node", "The edges of the view touching these nodes (IRIs).", _MANY),
+            *_FILTERS,
+        ]
+    },
+)
+async def network_claims(request: Request, service: ServiceDep) -> Response:
+    """The claims of some edges of the filtered network (every edge when none is named)."""
+    own, rest = _split(request, ("edge", "node"))
+    filters = Filters.parse(rest, service.settings.base_iri)
+    graph = await _network(service, filters)
+    edges = tuple(own.get("edge", []))
+    known = {key for _, _, key in graph.edges(keys=True)}
+    for edge in edges:
+        if edge not in known:
+            raise bad("edge", f"no edge {edge[:100]!r} in this view")
+    nodes = []
+    for raw in own.get("node", []):
+        node = expand(raw, service.settings.base_iri)
+        if node is None:
+            raise bad("node", "expected an IRI or a curie like id:linkedin")
+        if node not in graph:
+            raise bad("node", f"no node <{node[:100]}> in this view")
+        nodes.append(node)
+    return await _json(lambda: {"edges": edge_claims(graph, edges, tuple(nodes))})
+
+
+@router.get(
+    "/network/catalogue",
+    response_class=Response,
+    responses={200: {"description": "The catalogue.", **_JSON}, **_ERRORS},
+)
+async def network_catalogue(request: Request, service: ServiceDep) -> Response:
+    """The sources and jurisdictions to filter by and every node to search, corrected
+    claims included: the explorer's lists, without the whole graph."""
+    for name, _ in request.query_params.multi_items():
+        raise BadRequest(f"unknown parameter {name[:100]!r}; /network/catalogue takes none")
+    graph = await _network(service, Filters(include_corrected=True))
+
+    async def make() -> dict[str, Any]:
+        return await asyncio.to_thread(catalogue, graph)
+
+    result = await _cached(service, ("catalogue",), make)
+    return await _json(lambda: result)
 
 
 def _endpoint(own: dict[str, list[str]], name: str, base: str) -> str:

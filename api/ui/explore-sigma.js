@@ -20,13 +20,12 @@
   const FADED_NODE = "#e4e4e4";
   const FADED_EDGE = "#f0f0f0";
 
-  /* An edge's colour from its data (/network's: corrected, disputed, claims' stances). */
+  /* An edge's colour from its data (/network's: corrected, disputed, its claims' stances). */
   function edgeColor(data) {
     if (data.corrected) return EDGE_COLORS.corrected;
     if (data.disputed) return EDGE_COLORS.disputed;
-    const claims = data.claims || [];
-    if (claims.length && claims.every((c) => c.stance === claims[0].stance)
-        && (claims[0].stance === "alleged" || claims[0].stance === "denied")) {
+    const stances = data.stances || Array.from(new Set((data.claims || []).map((c) => c.stance)));
+    if (stances.length === 1 && (stances[0] === "alleged" || stances[0] === "denied")) {
       return EDGE_COLORS.alleged;
     }
     return EDGE_COLORS.plain;
@@ -54,6 +53,10 @@
     const marks = { selected: null, nodes: new Set(), edges: new Set(), ends: new Set() };
     const faded = () => marks.nodes.size > 0;
     const renderer = new Sigma(graph, container, {
+      // Edges as one-pixel GL lines (two vertices each, not a rectangle's six): the
+      // cheapest to draw in software WebGL; a path's edges are drawn thick.
+      defaultEdgeType: "thin",
+      edgeProgramClasses: { thin: Sigma.rendering.EdgeLineProgram },
       renderEdgeLabels: false,
       enableEdgeEvents: false,
       hideEdgesOnMove: true,
@@ -69,7 +72,7 @@
         return faded() ? { ...attrs, color: FADED_NODE, label: null } : attrs;
       },
       edgeReducer: (id, attrs) => {
-        if (marks.edges.has(id)) return { ...attrs, color: PATH, size: 3, zIndex: 1 };
+        if (marks.edges.has(id)) return { ...attrs, type: "line", color: PATH, size: 3, zIndex: 1 };
         return faded() ? { ...attrs, color: FADED_EDGE } : attrs;
       },
     });

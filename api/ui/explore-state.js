@@ -98,6 +98,37 @@
     return params.toString();
   }
 
+  /* The query string of /network/claims?… for some edges (ids) and the edges touching
+   * some nodes, under the view's filters; neither given: every edge of the view. */
+  function claimsQuery(state, edges, nodes) {
+    const params = filterParams(state);
+    for (const id of edges || []) params.append("edge", id);
+    for (const id of nodes || []) params.append("node", id);
+    return params.toString();
+  }
+
+  /* /network?format=compact (arrays, no claims) as the Cytoscape.js elements the page
+   * draws: nodes {data: {id, iri, label, labels, type}}, edges {data: {id, source, target,
+   * property, label, count, disputed, corrected, stances}} (the claims come apart). */
+  function expandCompact(answer) {
+    const ids = answer.nodes.map((row) => row[0]);
+    const nodes = answer.nodes.map(([iri, label, type, labels]) => ({
+      data: { id: iri, iri, label, labels, type },
+    }));
+    const edges = answer.edges.map(([s, t, p, count, disputed, corrected, stances]) => {
+      const source = ids[s];
+      const target = ids[t];
+      const prop = answer.properties[p];
+      return {
+        data: {
+          id: source + "|" + prop.iri + "|" + target, source, target, property: prop.iri,
+          label: prop.label, count, disputed, corrected, stances,
+        },
+      };
+    });
+    return { elements: { nodes, edges }, filters: answer.filters, counts: answer.counts };
+  }
+
   /* The query string of /network/paths?… between two nodes, under the view's filters. */
   function pathsQuery(state, from, to, k) {
     const params = filterParams(state);
@@ -184,13 +215,18 @@
     return (data.labels && data.labels[lang]) || data.label || data.id;
   }
 
+  /* The distinct stances of an edge's claims (a compact edge carries them alone). */
+  function edgeStances(data) {
+    return data.stances || unique((data.claims || []).map((c) => c.stance));
+  }
+
   /* The classes an edge is drawn with. */
   function edgeClasses(data) {
     const classes = [];
     if (data.corrected) classes.push("corrected");
     if (data.disputed) classes.push("disputed");
     if (data.count > 1) classes.push("several");
-    const stances = unique((data.claims || []).map((c) => c.stance));
+    const stances = edgeStances(data);
     if (stances.length === 1) classes.push("stance-" + stances[0]);
     return classes.join(" ");
   }
@@ -242,7 +278,8 @@
 
   return {
     TYPES, TYPE_KEYS, STANCES, LANGS, BASE, FIRST_DAY, LAST_DAY,
-    defaults, parseState, encodeState, filterParams, networkQuery, pathsQuery,
+    defaults, parseState, encodeState, filterParams, networkQuery, pathsQuery, claimsQuery,
+    expandCompact, edgeStances,
     resourcePath, fold, labelIndex, searchLabels, labelIn, edgeClasses, edgeCaption,
     dayToIndex, indexToDay, shortName, isDay, spiralPositions,
   };

@@ -1,13 +1,17 @@
-/* The graph explorer: draws /network?… with Cytoscape.js and fCoSE, keeps the view in
- * the URL, and explains each edge by its claims (quote, source, stance).
+/* The graph explorer: draws /network?…&format=compact with Cytoscape.js and fCoSE, keeps
+ * the view in the URL, and explains each edge by its claims (quote, source, stance), read
+ * from /network/claims: all of them once a small view is drawn, an edge's or a node's
+ * when it is opened in a large one. The filter lists and search come from
+ * /network/catalogue, after the first drawing.
  *
  * The logic that needs no page lives in explore-state.js (window.PolicykgExplore).
  * Views of more than LARGE nodes are drawn by sigma.js instead (explore-sigma.js).
  * For tests and scripts the page sets window.policykgExplorer ({cy, big, state, view}:
  * cy the Cytoscape.js instance or big the sigma.js view, whichever draws) and, after
  * each draw, body[data-drawn] (a counter), data-nodes and data-edges; after the first,
- * data-first-draw-ms (from the start of navigation to the drawing on the canvas) and
- * data-ready-ms (filters and search ready too).
+ * data-first-draw-ms (from the start of navigation to the drawing on the canvas: the
+ * animation frame in which it is drawn), data-first-frame-ms (the frame after it begins)
+ * and data-ready-ms (filters and search ready too).
  */
 "use strict";
 
@@ -50,40 +54,43 @@
   let big = null; // or the sigma.js view (explore-sigma.js), drawing larger ones
   let view = null; // the last /network answer drawn
   let catalogue = null; // everything there is, for the filter lists and search
+  let claims = { state: null, byEdge: new Map() }; // the drawn view's claims read so far
   let index = []; // label search over the catalogue's nodes
   let paths = []; // the last /network/paths answer
   let pathShown = 0;
   let loadSeq = 0;
   let drawn = 0;
 
-  cytoscape.use(cytoscapeFcose);
-
-  /* Scripts loaded when first needed, in order (the server answers a client's first
-   * requests at most a few at a time): sigma.js for large views, the SVG writer. */
-  const LATER = {
-    sigma: ["static/vendor/explore/graphology.umd.min.js", "static/vendor/explore/sigma.min.js",
-      "static/ui/explore-sigma.js"],
-    svg: ["static/ui/explore-svg.js"],
-  };
-  const loaded = new Map();
+  /* Scripts loaded when first needed, each library's files in order (the server answers
+   * a client at most a few requests at a time): Cytoscape.js for small views and sigma.js
+   * for large ones (both asked for by explore-start.js as the page began), the SVG writer. */
+  const start = window.PolicykgExploreStart;
+  const LATER = { ...start.LIBRARIES, svg: ["static/ui/explore-svg.js"] };
+  const loaded = new Map(Object.entries(start.scripts));
   function loadLater(name) {
-    if (!loaded.has(name)) {
-      const chain = LATER[name].reduce((before, src) => before.then(() => new Promise((resolve, reject) => {
-        const script = el("script", { src });
-        script.addEventListener("load", resolve);
-        script.addEventListener("error", () => reject(new Error("could not load " + src)));
-        document.head.append(script);
-      })), Promise.resolve());
-      chain.catch(() => loaded.delete(name));
-      loaded.set(name, chain);
+    if (!loaded.has(name)) loaded.set(name, start.loadScripts(LATER[name]));
+    const chain = loaded.get(name);
+    chain.catch(() => { if (loaded.get(name) === chain) loaded.delete(name); }); // asked again
+    return chain;
+  }
+  let fcose = null; // fCoSE registered with Cytoscape.js, once both have loaded
+  function loadCytoscape() {
+    if (!fcose) {
+      fcose = loadLater("cytoscape").then(() => cytoscape.use(cytoscapeFcose));
+      fcose.catch(() => { fcose = null; });
     }
-    return loaded.get(name);
+    return fcose;
   }
 
   /* ---- data ---------------------------------------------------------------------- */
 
   async function fetchJson(url) {
-    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    return readJson(fetch(url, { headers: { Accept: "application/json" } }));
+  }
+
+  /* The JSON of a response, or an error saying why there is none. */
+  async function readJson(request) {
+    const response = await request;
     let body = null;
     try {
       body = await response.json();
@@ -102,36 +109,24 @@
     return node ? X.labelIn(node, state.lang) : X.shortName(id);
   }
 
-  /* Sources, jurisdictions and nodes of the whole graph (corrected claims included). */
-  function readCatalogue(whole) {
-    const sources = new Map();
-    const jurisdictions = new Map();
-    const nodes = new Map();
-    for (const node of whole.elements.nodes) {
-      nodes.set(node.data.id, node.data);
-      if (node.data.type === "jurisdiction") jurisdictions.set(node.data.id, node.data.label);
-    }
-    for (const edge of whole.elements.edges) {
-      for (const claim of edge.data.claims || []) {
-        sources.set(claim.source, claim.source_label || X.shortName(claim.source));
-        if (claim.jurisdiction && !jurisdictions.has(claim.jurisdiction)) {
-          const known = nodes.get(claim.jurisdiction);
-          jurisdictions.set(claim.jurisdiction, known ? known.label : X.shortName(claim.jurisdiction));
-        }
-      }
-    }
+  /* Sources, jurisdictions and nodes of the whole graph (corrected claims included),
+   * from /network/catalogue. */
+  function readCatalogue(answer) {
+    const sources = new Map(answer.sources.map((s) => [s.iri, s.label]));
+    const jurisdictions = new Map(answer.jurisdictions.map((j) => [j.iri, j.label]));
+    const nodes = new Map(answer.nodes.map(([iri, label, type, labels]) =>
+      [iri, { id: iri, iri, label, type, labels }]));
     return { sources, jurisdictions, nodes };
   }
 
-  /* The catalogue, from the whole graph (or from the first view when it is the whole
-   * graph), fetched once; the filter lists and search are built from it. */
+  /* The catalogue, fetched once; the filter lists and search are built from it. */
   let catalogueReady = null;
-  function loadCatalogue(whole) {
+  function loadCatalogue() {
     if (!catalogueReady) {
-      catalogueReady = (whole ? Promise.resolve(whole) : fetchJson("network?include_corrected=true"))
-        .then((all) => {
-          catalogue = readCatalogue(all);
-          index = X.labelIndex(all.elements.nodes);
+      catalogueReady = fetchJson("network/catalogue")
+        .then((answer) => {
+          catalogue = readCatalogue(answer);
+          index = X.labelIndex(Array.from(catalogue.nodes.values()));
           buildFilters();
         });
       catalogueReady.catch(() => { catalogueReady = null; });
@@ -144,23 +139,58 @@
     syncUrl();
     setStatus("Loading…");
     try {
-      const query = X.networkQuery(state);
-      const answer = await fetchJson("network" + (query ? "?" + query : ""));
+      const query = X.networkQuery(state, "compact");
+      // The first view was asked for by explore-start.js, as the page began.
+      const early = start.network && start.query === query ? start.network : null;
+      start.network = null;
+      const answer = X.expandCompact(await (early ? readJson(early) : fetchJson("network?" + query)));
       if (seq !== loadSeq) return; // a newer view was asked for meanwhile
       if (!drawn) document.body.dataset.fetchedMs = String(Math.round(performance.now()));
+      claims = { state: { ...state }, byEdge: new Map() };
       await draw(answer);
       if (seq !== loadSeq) return;
-      if (!catalogue) {
-        // Drawn first, then the catalogue: on a large graph it is as large as the view.
-        await loadCatalogue(query === "include_corrected=true" ? answer : null);
-        if (seq !== loadSeq) return;
-      }
+      // Drawn first; then, once that frame is done and the page idle, the catalogue
+      // (once) and, for a view small enough to hover over, all its claims.
+      await idle();
+      if (seq !== loadSeq) return;
+      await Promise.all([
+        catalogue ? null : loadCatalogue(),
+        answer.elements.nodes.length > LARGE ? null : readClaims({}),
+      ]);
+      if (seq !== loadSeq) return;
       afterDraw();
     } catch (error) {
       if (seq !== loadSeq) return;
       setStatus("Could not load the network: " + error.message, true);
       document.body.dataset.error = error.message;
     }
+  }
+
+  /* Resolves after the next frame, when the page is idle (or after a second). */
+  function idle() {
+    return new Promise((resolve) => requestAnimationFrame(() => {
+      if (window.requestIdleCallback) requestIdleCallback(() => resolve(), { timeout: 1000 });
+      else setTimeout(resolve, 0);
+    }));
+  }
+
+  /* ---- claims -------------------------------------------------------------------- */
+
+  /* Read the drawn view's claims from /network/claims: of some edges (ids), of the edges
+   * touching some nodes, or (neither) of every edge. Resolves once they are in `claims`
+   * (if the view is still the one drawn). */
+  async function readClaims({ edges, nodes }) {
+    const mine = claims;
+    const wanted = (edges || []).filter((id) => !mine.byEdge.has(id));
+    if (edges && !wanted.length && !nodes) return;
+    const params = X.claimsQuery(mine.state, wanted, nodes);
+    const answer = await fetchJson("network/claims?" + params);
+    for (const [id, list] of Object.entries(answer.edges)) mine.byEdge.set(id, list);
+  }
+
+  /* The claims of an edge read so far, or null. */
+  function claimsOf(id) {
+    return claims.byEdge.get(id) || null;
   }
 
   /* ---- drawing ------------------------------------------------------------------- */
@@ -233,6 +263,10 @@
   function draw(answer) {
     view = answer;
     if (answer.elements.nodes.length > LARGE) return loadLater("sigma").then(() => drawLarge(answer));
+    return loadCytoscape().then(() => drawSmall(answer));
+  }
+
+  function drawSmall(answer) {
     const elements = elementsOf(answer);
     if (big) {
       big.kill();
@@ -289,6 +323,10 @@
   function firstDrawn() {
     document.body.dataset.firstDrawMs = String(Math.round(performance.now()));
     document.body.dataset.firstDrawScriptMs = String(Math.round(performance.now() - started));
+    // The next frame starts once the one holding the drawing is done.
+    requestAnimationFrame(() => {
+      document.body.dataset.firstFrameMs = String(Math.round(performance.now()));
+    });
   }
 
   /* A view of more than LARGE nodes: placed on a spiral by degree and drawn by sigma.js
@@ -409,6 +447,12 @@
   function showTip(edge, at) {
     const data = edge.data();
     const tip = $("pk-tip");
+    const list = claimsOf(data.id);
+    if (!list) {
+      readClaims({ edges: [data.id] }).then(() => {
+        if (!tip.hidden && tip.dataset.edge === data.id && claimsOf(data.id)) showTip(edge, at);
+      }).catch((error) => setStatus("Could not read the claims: " + error.message, true));
+    }
     fill(tip,
       el("p", { class: "pk-tip-head" },
         nodeLabel(data.source), " ", el("strong", {}, data.label), " ", nodeLabel(data.target)),
@@ -416,7 +460,7 @@
         data.count + (data.count === 1 ? " claim" : " claims"),
         data.disputed ? el("span", { class: "pk-badge pk-badge-disputed" }, "sources disagree") : null,
         data.corrected ? el("span", { class: "pk-badge pk-badge-corrected" }, "corrected") : null),
-      el("ul", {}, (data.claims || []).map(claimItem)));
+      list ? el("ul", {}, list.map(claimItem)) : el("p", { class: "pk-hint" }, "Reading the claims…"));
     tip.hidden = false;
     const box = $("pk-cy").getBoundingClientRect();
     const x = Math.min(at.x + 14, box.width - tip.offsetWidth - 8);
@@ -453,9 +497,18 @@
     }
     const type = X.TYPES.find((t) => t.key === data.type) || X.TYPES[X.TYPES.length - 1];
     const facts = !shown ? [] : big ? big.edgesOf(id) : cy.getElementById(id).connectedEdges().map((e) => e.data());
+    const missing = facts.some((f) => !claimsOf(f.id));
+    if (missing) {
+      // A large view's claims are read when a node is opened.
+      const view = claims;
+      readClaims({ nodes: [id] }).then(() => {
+        const read = facts.every((f) => claimsOf(f.id));
+        if (read && state.selected === id && claims === view) renderPanel();
+      }).catch((error) => setStatus("Could not read the claims: " + error.message, true));
+    }
     const sources = new Map();
     for (const fact of facts) {
-      for (const c of fact.claims || []) sources.set(c.source, c.source_label || X.shortName(c.source));
+      for (const c of claimsOf(fact.id) || []) sources.set(c.source, c.source_label || X.shortName(c.source));
     }
     const labels = Object.entries(data.labels || {});
     fill($("pk-panel-body"),
@@ -479,9 +532,9 @@
           ? [el("strong", {}, f.label), " → ", nodeLabel(f.target)]
           : [nodeLabel(f.source), " → ", el("strong", {}, f.label)],
         f.disputed ? el("span", { class: "pk-badge pk-badge-disputed" }, "sources disagree") : null,
-        el("ul", {}, (f.claims || []).map(claimItem)))))
+        el("ul", {}, (claimsOf(f.id) || []).map(claimItem)))))
         : el("p", { class: "pk-hint" }, "None in this view."),
-      el("h3", {}, `Sources (${sources.size})`),
+      el("h3", {}, `Sources (${missing ? "…" : sources.size})`),
       el("ul", { class: "pk-sources" }, Array.from(sources, ([iri, label]) =>
         el("li", {}, el("a", { href: X.resourcePath(iri) }, label)))),
     );
@@ -871,6 +924,4 @@
 
   bindControls();
   load();
-  // sigma.js comes while the first view is fetched, in case that view is large.
-  loadLater("sigma").catch(() => {});
 })();

@@ -4,7 +4,9 @@ run through the server's query workers."""
 from __future__ import annotations
 
 import io
+import urllib.parse
 from collections.abc import Iterator
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -104,7 +106,7 @@ def test_stats_and_timeline(api: TestClient, kg: PolicyGraph) -> None:
         ("/network?as_of=2024-02-30", "parameter 'as_of': expected a date YYYY-MM-DD"),
         (
             "/network?format=csv",
-            "parameter 'format': expected one of cytoscape, node-link, graphml, gexf",
+            "parameter 'format': expected one of cytoscape, node-link, compact, graphml, gexf",
         ),
         ("/network?format=gexf&format=graphml", "parameter 'format': given more than once"),
         (
@@ -163,3 +165,155 @@ def test_the_cache_is_bounded(api: TestClient, monkeypatch: pytest.MonkeyPatch) 
     for day in ("2024-09-18", "2024-09-19", "2024-09-20"):
         assert api.get(f"/network?as_of={day}").status_code == 200
     assert len(router._cache) == 2
+
+
+# The view of OpenAI's organisations and practices one step away on 2024-09-20, before
+# Tweakers corrected its claim that LinkedIn shares the data with OpenAI (30 September).
+SMALL = "focus=id:openai&depth=1&type=organisation&type=practice&as_of=2024-09-20"
+OPENAI, PRACTICE, MICROSOFT = ID + "openai", ID + "linkedin-genai-training", ID + "microsoft"
+RECIPIENT = "https://w3id.org/dpv#hasRecipient"
+EXCLUDES = "https://w3id.org/policykg/ontology#excludesRecipient"
+STAKE = "https://w3id.org/policykg/ontology#hasStakeIn"
+
+
+def test_the_compact_view_of_a_small_filter(api: TestClient) -> None:
+    response = api.get(f"/network?{SMALL}&format=compact")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {
+        "nodes": [
+            [OPENAI, "OpenAI", "organisation", {"en": "OpenAI"}],
+            [PRACTICE, "LinkedIn trains generative-AI models on member data (2024)", "practice",
+             {"en": "LinkedIn trains generative-AI models on member data (2024)"}],
+            [MICROSOFT, "Microsoft", "organisation", {"en": "Microsoft"}],
+        ],
+        "properties": [
+            {"iri": RECIPIENT, "label": "hasRecipient"},
+            {"iri": EXCLUDES, "label": "excludesRecipient"},
+            {"iri": STAKE, "label": "hasStakeIn"},
+        ],
+        "edges": [
+            [1, 2, 0, 3, False, False, ["asserted", "reported"]],
+            [1, 0, 0, 1, False, False, ["asserted"]],
+            [1, 0, 1, 2, False, False, ["reported"]],
+            [2, 0, 2, 1, False, False, ["asserted"]],
+        ],
+        "filters": {
+            "as_of": "2024-09-20", "source": [], "type": ["organisation", "practice"],
+            "jurisdiction": None, "stance": [], "include_corrected": False, "focus": OPENAI,
+            "depth": 1,
+        },
+        "counts": {"nodes": 3, "edges": 4},
+    }  # fmt: skip
+
+
+def _without_claims(view: dict[str, Any]) -> dict[str, Any]:
+    """The Cytoscape.js view as the compact form says it: each edge's stances, no claims."""
+    nodes = [n["data"] for n in view["elements"]["nodes"]]
+    index = {n["id"]: i for i, n in enumerate(nodes)}
+    properties: list[dict[str, str]] = []
+    edges = []
+    for edge in (e["data"] for e in view["elements"]["edges"]):
+        prop = {"iri": edge["property"], "label": edge["label"]}
+        if prop not in properties:
+            properties.append(prop)
+        edges.append([index[edge["source"]], index[edge["target"]], properties.index(prop),
+                      edge["count"], edge["disputed"], edge["corrected"],
+                      sorted({c["stance"] for c in edge["claims"]})])  # fmt: skip
+    return {
+        "nodes": [[n["iri"], n["label"], n["type"], n["labels"]] for n in nodes],
+        "properties": properties,
+        "edges": edges,
+        "filters": view["filters"],
+        "counts": view["counts"],
+    }
+
+
+@pytest.mark.parametrize(
+    "query", ["", "as_of=2025-11-10", "include_corrected=true", f"source={TWEAKERS}", SMALL]
+)
+def test_the_compact_view_is_the_cytoscape_view_without_claims(api: TestClient, query: str) -> None:
+    full = api.get(f"/network?{query}").json()
+    compact = api.get(f"/network?{query}&format=compact").json()
+    assert compact == _without_claims(full)
+
+
+def test_claims_of_edges_and_nodes_are_those_of_the_full_view(api: TestClient) -> None:
+    full = {
+        e["data"]["id"]: e["data"] for e in api.get(f"/network?{SMALL}").json()["elements"]["edges"]
+    }
+    shared = f"{PRACTICE}|{RECIPIENT}|{OPENAI}"
+    assert full[shared]["claims"][0]["quote"]  # the corrected claim, not yet corrected that day
+    one = api.get(f"/network/claims?{SMALL}&edge={urllib.parse.quote(shared)}")
+    assert one.status_code == 200
+    assert one.json() == {"edges": {shared: full[shared]["claims"]}}
+    near = api.get(f"/network/claims?{SMALL}&node=id:microsoft").json()
+    assert near == {
+        "edges": {
+            k: e["claims"] for k, e in full.items() if MICROSOFT in (e["source"], e["target"])
+        }
+    }
+    assert 0 < len(near["edges"]) < len(full)
+    every = api.get(f"/network/claims?{SMALL}").json()
+    assert every == {"edges": {k: e["claims"] for k, e in full.items()}}
+
+
+def test_the_catalogue_lists_what_the_whole_graph_holds(api: TestClient) -> None:
+    whole = api.get("/network?include_corrected=true").json()
+    nodes = [n["data"] for n in whole["elements"]["nodes"]]
+    claims = [c for e in whole["elements"]["edges"] for c in e["data"]["claims"]]
+    labels = {n["id"]: n["label"] for n in nodes}
+    sources = {c["source"]: c["source_label"] for c in claims}
+    places = {n["id"]: n["label"] for n in nodes if n["type"] == "jurisdiction"}
+    places |= {c["jurisdiction"]: labels[c["jurisdiction"]] for c in claims if c["jurisdiction"]}
+    response = api.get("/network/catalogue")
+    assert response.status_code == 200
+
+    def by_label(names: dict[str, str]) -> list[dict[str, str]]:
+        listed = [{"iri": i, "label": n} for i, n in names.items()]
+        return sorted(listed, key=lambda x: (x["label"], x["iri"]))
+
+    assert response.json() == {
+        "sources": by_label(sources),
+        "jurisdictions": by_label(places),
+        "nodes": [[n["iri"], n["label"], n["type"], n["labels"]] for n in nodes],
+    }
+    assert {s["label"] for s in response.json()["sources"]} >= {"Tweakers, 2024-09-18"}
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "/network?format=compactly",
+            "parameter 'format': expected one of cytoscape, node-link, compact, graphml, gexf",
+        ),
+        (
+            f"/network/claims?{SMALL}&edge=a|b|c",
+            "parameter 'edge': no edge 'a|b|c' in this view",
+        ),
+        (
+            f"/network/claims?{SMALL}&node=id:linkedin",
+            "parameter 'node': no node <https://w3id.org/policykg/id/linkedin> in this view",
+        ),
+        (
+            "/network/claims?node=linkedin",
+            "parameter 'node': expected an IRI or a curie like id:linkedin",
+        ),
+        ("/network/claims?as_of=yesterday", "parameter 'as_of': expected a date YYYY-MM-DD"),
+        (
+            "/network/claims?claim=x",
+            "unknown parameter 'claim'; /network/claims takes: edge, node, as_of, source, type, jurisdiction, stance, include_corrected, focus, depth",
+        ),
+        (
+            "/network/catalogue?as_of=2024-10-01",
+            "unknown parameter 'as_of'; /network/catalogue takes none",
+        ),
+    ],
+)
+def test_bad_values_of_the_lighter_views_are_400_naming_them(
+    api: TestClient, url: str, message: str
+) -> None:
+    response = api.get(url)
+    assert response.status_code == 400
+    assert response.json() == {"error": "Bad request", "message": message, "status": 400}

@@ -10,6 +10,7 @@ README's picture of the state ``test_the_date_decides_whether_the_eu_is_in_scope
 
 from __future__ import annotations
 
+import json
 import os
 import urllib.parse
 from pathlib import Path
@@ -18,7 +19,7 @@ from xml.etree import ElementTree
 
 import networkx as nx
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Response, expect
 
 from .conftest import Server
 from .explorer_pages import (
@@ -31,6 +32,7 @@ from .explorer_pages import (
     open_page,
     wait_drawn,
 )
+from .pages import recording
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -437,3 +439,43 @@ def test_exports_of_the_view(
     ]
     assert counts == [len(nodes), len(edges)]
     assert errors == []
+
+
+def test_the_first_drawing_reads_no_claims_and_an_edge_still_shows_its_quote(
+    browser: BrowserContext, explorer_server: HasUrl
+) -> None:
+    """The page draws from the compact view (no claims); the claims come afterwards from
+    /network/claims under the same filters, so hovering an edge shows its quote, source
+    and stance. On 2024-09-20 Tweakers' claim that LinkedIn shares the data with OpenAI
+    was not yet corrected."""
+    page, errors, foreign = recording(browser, explorer_server.url)
+    asked: list[Response] = []
+    page.on("response", lambda r: asked.append(r) if "/network" in r.url else None)
+    page.goto(explorer_server.url + "/explore?as_of=2024-09-20")
+    page.wait_for_selector("body[data-drawn], body[data-error]")
+    assert page.evaluate("document.body.dataset.error") is None, errors
+    first = urllib.parse.urlsplit(asked[0].url)
+    assert (first.path, first.query) == ("/network", "as_of=2024-09-20&format=compact")
+    compact = asked[0].json()
+    assert compact == api(explorer_server, "/network?as_of=2024-09-20&format=compact")
+    assert "claims" not in json.dumps(compact)
+    read = [urllib.parse.urlsplit(r.url) for r in asked[1:]]
+    assert ("/network/claims", "as_of=2024-09-20") in [(r.path, r.query) for r in read]
+    assert ("/network/catalogue", "") in [(r.path, r.query) for r in read]
+    assert_drawn_as_api(page, explorer_server)
+
+    _, _, edges = network(explorer_server, "as_of=2024-09-20")
+    claims = edges[OPENAI_SHARING]["claims"]
+    assert not edges[OPENAI_SHARING]["corrected"]
+    hover_edge(page, OPENAI_SHARING)
+    tip = page.locator("#pk-tip")
+    expect(tip).to_have_attribute("data-edge", OPENAI_SHARING)
+    items = tip.locator("li.pk-claim")
+    expect(items).to_have_count(len(claims))
+    for item, claim in zip(items.all(), claims, strict=True):
+        assert claim["quote"]
+        expect(item.locator("q")).to_have_text(claim["quote"])
+        expect(item).to_contain_text(claim["source_label"])
+        expect(item.locator(".pk-stance")).to_have_text(claim["stance"])
+    assert errors == []
+    assert foreign == []

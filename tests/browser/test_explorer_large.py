@@ -1,9 +1,11 @@
 """The explorer on a view too large for Cytoscape.js: drawn by sigma.js (WebGL).
 
 A synthetic network over the explorer's threshold (300 nodes) is served at
-``/network`` beside the real ``/explore`` page (its routers, with their security
-policy). The page must draw every node and edge of it, open a node's panel when the
-node is clicked, and export it as SVG (one element per node and per edge) and PNG.
+``/network`` (in the compact form the page asks for), ``/network/claims`` and
+``/network/catalogue``, as the server's views of it, beside the real ``/explore`` page
+(its routers, with their security policy). The page must draw every node and edge of it,
+open a node's panel when the node is clicked, with the claims of its edges (read when the
+panel opens), and export it as SVG (one element per node and per edge) and PNG.
 """
 
 from __future__ import annotations
@@ -18,12 +20,16 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+import networkx as nx
 import pytest
 import uvicorn
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from playwright.sync_api import BrowserContext
+from playwright.sync_api import BrowserContext, expect
 from policykg.api.routers import explore, ui
+
+from policykg.network.filters import Filters
+from policykg.network.views import catalogue, edge_claims, to_compact, to_cytoscape
 
 from .explorer_pages import open_page
 
@@ -44,7 +50,7 @@ def _claim(subject: str, target: str) -> dict[str, Any]:
         "source": BASE + "source/a",
         "source_label": "Source A",
         "stance": "asserted",
-        "quote": "a quote",
+        "quote": f"{subject.rsplit('/', 1)[-1]} uses {target.rsplit('/', 1)[-1]}",
         "quote_lang": "en",
         "paragraph": 1,
         "corrected": False,
@@ -95,17 +101,46 @@ class _Url:
         self.url = url
 
 
+def _graph(view: dict[str, Any]) -> nx.MultiDiGraph:
+    """The network a Cytoscape.js view was made from (as ``policykg.network.build`` has it)."""
+    graph = nx.MultiDiGraph()
+    for node in view["elements"]["nodes"]:
+        graph.add_node(node["data"]["id"], **node["data"])
+    for edge in view["elements"]["edges"]:
+        data = {k: v for k, v in edge["data"].items() if k not in ("source", "target")}
+        graph.add_edge(edge["data"]["source"], edge["data"]["target"], key=data["id"], **data)
+    return graph
+
+
+def _json(value: Any) -> Response:
+    return Response(json.dumps(value).encode(), media_type="application/json")
+
+
 @pytest.fixture(scope="module")
 def large_server() -> Iterator[_Url]:
-    """The explorer's pages and a fixed ``/network`` on a free loopback port."""
-    body = json.dumps(synthetic()).encode()
+    """The explorer's pages and the synthetic network's views, the same for any
+    filters, on a free loopback port."""
+    graph = _graph(synthetic())
+    again, view = to_cytoscape(graph, Filters())["elements"], synthetic()["elements"]
+    assert again["nodes"] == view["nodes"]
+    assert sorted(again["edges"], key=str) == sorted(view["edges"], key=str)
     app = FastAPI()
     app.include_router(ui.router)
     app.include_router(explore.router)
 
     @app.get("/network")
-    def network() -> Response:
-        return Response(body, media_type="application/json")
+    def network(request: Request) -> Response:
+        assert request.query_params.get("format") == "compact"
+        return _json(to_compact(graph, Filters()))
+
+    @app.get("/network/claims")
+    def claims(request: Request) -> Response:
+        edges, nodes = (tuple(request.query_params.getlist(k)) for k in ("edge", "node"))
+        return _json({"edges": edge_claims(graph, edges, nodes)})
+
+    @app.get("/network/catalogue")
+    def catalogue_() -> Response:
+        return _json(catalogue(graph))
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -170,6 +205,17 @@ def test_a_large_view_is_drawn_whole_by_sigma(
     page.wait_for_selector(f"#pk-panel[data-node='{HUB}']")
     degree = sum(1 for e in edges if e.startswith(HUB + "|"))
     assert page.inner_text("#pk-panel h3 >> nth=0") == f"Facts ({degree})"
+    # The claims of its edges, which the first drawing left out, are read when it opens.
+    quotes = sorted(
+        c["quote"]
+        for e in view["elements"]["edges"]
+        if e["data"]["source"] == HUB
+        for c in e["data"]["claims"]
+    )
+    claims = page.locator("#pk-panel .pk-facts li.pk-claim q")
+    expect(claims).to_have_count(degree)
+    assert sorted(claims.all_inner_texts()) == quotes
+    expect(page.locator("#pk-panel h3 >> nth=1")).to_have_text("Sources (1)")
 
     with page.expect_download() as download:
         page.click("#pk-svg")

@@ -1,5 +1,7 @@
 """The network as the API and graph tools take it: Cytoscape.js JSON, node-link JSON,
-and GraphML or GEXF (whose attributes are flat: lists become space-separated text)."""
+compact JSON (no claims: for a first drawing, the claims fetched when an edge is opened),
+the claims of some edges, the catalogue of a graph (for filter lists and search), and
+GraphML or GEXF (whose attributes are flat: lists become space-separated text)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,19 @@ from typing import Any
 
 import networkx as nx
 
+from .build import short_name
 from .filters import Filters
 
-__all__ = ["GRAPH_FILES", "flat", "to_cytoscape", "to_node_link", "write_graph_file"]
+__all__ = [
+    "GRAPH_FILES",
+    "catalogue",
+    "edge_claims",
+    "flat",
+    "to_compact",
+    "to_cytoscape",
+    "to_node_link",
+    "write_graph_file",
+]
 
 #: Graph file formats: writer and media type.
 GRAPH_FILES = {
@@ -36,6 +48,82 @@ def to_cytoscape(graph: nx.MultiDiGraph, filters: Filters) -> dict[str, Any]:
         "elements": {"nodes": nodes, "edges": edges},
         "filters": filters.to_json(),
         "counts": {"nodes": len(nodes), "edges": len(edges)},
+    }
+
+
+def _stances(data: dict[str, Any]) -> list[str]:
+    return sorted({c["stance"] for c in data["claims"]})
+
+
+def to_compact(graph: nx.MultiDiGraph, filters: Filters) -> dict[str, Any]:
+    """The view without its claims, in arrays: a twentieth of the Cytoscape.js JSON at scale.
+
+    ``nodes`` rows are ``[iri, label, type, labels]``; ``edges`` rows are ``[source, target,
+    property, count, disputed, corrected, stances]``, source and target indexes into
+    ``nodes``, property an index into ``properties`` (``{"iri", "label"}``), stances the
+    distinct stances of the edge's claims. An edge's id is ``source|property|target`` (IRIs),
+    as in the other formats; its claims come from :func:`edge_claims`.
+    """
+    order = {node: i for i, node in enumerate(graph.nodes)}
+    nodes = [[d["iri"], d["label"], d["type"], d["labels"]] for _, d in graph.nodes(data=True)]
+    properties: dict[str, int] = {}
+    labels: list[dict[str, str]] = []
+    edges = []
+    for u, v, data in graph.edges(data=True):
+        prop = data["property"]
+        if prop not in properties:
+            properties[prop] = len(labels)
+            labels.append({"iri": prop, "label": data["label"]})
+        edges.append(
+            [order[u], order[v], properties[prop], data["count"], data["disputed"],
+             data["corrected"], _stances(data)]
+        )  # fmt: skip
+    return {
+        "nodes": nodes,
+        "properties": labels,
+        "edges": edges,
+        "filters": filters.to_json(),
+        "counts": {"nodes": len(nodes), "edges": len(edges)},
+    }
+
+
+def edge_claims(
+    graph: nx.MultiDiGraph, edges: tuple[str, ...] = (), nodes: tuple[str, ...] = ()
+) -> dict[str, list[dict[str, Any]]]:
+    """The claims of the view's edges with these ids and of the edges touching these nodes
+    (of every edge when neither is given), by edge id, in the order of the view."""
+    wanted, near = set(edges), set(nodes)
+    everything = not wanted and not near
+    return {
+        data["id"]: data["claims"]
+        for u, v, data in graph.edges(data=True)
+        if everything or data["id"] in wanted or u in near or v in near
+    }
+
+
+def catalogue(graph: nx.MultiDiGraph) -> dict[str, Any]:
+    """What there is to filter and search by: the sources and jurisdictions the claims
+    name, sorted by label, and every node as ``[iri, label, type, labels]``."""
+    sources: dict[str, str] = {}
+    places = {n: d["label"] for n, d in graph.nodes(data=True) if d["type"] == "jurisdiction"}
+    for _, _, data in graph.edges(data=True):
+        for claim in data["claims"]:
+            sources.setdefault(claim["source"], claim["source_label"])
+            place = claim["jurisdiction"]
+            if place and place not in places:
+                places[place] = short_name(place)
+
+    def listed(names: dict[str, str]) -> list[dict[str, str]]:
+        return [
+            {"iri": i, "label": n} for i, n in sorted(names.items(), key=lambda x: (x[1], x[0]))
+        ]
+
+    return {
+        "sources": listed(sources),
+        "jurisdictions": listed(places),
+        "nodes": [
+            [d["iri"], d["label"], d["type"], d["labels"]] for _, d in graph.nodes(data=True)
+        ],
     }
 
 

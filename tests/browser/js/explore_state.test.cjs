@@ -85,3 +85,47 @@ test("the date slider covers 2024-01-01 to 2025-12-31 day by day", () => {
   assert.equal(X.indexToDay(X.dayToIndex("2025-12-31")), "2025-12-31");
   assert.equal(X.dayToIndex("2025-12-31"), 730);
 });
+
+test("the compact view becomes the elements drawn, edge ids as the other formats write them", () => {
+  const A = "https://example.org/a";
+  const B = "https://example.org/b";
+  const P = "https://w3id.org/dpv#hasRecipient";
+  const answer = {
+    nodes: [[A, "A", "organisation", { nl: "Aa" }], [B, "B", "practice", {}]],
+    properties: [{ iri: P, label: "hasRecipient" }],
+    edges: [[1, 0, 0, 2, true, false, ["alleged", "denied"]]],
+    filters: { as_of: "2024-10-01" },
+    counts: { nodes: 2, edges: 1 },
+  };
+  assert.deepEqual(X.expandCompact(answer), {
+    elements: {
+      nodes: [
+        { data: { id: A, iri: A, label: "A", labels: { nl: "Aa" }, type: "organisation" } },
+        { data: { id: B, iri: B, label: "B", labels: {}, type: "practice" } },
+      ],
+      edges: [{
+        data: {
+          id: `${B}|${P}|${A}`, source: B, target: A, property: P, label: "hasRecipient",
+          count: 2, disputed: true, corrected: false, stances: ["alleged", "denied"],
+        },
+      }],
+    },
+    filters: { as_of: "2024-10-01" },
+    counts: { nodes: 2, edges: 1 },
+  });
+  // A compact edge is drawn by its stances as a full one is by its claims' stances.
+  const edge = X.expandCompact(answer).elements.edges[0].data;
+  assert.equal(X.edgeClasses(edge), "disputed several");
+  assert.equal(X.edgeClasses({ ...edge, stances: ["alleged"] }), "disputed several stance-alleged");
+  assert.deepEqual(X.edgeStances({ claims: [{ stance: "denied" }, { stance: "denied" }] }), ["denied"]);
+});
+
+test("the claims of some edges and nodes are asked for under the view's filters", () => {
+  const state = { ...X.defaults(), as_of: "2024-09-20", focus: LINKEDIN, depth: 1, selected: LINKEDIN };
+  const edge = `${LINKEDIN}|https://w3id.org/dpv#hasRecipient|https://w3id.org/policykg/id/openai`;
+  assert.equal(X.claimsQuery(state, [edge], [LINKEDIN]),
+    "as_of=2024-09-20&focus=" + encodeURIComponent(LINKEDIN) + "&depth=1&edge="
+    + encodeURIComponent(edge).replace(/%20/g, "+") + "&node=" + encodeURIComponent(LINKEDIN));
+  assert.equal(X.claimsQuery(X.defaults()), "");
+  assert.equal(X.networkQuery({ ...X.defaults(), as_of: "2024-09-20" }, "compact"), "as_of=2024-09-20&format=compact");
+});
