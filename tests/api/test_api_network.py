@@ -182,21 +182,21 @@ def test_the_compact_view_of_a_small_filter(api: TestClient) -> None:
     assert response.headers["content-type"] == "application/json"
     assert response.json() == {
         "nodes": [
+            [MICROSOFT, "Microsoft", "organisation", {"en": "Microsoft"}],
             [OPENAI, "OpenAI", "organisation", {"en": "OpenAI"}],
             [PRACTICE, "LinkedIn trains generative-AI models on member data (2024)", "practice",
              {"en": "LinkedIn trains generative-AI models on member data (2024)"}],
-            [MICROSOFT, "Microsoft", "organisation", {"en": "Microsoft"}],
         ],
         "properties": [
+            {"iri": STAKE, "label": "hasStakeIn"},
             {"iri": RECIPIENT, "label": "hasRecipient"},
             {"iri": EXCLUDES, "label": "excludesRecipient"},
-            {"iri": STAKE, "label": "hasStakeIn"},
         ],
         "edges": [
-            [1, 2, 0, 3, False, False, ["asserted", "reported"]],
-            [1, 0, 0, 1, False, False, ["asserted"]],
-            [1, 0, 1, 2, False, False, ["reported"]],
-            [2, 0, 2, 1, False, False, ["asserted"]],
+            [0, 1, 0, 1, False, False, ["asserted"]],
+            [2, 0, 1, 3, False, False, ["asserted", "reported"]],
+            [2, 1, 1, 1, False, False, ["asserted"]],
+            [2, 1, 2, 2, False, False, ["reported"]],
         ],
         "filters": {
             "as_of": "2024-09-20", "source": [], "type": ["organisation", "practice"],

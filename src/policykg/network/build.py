@@ -274,17 +274,29 @@ def build_network(rows: NetworkRows, filters: Filters) -> nx.MultiDiGraph:
             claims=detail,
         )
     if filters.types:
-        graph = graph.subgraph(
-            [n for n, t in graph.nodes(data="type") if t in filters.types]
-        ).copy()
+        graph = _restrict(graph, {n for n, t in graph.nodes(data="type") if t in filters.types})
     if filters.focus is not None:
         if filters.focus not in graph:
             return nx.MultiDiGraph()
         near = nx.single_source_shortest_path_length(
             graph.to_undirected(as_view=True), filters.focus, cutoff=filters.hops
         )
-        graph = graph.subgraph(near).copy()
+        graph = _restrict(graph, set(near))
     return graph
+
+
+def _restrict(graph: nx.MultiDiGraph, keep: set[str]) -> nx.MultiDiGraph:
+    """The part of ``graph`` on the nodes in ``keep``, nodes and edges in ``graph``'s order.
+
+    (A networkx subgraph view iterates the set of nodes it was given, so its order would
+    change with Python's string hashing from one process to the next.)
+    """
+    out = nx.MultiDiGraph()
+    out.add_nodes_from((n, d) for n, d in graph.nodes(data=True) if n in keep)
+    out.add_edges_from(
+        (u, v, k, d) for u, v, k, d in graph.edges(keys=True, data=True) if u in keep and v in keep
+    )
+    return out
 
 
 def _bare(node: str) -> dict[str, Any]:
