@@ -15,6 +15,8 @@ from starlette.exceptions import HTTPException
 
 from policykg.errors import PolicyKGError, Unauthorized
 
+from .allow import allowed_methods
+
 __all__ = ["error_response", "install_error_handlers"]
 
 log = logging.getLogger("policykg.api")
@@ -44,9 +46,12 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     title = _TITLES.get(exc.status_code, "HTTP error")
     message = exc.detail if isinstance(exc.detail, str) else title
+    headers = dict(exc.headers or {})
     if exc.status_code == 405:
         message = f"{request.method} is not allowed on {request.url.path}"
-    return error_response(exc.status_code, title, message, dict(exc.headers or {}))
+        if methods := allowed_methods(request.app.router.routes, request.scope):
+            headers["Allow"] = ", ".join(methods)
+    return error_response(exc.status_code, title, message, headers)
 
 
 async def _validation(request: Request, exc: Exception) -> JSONResponse:

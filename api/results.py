@@ -20,6 +20,7 @@ from pyoxigraph import Literal, NamedNode, Variable
 from starlette.datastructures import URL
 from starlette.types import Scope
 
+from policykg.engine.inline import is_bounded
 from policykg.engine.jobs import QueryJob
 from policykg.engine.pool import QueryResult
 from policykg.errors import BadRequest, NotAcceptable
@@ -78,9 +79,12 @@ def query_job(
     named_graphs: list[str] | None = None,
     substitutions: Mapping[Variable, NamedNode | Literal] | None = None,
     check_graphs: Sequence[str] = (),
+    short: bool = True,
 ) -> QueryJob:
     """The engine job for a query with the chosen result formats (names, or None); the one
-    place that decides the predeclared prefixes (the graph's, :attr:`Service.prefixes`)."""
+    place that decides the predeclared prefixes (the graph's, :attr:`Service.prefixes`).
+    ``short``: see :attr:`QueryJob.short`; true for the server's own queries, which is what
+    most callers build (:func:`run_query` decides it for a client's text)."""
     settings = service.settings
     context = service.context if graph == "jsonld" else None
     return QueryJob(
@@ -94,6 +98,7 @@ def query_job(
         check_graphs=tuple(check_graphs),
         allowlist=tuple(settings.service_allowlist),
         prefixes=service.prefixes,
+        short=short,
     )
 
 
@@ -120,8 +125,11 @@ async def run_query(
     named_graphs: list[str] | None = None,
     substitutions: Mapping[Variable, NamedNode | Literal] | None = None,
     format_param: str | None = None,
+    client_text: bool = False,
 ) -> Response:
-    """Check, run and answer one query: in one piece if small, else streamed."""
+    """Check, run and answer one query: in one piece if small, else streamed.
+    ``client_text``: the text is a client's own (``/sparql``), so it is a short query only
+    if it is a bounded lookup; otherwise it is the server's own (named queries, exports)."""
     if (keyword := update_keyword(text)) is not None:
         raise BadRequest(_update_advice(service, keyword))
     base = endpoint_iri(request)
@@ -138,6 +146,7 @@ async def run_query(
         default_graphs=default_graphs,
         named_graphs=named_graphs,
         substitutions=substitutions,
+        short=not client_text or is_bounded(text),
     )
     scan = await scan_query_async(job.query, job.base_iri, job.prefixes)
     enforce(scan, service.settings.service_allowlist)

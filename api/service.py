@@ -108,10 +108,12 @@ async def open_service(
         inline_rows=settings.inline_rows,
         inline_max_quads=settings.inline_max_quads,
         max_waiting=settings.max_waiting,
+        short_workers=settings.short_workers,
     )
     try:
         where = "opens the on-disk store" if settings.on_disk else "copies the store into memory"
-        progress(f"starting {settings.workers} query workers (each {where})")
+        total = settings.workers + settings.short_workers  # general and reserved
+        progress(f"starting {total} query workers (each {where})")
         await engine.start()
         keep = settings.page_cache_bytes > 0 and not settings.enable_update
         pages = PageCache(max_bytes=settings.page_cache_bytes) if keep else None

@@ -146,6 +146,7 @@ async def _query(service: Service, request: Request, operation: Operation) -> Re
         default_graphs=defaults if defaults or named else None,
         named_graphs=named if defaults or named else None,
         format_param=operation.one("format"),
+        client_text=True,
     )
 
 

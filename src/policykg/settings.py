@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     max_query_chars: int = 100_000
     max_body_bytes: int = 1_048_576
     workers: int = 2
+    #: Workers reserved for short queries (the server's own stored queries and bounded
+    #: lookups), on top of ``workers``: slow client queries never hold them.
+    short_workers: int = 1
     #: Workers copy a store of at most this many quads into memory (several times faster
     #: queries; each worker holds its own copy, about 440 bytes per quad, so 4.4 GB at the
     #: limit); a larger store, or ``on_disk``, is queried on disk, read-only.

@@ -195,7 +195,7 @@ def test_a_server_taking_updates_keeps_no_pages(writer: TestClient) -> None:
     for value in ("1", "2"):
         update = f"DELETE WHERE {{ <{iri}> ?p ?o }} ; INSERT DATA {{ <{iri}> <{iri}#v> {value} }}"
         response = writer.post("/sparql", content=update, headers=UPDATE)
-        assert response.status_code == 204
+        assert response.status_code == 204, response.text
         answer = writer.get(page)
         assert answer.status_code == 200
         assert f'"{value}"^^<http://www.w3.org/2001/XMLSchema#integer>' in answer.text

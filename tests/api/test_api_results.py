@@ -260,14 +260,16 @@ def test_healthz(client: TestClient) -> None:
     health = client.get("/healthz").json()
     answered = health.pop("answered")
     assert set(answered) <= {"inline", "worker"}
+    settings = client.app.state.service.settings  # type: ignore[attr-defined]
+    workers = settings.workers + settings.short_workers  # general and reserved
     assert health == {
         "status": "ok",
-        "workers": 2,
-        "serving": 2,
+        "workers": workers,
+        "serving": workers,
         "store": "memory",
         "allocator": "jemalloc" if jemalloc() else "system",
         "inline": "memory",
-        "readers": ["memory", "memory"],
+        "readers": ["memory"] * workers,
         "copying": False,
         "generation": 0,
         "updates": False,
@@ -283,7 +285,8 @@ def test_on_disk_and_over_the_memory_limit_query_the_store_read_only(project_roo
             client.portal.call(app.state.service.engine.inline_ready)
             client.portal.call(app.state.service.engine.memory_ready)
             assert client.get("/healthz").json()["store"] == "disk"
-            assert client.get("/healthz").json()["readers"] == ["disk"]
+            workers = client.get("/healthz").json()["workers"]  # general and reserved
+            assert client.get("/healthz").json()["readers"] == ["disk"] * workers
             assert client.get("/healthz").json()["inline"] == "disk"  # no copy of a big store
             if not overrides.get("jemalloc", True):
                 assert client.get("/healthz").json()["allocator"] == "system"

@@ -138,6 +138,6 @@ def test_serve_shows_loading_and_starting_workers(tmp_path: Path) -> None:
     steps = [m["step"] for line in lines if (m := re.fullmatch(STEP, line))]
     assert steps == [
         "loading 1 file(s) into a store",
-        "starting 1 query workers (each copies the store into memory)",
+        "starting 2 query workers (each copies the store into memory)",  # 1 + 1 for short queries
     ], lines
     assert re.fullmatch(r"ready in \d+\.\d s", lines[-1]), lines

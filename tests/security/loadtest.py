@@ -47,6 +47,9 @@ class Phase:
     errors: list[str] = field(default_factory=list)
     by_kind: dict[str, int] = field(default_factory=dict)
     slow_statuses: dict[int, int] = field(default_factory=dict)
+    #: GETs sent again because the server had closed their idle keep-alive connection
+    #: as they were sent (see :func:`_get`).
+    retried: int = 0
 
     def summary(self) -> dict[str, Any]:
         ordered = sorted(self.latencies)
@@ -67,6 +70,7 @@ class Phase:
             "mean_ms": round(statistics.fmean(ordered) * 1000, 1) if ordered else None,
             "by_kind": dict(sorted(self.by_kind.items())),
             "slow_statuses": {str(k): v for k, v in sorted(self.slow_statuses.items())},
+            "retried": self.retried,
         }
 
 
@@ -112,8 +116,7 @@ async def _mix_client(
         kind, path, params = rng.choice(requests)
         started = time.monotonic()
         try:
-            response = await client.get(path, params=params)
-            await response.aread()
+            response = await _get(client, path, params, phase)
         except httpx.HTTPError as exc:
             phase.errors.append(f"{kind} {path}: {type(exc).__name__}")
             continue
@@ -121,6 +124,22 @@ async def _mix_client(
         phase.by_kind[kind] = phase.by_kind.get(kind, 0) + 1
         if not 200 <= response.status_code < 300:
             phase.errors.append(f"{kind} {path} {params}: {response.status_code}")
+
+
+async def _get(
+    client: httpx.AsyncClient, path: str, params: dict[str, str], phase: Phase
+) -> httpx.Response:
+    """GET, sent once more if the connection failed before its answer was read: a server
+    may close an idle keep-alive connection just as a request goes out on it, and clients
+    retry idempotent requests then (RFC 9112, 9.3.1); httpx does not. Counted in
+    ``retried``; a second failure is an error."""
+    try:
+        response = await client.get(path, params=params)
+    except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError):
+        phase.retried += 1
+        response = await client.get(path, params=params)
+    await response.aread()
+    return response
 
 
 async def _slow_client(client: httpx.AsyncClient, phase: Phase, until: float) -> None:

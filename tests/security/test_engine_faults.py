@@ -7,6 +7,7 @@ import os
 import signal
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,7 @@ def test_killed_workers_make_healthz_degraded_then_are_replaced(hostile_root: Pa
         response = client.get("/sparql", params={"query": WORKER_QUERY}, headers=QJSON)
         assert response.status_code == 200, response.text
         assert {b["n"]["value"] for b in response.json()["results"]["bindings"]} >= {"Alice"}
-        _wait_for(lambda: client.get("/healthz").json()["serving"] == 2)
+        _wait_for(lambda: client.get("/healthz").json()["serving"] == engine.size)
         assert client.get("/healthz").status_code == 200
 
 
@@ -70,7 +71,7 @@ def test_a_worker_dying_mid_query_is_a_503_and_it_is_replaced(hostile_root: Path
         engine = _engine(client)
 
         def kill_soon() -> None:
-            _wait_for(lambda: engine._idle.empty(), 60)  # the query has its worker
+            _wait_for(lambda: not engine._lanes.idle(short=False), 60)  # it has its worker
             time.sleep(0.5)
             _kill_workers(engine)
 
@@ -94,11 +95,12 @@ def test_a_full_wait_queue_answers_503_with_retry_after(hostile_root: Path) -> N
     settings = make_settings(hostile_root, workers=1, max_waiting=0, query_timeout=60)
     with TestClient(create_app(settings, data=[PEOPLE])) as client:
         engine = _engine(client)
-        worker = client.portal.call(engine._idle.get)  # the only worker is busy
+        # the only general worker is busy (a client query may not take the reserved one)
+        worker = client.portal.call(partial(engine._lanes.get, short=False))
         try:
             response = client.get("/sparql", params={"query": WORKER_QUERY}, headers=QJSON)
         finally:
-            engine._idle.put_nowait(worker)
+            engine._lanes.put(worker)
         assert response.status_code == 503
         assert response.headers["retry-after"] == "1"
         assert response.json() == {
@@ -205,3 +207,57 @@ def test_one_dataset_per_server_even_when_the_store_link_moves(
             assert response.status_code == 200, response.text
             rows = response.json()["results"]["bindings"]
             assert [b["o"]["value"] for b in rows] == ["old"], rows
+
+
+#: Runs far past any time limit here (a cross product of nine scans).
+SLOW = "SELECT (COUNT(*) AS ?n) { " + " ".join(f"?a{i} ?b{i} ?c{i} ." for i in range(9)) + "}"
+
+
+def test_short_queries_are_answered_while_slow_ones_hold_every_general_worker(
+    hostile_root: Path,
+) -> None:
+    """Slow client queries hold every general worker until their time limit; meanwhile a
+    named query (CONSTRUCT) and a lookup over the inline row budget (so it needs a worker)
+    are answered by the worker reserved for short queries, exactly as when the server was
+    calm, before any slow query has ended; the slow ones then answer 503 at the limit."""
+    settings = make_settings(hostile_root, workers=2, query_timeout=12, inline_rows=1)
+    lookup = "SELECT ?p ?o { <http://example.org/alice> ?p ?o }"
+    short = [
+        ("/queries/ages", {"format": "nt"}, {}),
+        ("/sparql", {"query": lookup}, QJSON),
+    ]
+    with TestClient(create_app(settings, data=[PEOPLE])) as client:
+        engine = _engine(client)
+        client.portal.call(engine.memory_ready)
+        client.portal.call(engine.inline_ready)
+        assert (engine.general, engine.reserve) == (settings.workers, settings.short_workers)
+        calm = [client.get(path, params=params, headers=headers) for path, params, headers in short]
+        assert [r.status_code for r in calm] == [200] * len(short), [r.text for r in calm]
+        slow: list[tuple[int, object]] = []
+
+        def run_slow() -> None:
+            response = client.get("/sparql", params={"query": SLOW}, headers=QJSON)
+            slow.append((response.status_code, response.json()))
+
+        threads = [threading.Thread(target=run_slow) for _ in range(engine.general)]
+        for thread in threads:
+            thread.start()
+        _wait_for(lambda: engine._lanes.all_idle == engine.reserve, 30)  # generals all busy
+        answered_before = engine.answered["worker"]
+        stormy = [
+            client.get(path, params=params, headers=headers) for path, params, headers in short
+        ]
+        assert all(thread.is_alive() for thread in threads)  # no slow query had ended yet
+        assert engine.answered["worker"] == answered_before + len(short)  # workers answered
+        for got, want in zip(stormy, calm, strict=True):
+            assert got.status_code == 200, got.text
+            assert got.headers["content-type"] == want.headers["content-type"]
+            assert got.content == want.content
+        for thread in threads:
+            thread.join()
+        timed_out = {
+            "error": "Query timed out",
+            "message": "the query exceeded the 12 s time limit and was stopped",
+            "status": 503,
+        }
+        assert slow == [(503, timed_out)] * engine.general

@@ -3,7 +3,7 @@
 CI runs each phase for ``POLICYKG_LOAD_SECONDS`` (10 by default; the figures of full
 60-second runs are in docs/reliability.md). 32 clients on the mix: no error at all; with a
 quarter of them sending queries that hit the (5 s) time limit, those queries answer 503 and
-nothing in the mix fails otherwise (a 503 at the time limit can, see below).
+the mix gets no error and keeps its p99 within 2x of calm.
 """
 
 from __future__ import annotations
@@ -53,12 +53,16 @@ def test_32_clients_on_the_mix_get_no_error(result: dict[str, Any]) -> None:
 
 
 @pytest.mark.server
-def test_a_slow_storm_is_refused_at_the_time_limit_and_nothing_else_fails(
+def test_a_slow_storm_is_refused_at_the_time_limit_and_the_mix_keeps_its_pace(
     result: dict[str, Any],
 ) -> None:
-    """What holds today. Not yet promised (issue 12, README "Limits"): short queries that
-    need a worker can wait behind slow ones until their own time limit, so the storm's mix
-    may see 503s; docs/reliability.md has the figures."""
+    """A quarter of the clients send client queries that run into the time limit (503);
+    the rest, on the mix of short queries (named queries, lookups, resource pages, network
+    views, exports), get no error at all and a p99 within 2x of the calm phase's, measured
+    in the same run: slow client queries hold only the general workers, and short queries
+    have the worker reserved for them (README "Limits")."""
     storm = result["storm"]
     assert set(storm["slow_statuses"]) == {"503"}, storm["slow_statuses"]
-    assert set(storm["error_statuses"]) <= {"503"}, storm["error_statuses"]
+    assert storm["errors"] == 0, storm["first_errors"]
+    assert set(storm["by_kind"]) == set(result["calm"]["by_kind"])
+    assert storm["p99_ms"] <= 2 * result["calm"]["p99_ms"], (storm, result["calm"])

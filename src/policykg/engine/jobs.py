@@ -78,6 +78,12 @@ class QueryJob:
     graphs that must exist unless on ``allowlist`` (nothing remote is ever fetched).
     ``prefixes`` are predeclared for the text (its own ``PREFIX`` lines win); the safety
     scan and every engine read the same job, so they see the same effective query.
+
+    ``short``: the query's cost is bounded by the data, not by what a client wrote (the
+    server's own stored queries: named queries, resource pages, network views, exports;
+    and one-pattern lookups). It may run on the workers reserved for short queries and
+    overtakes other queries waiting for a worker (:mod:`policykg.engine.lanes`); a
+    client's own SPARQL is not short unless it is a lookup.
     """
 
     query: str
@@ -90,6 +96,7 @@ class QueryJob:
     check_graphs: tuple[str, ...] = ()
     allowlist: tuple[str, ...] = ()
     prefixes: Mapping[str, str] = field(default_factory=dict)
+    short: bool = False
 
     @property
     def default_dataset(self) -> bool:

@@ -56,6 +56,7 @@ from policykg.engine.jobs import (
     WholeResult,
     decode,
 )
+from policykg.engine.lanes import Lanes
 from policykg.engine.process import WorkerProcess
 from policykg.errors import (
     BadRequest,
@@ -110,8 +111,12 @@ def _error(error: JobError, not_acceptable: dict[str, NotAcceptable]) -> PolicyK
 class Engine:
     """The worker pool for one on-disk store.
 
-    ``memory_max_quads``: workers copy a store of at most this many quads into memory;
-    ``None`` keeps them on disk. ``use_jemalloc``: preload :func:`jemalloc` if installed.
+    ``workers`` general workers run any query; ``short_workers`` more are reserved for
+    short ones (:attr:`QueryJob.short <policykg.engine.jobs.QueryJob.short>`: the server's
+    own stored queries and bounded lookups), which also overtake other queries waiting
+    for a worker (see :mod:`policykg.engine.lanes`). ``memory_max_quads``: workers copy a
+    store of at most this many quads into memory; ``None`` keeps them on disk.
+    ``use_jemalloc``: preload :func:`jemalloc` if installed.
     """
 
     def __init__(
@@ -125,8 +130,12 @@ class Engine:
         inline_rows: int = ROW_BUDGET,
         inline_max_quads: int = INLINE_MAX_QUADS,
         max_waiting: int = 64,
+        short_workers: int = 0,
     ) -> None:
-        self.store, self.size, self.timeout = store, max(1, workers), timeout
+        self.store, self.timeout = store, timeout
+        #: General workers, reserved workers, and both together.
+        self.general, self.reserve = max(1, workers), max(0, short_workers)
+        self.size = self.general + self.reserve
         self.max_waiting, self._waiting = max_waiting, 0
         #: Every reader started and not yet discarded or closed (idle or busy).
         self._readers: set[WorkerProcess] = set()
@@ -138,7 +147,8 @@ class Engine:
         self._inline_load: asyncio.Task[None] | None = None
         #: What the last worker started opened.
         self.opened: Opened | None = None
-        self._idle: asyncio.Queue[WorkerProcess] = asyncio.Queue()
+        #: Idle workers (general and reserved) and the queries waiting for one.
+        self._lanes: Lanes[WorkerProcess] = Lanes()
         self._write_lock = asyncio.Lock()
         self._stats: Stats | None = None
         #: Queries answered "inline" (in this process) and sent to a "worker".
@@ -148,15 +158,16 @@ class Engine:
         #: The background task replacing disk workers by memory copies (see _upgrade).
         self._upgrade_task: asyncio.Task[None] | None = None
         self._upgrade_generation = 0
-        #: Disk workers still to retire (each one a memory worker has replaced).
-        self._retire = 0
+        #: Disk workers still to retire (each one a memory worker has replaced), by
+        #: whether they are reserved.
+        self._retire = {False: 0, True: 0}
         #: The generation whose store turned out too large to copy into memory.
         self._too_large: int | None = None
 
     async def start(self) -> None:
         workers = await asyncio.gather(*(self._spawn() for _ in range(self.size)))
-        for worker in workers:
-            self._idle.put_nowait(worker)
+        for number, worker in enumerate(workers):
+            self._lanes.add(worker, reserved=number >= self.general)
         self._load_inline()
         self._start_upgrade()
 
@@ -166,9 +177,9 @@ class Engine:
         await self.inline_ready()
         for task in list(self._tasks):
             await task
-        while not self._idle.empty():
-            worker = self._idle.get_nowait()
+        for worker in self._lanes.drain():
             self._readers.discard(worker)
+            self._lanes.forget(worker)
             await worker.close()
 
     async def _spawn(self, copy: bool = False) -> WorkerProcess:
@@ -237,9 +248,18 @@ class Engine:
         while the disk workers keep answering."""
         assert self.memory_max_quads is not None
         while not self._closing and generation == self.generation:
-            disk = sum(1 for w in self._readers if w.opened and w.opened.store == "disk")
-            if disk - self._retire <= 0:
+            left = {
+                reserved: sum(
+                    1
+                    for w in self._readers
+                    if w.opened and w.opened.store == "disk" and self._lanes.reserved(w) == reserved
+                )
+                - self._retire[reserved]
+                for reserved in (False, True)
+            }
+            if max(left.values()) <= 0:
                 return
+            reserved = left[False] <= 0  # general workers first; the copy takes that role
             process = WorkerProcess(
                 self.store, "memory", self.memory_max_quads, use_jemalloc=self.use_jemalloc
             )
@@ -266,21 +286,27 @@ class Engine:
                 return
             self._readers.add(worker)
             self._note(worker)
-            self._idle.put_nowait(worker)
-            self._retire += 1
-            for idle in [self._idle.get_nowait() for _ in range(self._idle.qsize())]:
+            self._retire[reserved] += 1
+            self._lanes.add(worker, reserved=reserved)
+            for idle in self._lanes.drain():
                 self._release(idle)
 
     def _release(self, worker: WorkerProcess) -> None:
         """Hand a worker back: a disk worker that a memory copy replaced is closed instead."""
-        if self._retire > 0 and worker.opened is not None and worker.opened.store == "disk":
-            self._retire -= 1
+        reserved = self._lanes.reserved(worker)
+        if (
+            self._retire[reserved] > 0
+            and worker.opened is not None
+            and worker.opened.store == "disk"
+        ):
+            self._retire[reserved] -= 1
             self._readers.discard(worker)
+            self._lanes.forget(worker)
             task = asyncio.get_running_loop().create_task(worker.close())
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
             return
-        self._idle.put_nowait(worker)
+        self._lanes.put(worker)
 
     def _load_inline(self) -> None:
         """Open the store for inline lookups in the background (workers answer meanwhile):
@@ -317,11 +343,11 @@ class Engine:
         if self._inline_load is not None:
             await self._inline_load
 
-    async def _respawn(self) -> None:
+    async def _respawn(self, reserved: bool) -> None:
         """Start a replacement reader, retrying each second while it fails."""
         while not self._closing:
             try:
-                self._idle.put_nowait(await self._spawn())
+                self._lanes.add(await self._spawn(), reserved=reserved)
                 self._start_upgrade()
                 return
             except (OSError, RuntimeError, PolicyKGError) as exc:
@@ -329,9 +355,11 @@ class Engine:
                 await asyncio.sleep(1)
 
     async def _discard(self, worker: WorkerProcess) -> None:
+        reserved = self._lanes.reserved(worker)
         self._readers.discard(worker)
+        self._lanes.forget(worker)
         await worker.kill()
-        task = asyncio.get_running_loop().create_task(self._respawn())
+        task = asyncio.get_running_loop().create_task(self._respawn(reserved))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -343,10 +371,9 @@ class Engine:
 
     def serving(self) -> int:
         """How many readers are alive; dead idle ones are replaced (for ``/healthz``)."""
-        idle = [self._idle.get_nowait() for _ in range(self._idle.qsize())]
-        for worker in idle:
+        for worker in self._lanes.drain():
             if worker.alive:
-                self._idle.put_nowait(worker)
+                self._lanes.put(worker)
             else:
                 self._replace(worker)
         return sum(1 for worker in self._readers if worker.alive)
@@ -357,10 +384,11 @@ class Engine:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _acquire(self, deadline: float, *, queue: bool = True) -> WorkerProcess:
-        """An idle, live worker; at most ``max_waiting`` callers wait for one (else 503)."""
+    async def _acquire(self, deadline: float, *, short: bool, queue: bool = True) -> WorkerProcess:
+        """An idle, live worker of the ``short`` lane or the other; at most ``max_waiting``
+        callers wait for one (else 503)."""
         self._remaining(deadline, "waiting")
-        if queue and self._idle.empty() and self._waiting >= self.max_waiting:
+        if queue and not self._lanes.idle(short=short) and self._waiting >= self.max_waiting:
             raise ServerBusy(
                 f"the server is busy: {self._waiting} queries already wait for a worker; "
                 "retry shortly"
@@ -369,7 +397,7 @@ class Engine:
         try:
             async with asyncio.timeout_at(deadline):  # no extra task, unlike wait_for
                 while True:
-                    worker = await self._idle.get()
+                    worker = await self._lanes.get(short=short)
                     if worker.alive:
                         return worker
                     self._replace(worker)  # killed while idle: never hand it a job
@@ -391,11 +419,11 @@ class Engine:
             ) from None
 
     async def _exchange(
-        self, job: Job, deadline: float, what: str
+        self, job: Job, deadline: float, what: str, *, short: bool
     ) -> tuple[WorkerProcess, Frame, bytes]:
         """Send ``job`` to an idle worker and read its first frame; a failure discards the worker."""
         for _ in range(self.size + 1):
-            worker = await self._acquire(deadline)
+            worker = await self._acquire(deadline, short=short)
             try:
                 await worker.send(job)
             except WorkerStopped:  # it died before taking the job: try another
@@ -423,7 +451,7 @@ class Engine:
             return QueryResult.complete(answer)
         self.answered["worker"] += 1
         deadline = asyncio.get_running_loop().time() + self.timeout
-        worker, kind, payload = await self._exchange(job, deadline, "the query")
+        worker, kind, payload = await self._exchange(job, deadline, "the query", short=job.short)
         reply = decode(payload)
         if kind is Frame.ERROR:
             self._release(worker)
@@ -458,7 +486,7 @@ class Engine:
     async def _call(self, job: StatsJob | ExistsJob) -> object:
         """Run a small read job on a worker and return its reply."""
         deadline = asyncio.get_running_loop().time() + self.timeout
-        worker, kind, payload = await self._exchange(job, deadline, "the request")
+        worker, kind, payload = await self._exchange(job, deadline, "the request", short=True)
         self._release(worker)
         reply = decode(payload)
         if kind is Frame.ERROR:
@@ -484,13 +512,15 @@ class Engine:
         Returns the job's reply (for a Graph Store write: whether the graph existed)."""
         async with self._write_lock:
             await self._stop_upgrade()  # no copy of the old data may join afterwards
-            self._retire = 0  # every reader, disk or memory, is taken below
+            self._retire = {False: 0, True: 0}  # every reader, disk or memory, is taken below
             await self.inline_ready()  # a load still reading the store finishes first
             self.inline = None  # stale from now on; reloaded after the write
             deadline = asyncio.get_running_loop().time() + self.timeout
             count = max(self.size, len(self._readers))
-            taken = [await self._acquire(deadline, queue=False) for _ in range(count)]
+            taken = [await self._acquire(deadline, short=True, queue=False) for _ in range(count)]
             self._readers.difference_update(taken)
+            for worker in taken:
+                self._lanes.forget(worker)
             try:
                 await asyncio.gather(*(w.close() for w in taken))
                 return await self._run_writer(job, deadline)
@@ -500,8 +530,8 @@ class Engine:
                 # A write's readers copy the new data before it returns, as before: writes
                 # come in bursts, and a copy in the background would be cancelled by each.
                 spawned = (self._spawn(copy=True) for _ in range(self.size))
-                for worker in await asyncio.gather(*spawned):
-                    self._idle.put_nowait(worker)
+                for number, worker in enumerate(await asyncio.gather(*spawned)):
+                    self._lanes.add(worker, reserved=number >= self.general)
                 self._load_inline()
 
     async def _run_writer(self, job: UpdateJob | GraphWriteJob, deadline: float) -> object:

@@ -92,7 +92,7 @@ WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }
 """
 _CLASSES = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n)
-WHERE { ?s a ?class }
+WHERE { ?s a ?class FILTER(isIRI(?class)) }
 GROUP BY ?class ORDER BY STR(?class)
 """
 _PROPERTIES = """
@@ -107,7 +107,7 @@ GROUP BY ?g ORDER BY STR(?g)
 """
 _SOURCES = """
 SELECT DISTINCT ?source
-WHERE { ?source a <https://schema.org/NewsArticle> }
+WHERE { ?source a <https://schema.org/NewsArticle> FILTER(isIRI(?source)) }
 ORDER BY STR(?source)
 """
 
