@@ -35,9 +35,7 @@ from policykg.errors import BuildError
 from policykg.graph.sources import Loaded, load, source_files, term_key
 from policykg.graph.validate import Problem, validate, validate_fast
 from policykg.leftovers import remove_stale_staging
-from policykg.linkeddata.dumps import publish, stage
 from policykg.namespaces import PKG, PROV, RDF, dump_prefixes
-from policykg.search.index import index_path, write_index
 from policykg.settings import Settings
 
 __all__ = [
@@ -228,6 +226,8 @@ def _write_store(dist: Path, nquads: bytes, quads: Iterable[Quad], digest: str) 
         store.optimize()
         del store
         os.replace(staging, target)
+    from policykg.search.index import index_path, write_index
+
     search_index = index_path(target)
     if not search_index.exists():  # the store's full-text index, switched with it by the link
         write_index(quads, search_index)
@@ -259,6 +259,8 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     Raises BuildError (with each problem in plain words) and writes nothing when the sources
     do not parse or violate the shapes.
     """
+    from policykg.linkeddata.dumps import publish, stage  # the query engine: not for checks
+
     loaded, report = check(source_files(settings.root), settings, progress)
     progress("deriving the graph of asserted statements")
     asserted = asserted_statements(loaded.quads, NamedNode(settings.base_iri + "graph/asserted"))
