@@ -54,7 +54,7 @@ __all__ = ["main", "new_source", "run_size"]
 HERE = Path(__file__).resolve().parent
 #: One JSON file per size (committed: they are the figures in README.md).
 RESULTS = HERE / "costs"
-_STEP = re.compile(r"^✓ (?P<step>.+) \((?P<s>[\d.]+) s\)$")
+_STEP = re.compile(r"^✓ (?P<step>.+) \((?P<s>[\d.]+) s(, (?P<cpu>[\d.]+) s CPU)?\)$")
 
 
 def _timed(argv: list[str], env: dict[str, str], timeout: float, log: Path) -> dict[str, Any]:
@@ -85,6 +85,11 @@ def _timed(argv: list[str], env: dict[str, str], timeout: float, log: Path) -> d
         "exit": proc.returncode,
         "finished": proc.returncode >= 0,
         "steps": {m["step"]: float(m["s"]) for m in map(_STEP.match, text.splitlines()) if m},
+        "steps_cpu_s": {
+            m["step"]: float(m["cpu"])
+            for m in map(_STEP.match, text.splitlines())
+            if m and m["cpu"]
+        },
         "tail": text.splitlines()[-3:],
     }
 
@@ -241,7 +246,9 @@ def run_size(claims: int, work: Path, args: argparse.Namespace) -> dict[str, Any
     root, dist = work / "root", work / "dist"
     result: dict[str, Any] = {"claims": claims, "load_before": loadavg()}
     result["sources"] = _sources(claims, root, args.seed)
-    env = dict(os.environ, POLICYKG_ROOT=str(root), POLICYKG_DIST=str(dist))
+    env = dict(
+        os.environ, POLICYKG_ROOT=str(root), POLICYKG_DIST=str(dist), POLICYKG_STEP_CPU="true"
+    )
     print(f"[{size_label(claims)}] building …", flush=True)
     earlier = RESULTS / f"costs-{size_label(claims)}.json"
     if args.reuse_store and (dist / "store").exists():
