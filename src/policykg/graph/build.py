@@ -193,8 +193,15 @@ def canonical_nquads(quads: Iterable[Quad]) -> list[str]:
     text = _serialize([*plain, *blank], RdfFormat.N_QUADS, {}).decode("utf-8")
     lines = text.split("\n")
     lines.pop()  # the text ends with a newline
-    lines.sort(key=_line_key)
-    return lines
+    by_graph: dict[str, list[str]] = {}
+    for line in lines:  # the graph is the last term: "s p o g ."
+        by_graph.setdefault(line[line.rindex(" ", 0, -2) + 1 : -2], []).append(line)
+    ordered = []
+    for graph in sorted(by_graph):
+        # Within a graph, whole lines sort as (subject, predicate, object) do: no term is
+        # followed by a character below the space that ends it (a test compares the two).
+        ordered.extend(sorted(by_graph[graph]))
+    return ordered
 
 
 def canonical_quads(quads: Sequence[Quad]) -> list[Quad]:
