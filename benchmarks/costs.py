@@ -196,13 +196,17 @@ def _warmed(server: _Server) -> bool:
     return not health.get("copying", True) and health.get("inline") not in ("loading", None)
 
 
-def _serve(dist: Path, work: Path, seconds: float, timeout: float) -> dict[str, Any]:
+def _serve(
+    dist: Path, work: Path, seconds: float, timeout: float, *, on_disk: bool = False
+) -> dict[str, Any]:
     store = (dist / "store").resolve()
     env = dict(os.environ, POLICYKG_DIST=str(dist))
     servers = []
     port = free_port()
-    servers.append(_Server("policykg", [str(BIN / "policykg"), "serve", "--host", "127.0.0.1",
-                                        "--port", str(port)], env, port, work / "policykg.log"))  # fmt: skip
+    argv = [str(BIN / "policykg"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if on_disk:  # the workers and lookups stay on the read-only on-disk store
+        argv.append("--on-disk")
+    servers.append(_Server("policykg", argv, env, port, work / "policykg.log"))
     port = free_port()
     servers.append(_Server("oxigraph", [str(BIN / "oxigraph"), "serve-read-only", "--location",
                                         str(store), "--bind", f"127.0.0.1:{port}",
@@ -220,7 +224,7 @@ def _serve(dist: Path, work: Path, seconds: float, timeout: float) -> dict[str, 
         for s in servers:
             out[s.name] = {"first_answer_s": s.first, "rss_at_first_answer_mib": s.rss_mib()}
         pk = servers[0]
-        while time.monotonic() < deadline and not _warmed(pk):
+        while time.monotonic() < deadline and not on_disk and not _warmed(pk):
             time.sleep(0.2)
         out["policykg"]["memory_copies_s"] = round(time.perf_counter() - pk.start, 2)
         for s in servers:
@@ -295,8 +299,28 @@ def main(argv: list[str] | None = None) -> int:
         "--reuse-store", action="store_true", help="keep a store an earlier run left in --work"
     )
     ap.add_argument("--seconds", type=float, default=3, help="time budget per query and server")
+    ap.add_argument(
+        "--on-disk",
+        action="store_true",
+        help="only serve again, with policykg serve --on-disk, on the store an earlier run "
+        "left in --work; add the figures to that run's JSON as serve_on_disk",
+    )
     args = ap.parse_args(argv)
     RESULTS.mkdir(exist_ok=True)
+    if args.on_disk:
+        for claims in args.size or [10_000]:
+            out = RESULTS / f"costs-{size_label(claims)}.json"
+            result = json.loads(out.read_text(encoding="utf-8"))
+            work = args.work / size_label(claims)
+            print(f"[{size_label(claims)}] serving --on-disk …", flush=True)
+            before = loadavg()
+            result["serve_on_disk"] = _serve(
+                work / "dist", work, args.seconds, args.ready_timeout, on_disk=True
+            )
+            result["serve_on_disk"]["load_before_after"] = [before, loadavg()]
+            out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+            print(f"[{size_label(claims)}] wrote {out}", flush=True)
+        return 0
     for claims in args.size or [10_000]:
         label = size_label(claims)
         result = run_size(claims, args.work / label, args)
