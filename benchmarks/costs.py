@@ -231,12 +231,20 @@ def _serve(
             out[s.name]["rss_mib"] = s.rss_mib()
         budget = Budget(warmup=2, max_requests=50, seconds=seconds, min_requests=3, timeout=300)
         latencies: dict[str, dict[str, float]] = {s.name: {} for s in servers}
+        errors: dict[str, dict[str, str]] = {s.name: {} for s in servers}
         for query in load_queries():
             for s in servers:
-                m = measure_sequential(Endpoint(s.name, s.port, s.path), query, budget)
+                try:
+                    m = measure_sequential(Endpoint(s.name, s.port, s.path), query, budget)
+                except (http.client.HTTPException, OSError) as err:  # e.g. cut at the time limit
+                    errors[s.name][query.name] = f"{type(err).__name__}: {str(err)[:100]}"
+                    latencies[s.name][query.name] = float("nan")
+                    continue
                 latencies[s.name][query.name] = round(m.median, 2) if m.n else float("nan")
         for s in servers:
             out[s.name]["median_ms"] = latencies[s.name]
+            if errors[s.name]:
+                out[s.name]["errors"] = errors[s.name]
             out[s.name]["rss_after_queries_mib"] = s.rss_mib()
     finally:
         for s in servers:
