@@ -54,7 +54,7 @@ __all__ = ["main", "new_source", "run_size"]
 HERE = Path(__file__).resolve().parent
 #: One JSON file per size (committed: they are the figures in README.md).
 RESULTS = HERE / "costs"
-_STEP = re.compile(r"^✓ (?P<step>.+) \((?P<s>[\d.]+) s\)$")
+_STEP = re.compile(r"^✓ (?P<step>.+) \((?P<s>[\d.]+) s(, (?P<cpu>[\d.]+) s CPU)?\)$")
 
 
 def _timed(argv: list[str], env: dict[str, str], timeout: float, log: Path) -> dict[str, Any]:
@@ -85,6 +85,11 @@ def _timed(argv: list[str], env: dict[str, str], timeout: float, log: Path) -> d
         "exit": proc.returncode,
         "finished": proc.returncode >= 0,
         "steps": {m["step"]: float(m["s"]) for m in map(_STEP.match, text.splitlines()) if m},
+        "steps_cpu_s": {
+            m["step"]: float(m["cpu"])
+            for m in map(_STEP.match, text.splitlines())
+            if m and m["cpu"]
+        },
         "tail": text.splitlines()[-3:],
     }
 
@@ -191,13 +196,17 @@ def _warmed(server: _Server) -> bool:
     return not health.get("copying", True) and health.get("inline") not in ("loading", None)
 
 
-def _serve(dist: Path, work: Path, seconds: float, timeout: float) -> dict[str, Any]:
+def _serve(
+    dist: Path, work: Path, seconds: float, timeout: float, *, on_disk: bool = False
+) -> dict[str, Any]:
     store = (dist / "store").resolve()
     env = dict(os.environ, POLICYKG_DIST=str(dist))
     servers = []
     port = free_port()
-    servers.append(_Server("policykg", [str(BIN / "policykg"), "serve", "--host", "127.0.0.1",
-                                        "--port", str(port)], env, port, work / "policykg.log"))  # fmt: skip
+    argv = [str(BIN / "policykg"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if on_disk:  # the workers and lookups stay on the read-only on-disk store
+        argv.append("--on-disk")
+    servers.append(_Server("policykg", argv, env, port, work / "policykg.log"))
     port = free_port()
     servers.append(_Server("oxigraph", [str(BIN / "oxigraph"), "serve-read-only", "--location",
                                         str(store), "--bind", f"127.0.0.1:{port}",
@@ -215,19 +224,27 @@ def _serve(dist: Path, work: Path, seconds: float, timeout: float) -> dict[str, 
         for s in servers:
             out[s.name] = {"first_answer_s": s.first, "rss_at_first_answer_mib": s.rss_mib()}
         pk = servers[0]
-        while time.monotonic() < deadline and not _warmed(pk):
+        while time.monotonic() < deadline and not on_disk and not _warmed(pk):
             time.sleep(0.2)
         out["policykg"]["memory_copies_s"] = round(time.perf_counter() - pk.start, 2)
         for s in servers:
             out[s.name]["rss_mib"] = s.rss_mib()
         budget = Budget(warmup=2, max_requests=50, seconds=seconds, min_requests=3, timeout=300)
         latencies: dict[str, dict[str, float]] = {s.name: {} for s in servers}
+        errors: dict[str, dict[str, str]] = {s.name: {} for s in servers}
         for query in load_queries():
             for s in servers:
-                m = measure_sequential(Endpoint(s.name, s.port, s.path), query, budget)
+                try:
+                    m = measure_sequential(Endpoint(s.name, s.port, s.path), query, budget)
+                except (http.client.HTTPException, OSError) as err:  # e.g. cut at the time limit
+                    errors[s.name][query.name] = f"{type(err).__name__}: {str(err)[:100]}"
+                    latencies[s.name][query.name] = float("nan")
+                    continue
                 latencies[s.name][query.name] = round(m.median, 2) if m.n else float("nan")
         for s in servers:
             out[s.name]["median_ms"] = latencies[s.name]
+            if errors[s.name]:
+                out[s.name]["errors"] = errors[s.name]
             out[s.name]["rss_after_queries_mib"] = s.rss_mib()
     finally:
         for s in servers:
@@ -241,7 +258,9 @@ def run_size(claims: int, work: Path, args: argparse.Namespace) -> dict[str, Any
     root, dist = work / "root", work / "dist"
     result: dict[str, Any] = {"claims": claims, "load_before": loadavg()}
     result["sources"] = _sources(claims, root, args.seed)
-    env = dict(os.environ, POLICYKG_ROOT=str(root), POLICYKG_DIST=str(dist))
+    env = dict(
+        os.environ, POLICYKG_ROOT=str(root), POLICYKG_DIST=str(dist), POLICYKG_STEP_CPU="true"
+    )
     print(f"[{size_label(claims)}] building …", flush=True)
     earlier = RESULTS / f"costs-{size_label(claims)}.json"
     if args.reuse_store and (dist / "store").exists():
@@ -288,8 +307,28 @@ def main(argv: list[str] | None = None) -> int:
         "--reuse-store", action="store_true", help="keep a store an earlier run left in --work"
     )
     ap.add_argument("--seconds", type=float, default=3, help="time budget per query and server")
+    ap.add_argument(
+        "--on-disk",
+        action="store_true",
+        help="only serve again, with policykg serve --on-disk, on the store an earlier run "
+        "left in --work; add the figures to that run's JSON as serve_on_disk",
+    )
     args = ap.parse_args(argv)
     RESULTS.mkdir(exist_ok=True)
+    if args.on_disk:
+        for claims in args.size or [10_000]:
+            out = RESULTS / f"costs-{size_label(claims)}.json"
+            result = json.loads(out.read_text(encoding="utf-8"))
+            work = args.work / size_label(claims)
+            print(f"[{size_label(claims)}] serving --on-disk …", flush=True)
+            before = loadavg()
+            result["serve_on_disk"] = _serve(
+                work / "dist", work, args.seconds, args.ready_timeout, on_disk=True
+            )
+            result["serve_on_disk"]["load_before_after"] = [before, loadavg()]
+            out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+            print(f"[{size_label(claims)}] wrote {out}", flush=True)
+        return 0
     for claims in args.size or [10_000]:
         label = size_label(claims)
         result = run_size(claims, args.work / label, args)

@@ -46,10 +46,21 @@ def _build_seconds(run: dict[str, Any], what: str) -> float | None:
     return next((float(s) for step, s in steps.items() if step.startswith("validating")), None)
 
 
+def _step_cpu(run: dict[str, Any], prefix: str) -> float | None:
+    """A build step's CPU seconds (``costs.py`` records them as ``steps_cpu_s``)."""
+    steps = run.get("build", {}).get("steps_cpu_s", {})
+    return next((float(s) for step, s in steps.items() if step.startswith(prefix)), None)
+
+
 ROWS: list[tuple[str, Any]] = [
     ("build, wall s", lambda r: _build_seconds(r, "wall")),
     ("build CPU s", lambda r: _get(r, "build", "cpu_s") if _build_seconds(r, "wall") else None),
     ("of which validation, wall s", lambda r: _build_seconds(r, "validate")),
+    ("of which reading, CPU s", lambda r: _step_cpu(r, "reading")),
+    ("of which validation, CPU s", lambda r: _step_cpu(r, "validating")),
+    ("of which canonicalising, CPU s", lambda r: _step_cpu(r, "canonicalising")),
+    ("of which writing the store and index, CPU s", lambda r: _step_cpu(r, "writing the store")),
+    ("of which dumps, CPU s", lambda r: _step_cpu(r, "writing the dumps")),
     ("build peak MiB", lambda r: _get(r, "build", "peak_mib") if _build_seconds(r, "wall") else None),
     ("store MiB", lambda r: _get(r, "store_mib")),
     ("check one new file, wall s", lambda r: _get(r, "check", "wall_s")),
@@ -61,6 +72,9 @@ ROWS: list[tuple[str, Any]] = [
     ("policykg MiB at first answer", lambda r: _get(r, "serve", "policykg", "rss_at_first_answer_mib")),
     ("policykg MiB with memory copies", lambda r: _get(r, "serve", "policykg", "rss_mib")),
     ("oxigraph MiB", lambda r: _get(r, "serve", "oxigraph", "rss_after_queries_mib")),
+    ("`--on-disk`: first answer s", lambda r: _get(r, "serve_on_disk", "policykg", "first_answer_s")),
+    ("`--on-disk`: MiB after the queries", lambda r: _get(r, "serve_on_disk", "policykg", "rss_after_queries_mib")),
+    ("`--on-disk`: oxigraph MiB (same run)", lambda r: _get(r, "serve_on_disk", "oxigraph", "rss_after_queries_mib")),
 ]  # fmt: skip
 
 
@@ -86,6 +100,15 @@ def table(runs: list[dict[str, Any]]) -> str:
             theirs = _get(r, "serve", "oxigraph", "median_ms", q)
             cells.append(f"{_fmt(ours)} / {_fmt(theirs)}" if ours or theirs else "—")
         lines.append(f"| `{q}` median ms, policykg / oxigraph | " + " | ".join(cells) + " |")
+    for q in queries:
+        cells = []
+        for r in runs:
+            ours = _get(r, "serve_on_disk", "policykg", "median_ms", q)
+            theirs = _get(r, "serve_on_disk", "oxigraph", "median_ms", q)
+            cells.append(f"{_fmt(ours)} / {_fmt(theirs)}" if ours or theirs else "—")
+        lines.append(
+            f"| `--on-disk`: `{q}` median ms, policykg / oxigraph | " + " | ".join(cells) + " |"
+        )
     loads = [f"{r.get('load_before', 0):.1f} to {r.get('load_after', 0):.1f}" for r in runs]
     lines.append("| load average (1 min) before, after | " + " | ".join(loads) + " |")
     return "\n".join(lines)
@@ -101,6 +124,7 @@ def plot(runs: list[dict[str, Any]], out: Path) -> None:
     panels = [
         ("seconds", [
             ("build (wall)", lambda r: _build_seconds(r, "wall")),
+            ("build (CPU)", lambda r: _get(r, "build", "cpu_s") if _build_seconds(r, "wall") else None),
             ("check one file (wall)", lambda r: _get(r, "check", "wall_s")),
             ("policykg first answer", lambda r: _get(r, "serve", "policykg", "first_answer_s")),
             ("policykg memory copies in service", lambda r: _get(r, "serve", "policykg", "memory_copies_s")),
@@ -110,6 +134,7 @@ def plot(runs: list[dict[str, Any]], out: Path) -> None:
             ("store on disk", lambda r: _get(r, "store_mib")),
             ("policykg at first answer", lambda r: _get(r, "serve", "policykg", "rss_at_first_answer_mib")),
             ("policykg with memory copies", lambda r: _get(r, "serve", "policykg", "rss_mib")),
+            ("policykg --on-disk", lambda r: _get(r, "serve_on_disk", "policykg", "rss_after_queries_mib")),
             ("oxigraph serve-read-only", lambda r: _get(r, "serve", "oxigraph", "rss_after_queries_mib")),
         ]),
     ]  # fmt: skip

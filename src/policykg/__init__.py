@@ -10,6 +10,8 @@ jurisdiction and period, and whether it was later corrected.
 
 __version__ = "0.1.0"  # first: the modules imported below read it
 
+from typing import TYPE_CHECKING, Any
+
 from policykg.errors import (
     BadRequest,
     BuildError,
@@ -20,8 +22,10 @@ from policykg.errors import (
     QuerySyntaxError,
     QueryTimeout,
 )
-from policykg.kg import PolicyGraph, Rows
-from policykg.settings import Settings
+
+if TYPE_CHECKING:
+    from policykg.kg import PolicyGraph, Rows
+    from policykg.settings import Settings
 
 __all__ = [
     "BadRequest",
@@ -37,3 +41,17 @@ __all__ = [
     "Settings",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``PolicyGraph``, ``Rows`` and ``Settings``, imported when first asked for: a command
+    that needs neither (``policykg check``) does not pay for the query engine's imports."""
+    if name in ("PolicyGraph", "Rows"):
+        from policykg import kg
+
+        return getattr(kg, name)
+    if name == "Settings":
+        from policykg.settings import Settings
+
+        return Settings
+    raise AttributeError(f"module 'policykg' has no attribute {name!r}")

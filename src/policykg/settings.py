@@ -8,7 +8,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from policykg.data import data_root, default_dist
-from policykg.engine.inline import INLINE_MAX_QUADS, ROW_BUDGET
+from policykg.engine.limits import INLINE_MAX_QUADS, ROW_BUDGET
 from policykg.namespaces import DEFAULT_BASE
 
 __all__ = ["Settings"]

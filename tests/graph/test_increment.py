@@ -72,6 +72,11 @@ NEW_FILES = {
         dct:temporal [ a <http://www.w3.org/2006/time#Interval> ;
             <http://www.w3.org/2006/time#hasBeginning> [ <http://www.w3.org/2006/time#inXSDDate> "2025-02-01"^^xsd:date ] ;
             <http://www.w3.org/2006/time#hasEnd> [ <http://www.w3.org/2006/time#inXSDDate> "2025-01-01"^^xsd:date ] ] .""",
+    "an author that is neither a person nor an organisation, of an article typed both": """
+    src:005_x a schema:NewsArticle, schema:Organization ; rdfs:label "Test"@en ;
+        pkg:seedFile "005_x.txt" ; dct:identifier "005_x" ; dct:title "Test"@en ;
+        dct:language "en" ; dct:issued "2025-12-01"^^xsd:date ;
+        schema:author id:linkedin-genai-setting .""",
     "a privacy setting no claim links to": """
     id:new-setting a pkg:PrivacySetting ; rdfs:label "A new setting"@en .""",
     "a second English label on an entity described in entities.trig": """

@@ -53,3 +53,17 @@ def test_rebase_keeps_the_ontology_namespace(tmp_path: Path) -> None:
         "<https://w3id.org/policykg/ontology#Claim>",
         "<http://example.org/graph/g>",
     )
+
+
+def test_resolved_paths_are_those_of_path_resolve(tmp_path: Path) -> None:
+    """Folders are resolved once; a file that is a link is resolved on its own."""
+    from policykg.graph.sources import resolved
+
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.trig").write_text("")
+    (tmp_path / "elsewhere.trig").write_text("")
+    (tmp_path / "real" / "b.trig").symlink_to(tmp_path / "elsewhere.trig")
+    (tmp_path / "via").symlink_to(tmp_path / "real")
+    paths = [tmp_path / "via" / "a.trig", tmp_path / "via" / "b.trig", tmp_path / "real" / "a.trig"]
+    assert resolved(paths) == [p.resolve() for p in paths]
+    assert resolved(paths)[1] == (tmp_path / "elsewhere.trig").resolve()

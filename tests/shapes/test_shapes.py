@@ -151,3 +151,20 @@ def test_advice_fixtures_get_exactly_the_expected_advice(tmp_path: Path) -> None
 def test_the_seed_graph_has_no_advice_left(built: tuple[Settings, BuildReport]) -> None:
     loaded = load(source_files(built[0].root))
     assert advise(loaded, ADVICE) == []
+
+
+@pytest.mark.parametrize("name", ["advice-valid.trig", "advice-invalid.trig"])
+def test_advice_about_some_files_is_the_advice_about_them(name: str, tmp_path: Path) -> None:
+    """``advise(..., about=files)`` (what ``policykg check`` shows, pyshacl run only when
+    Oxigraph flags a node of those files) gives the full advice's results for those files;
+    the ontology's own nodes get none."""
+    header = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items())
+    data = tmp_path / name
+    data.write_text(header + (FIXTURES / "advice" / name).read_text(encoding="utf-8"))
+    loaded = load([*ONTOLOGY, data])
+    everything = advise(loaded, ADVICE)
+    assert advise(loaded, ADVICE, about=[str(data)]) == [
+        a for a in everything if a.file == str(data)
+    ]
+    assert bool(everything) == (name == "advice-invalid.trig")
+    assert advise(loaded, ADVICE, about=[str(ONTOLOGY[0])]) == []

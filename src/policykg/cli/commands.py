@@ -164,12 +164,12 @@ def check(
     """Check source files (syntax and shapes) in the context of the whole graph, writing nothing."""
     from policykg.graph.build import check as run_check
     from policykg.graph.increment import check_against_build
-    from policykg.graph.sources import source_files
+    from policykg.graph.sources import resolved, source_files
     from policykg.graph.validate import advise
 
     settings = Settings()
     chosen = [f.resolve() for f in files]
-    context = [p.resolve() for p in source_files(settings.root)]
+    context = resolved(source_files(settings.root))
     try:
         if not full and settings.store_path.exists():
             loaded, report = check_against_build(chosen, settings)
@@ -182,11 +182,9 @@ def check(
     for problem in report.problems:
         if problem.severity == "warning":
             typer.echo(f"  {problem}", err=True)
-    advice = [
-        a
-        for a in advise(loaded, settings.root / "ontology" / "advice.ttl")
-        if a.file in {str(f) for f in chosen}
-    ]
+    advice = advise(
+        loaded, settings.root / "ontology" / "advice.ttl", about=[str(f) for f in chosen]
+    )
     for item in advice:
         typer.echo(f"  {item}", err=True)
     typer.echo(

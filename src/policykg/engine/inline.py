@@ -41,6 +41,7 @@ from typing import Literal
 import pyoxigraph as ox
 
 from policykg.engine.jobs import QueryJob, ResultEnd, ResultHead, WholeResult
+from policykg.engine.limits import INLINE_MAX_QUADS, ROW_BUDGET
 from policykg.engine.worker import open_store
 from policykg.sparql.lookup import Lookup
 from policykg.sparql.results import NoFormat, write_result
@@ -55,12 +56,6 @@ __all__ = [
     "is_bounded",
 ]
 
-#: Rows an inline query may read before it is handed to a worker (about a millisecond).
-ROW_BUDGET = 1000
-
-#: Stores up to this many quads are copied into memory for lookups (about 0.9 GB); larger
-#: ones are read on disk, where a lookup takes tens of microseconds more.
-INLINE_MAX_QUADS = 2_000_000
 
 #: Longer texts go to a worker without a look: a lookup is short.
 MAX_CHARS = 4096

@@ -14,17 +14,20 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import (
     CanonicalizationAlgorithm,
     Dataset,
+    DefaultGraph,
+    Literal,
     NamedNode,
     Quad,
     RdfFormat,
     Store,
+    parse,
     serialize,
 )
 
@@ -32,9 +35,7 @@ from policykg.errors import BuildError
 from policykg.graph.sources import Loaded, load, source_files, term_key
 from policykg.graph.validate import Problem, validate, validate_fast
 from policykg.leftovers import remove_stale_staging
-from policykg.linkeddata.dumps import publish, stage
 from policykg.namespaces import PKG, PROV, RDF, dump_prefixes
-from policykg.search.index import index_path, write_index
 from policykg.settings import Settings
 
 __all__ = [
@@ -152,13 +153,61 @@ def asserted_statements(quads: Sequence[Quad], graph: NamedNode) -> list[Quad]:
     return sorted(out, key=str)
 
 
+def _has_blank(quad: Quad) -> bool:
+    """Whether a blank node (or a triple term, which may hold one) is in ``quad``."""
+    return not (
+        isinstance(quad.subject, NamedNode)
+        and isinstance(quad.object, NamedNode | Literal)
+        and isinstance(quad.graph_name, NamedNode)
+    )
+
+
+def _line_key(line: str) -> tuple[str, str, str, str]:
+    """An N-Quads line (``s p o g .``, every quad in a named graph) as (graph, subject,
+    predicate, object), each as ``str()`` of the term writes it: the sort order of the dumps."""
+    subject, predicate, rest = line.split(" ", 2)
+    obj, graph = rest[:-2].rsplit(" ", 1)
+    return graph, subject, predicate, obj
+
+
+def canonical_nquads(quads: Iterable[Quad]) -> list[str]:
+    """The N-Quads lines of ``quads`` with RDFC-1.0 blank-node labels, sorted by graph,
+    subject, predicate and object: the same input always gives the same lines.
+
+    Only the quads that hold a blank node are canonicalised: RDFC-1.0 hashes each blank node
+    from the quads it appears in (and from the blank nodes they reach), so the other quads
+    change no label, and canonicalising these alone gives the labels of the whole dataset
+    (a test compares the two). The lines are written by pyoxigraph and sorted as strings,
+    rather than as terms in Python.
+    """
+    plain: set[Quad] = set()
+    blank = Dataset()
+    for quad in quads:
+        if isinstance(quad.graph_name, DefaultGraph):
+            raise ValueError(f"a quad outside any named graph: {quad}")
+        if _has_blank(quad):
+            blank.add(quad)
+        else:
+            plain.add(quad)
+    blank.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
+    text = _serialize([*plain, *blank], RdfFormat.N_QUADS, {}).decode("utf-8")
+    lines = text.split("\n")
+    lines.pop()  # the text ends with a newline
+    by_graph: dict[str, list[str]] = {}
+    for line in lines:  # the graph is the last term: "s p o g ."
+        by_graph.setdefault(line[line.rindex(" ", 0, -2) + 1 : -2], []).append(line)
+    ordered = []
+    for graph in sorted(by_graph):
+        # Within a graph, whole lines sort as (subject, predicate, object) do: no term is
+        # followed by a character below the space that ends it (a test compares the two).
+        ordered.extend(sorted(by_graph[graph]))
+    return ordered
+
+
 def canonical_quads(quads: Sequence[Quad]) -> list[Quad]:
     """Quads with RDFC-1.0 blank-node labels, sorted: the same input always gives the same list."""
-    dataset = Dataset(quads)
-    dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(
-        dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
-    )
+    lines = canonical_nquads(quads)
+    return list(parse("".join(f"{line}\n" for line in lines), format=RdfFormat.N_QUADS))
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -167,7 +216,9 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _write_store(dist: Path, quads: list[Quad], digest: str) -> Path:
+def _write_store(dist: Path, nquads: bytes, quads: Iterable[Quad], digest: str) -> Path:
+    """The store of ``nquads`` under ``dist/stores/<digest>``, with its search index made
+    from ``quads`` (the same dataset before canonicalisation: the index reads no blank node)."""
     stores = dist / "stores"
     stores.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(dist)  # left by builds that were killed
@@ -176,11 +227,14 @@ def _write_store(dist: Path, quads: list[Quad], digest: str) -> Path:
         staging = stores / f".{digest}.tmp-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         store = Store(str(staging))
-        store.bulk_extend(quads)
+        # bulk_extend keeps the canonical blank-node labels (bulk_load would rename them)
+        store.bulk_extend(parse(nquads, format=RdfFormat.N_QUADS))
         store.flush()
         store.optimize()
         del store
         os.replace(staging, target)
+    from policykg.search.index import index_path, write_index
+
     search_index = index_path(target)
     if not search_index.exists():  # the store's full-text index, switched with it by the link
         write_index(quads, search_index)
@@ -212,19 +266,24 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     Raises BuildError (with each problem in plain words) and writes nothing when the sources
     do not parse or violate the shapes.
     """
+    from policykg.linkeddata.dumps import publish, stage  # the query engine: not for checks
+
     loaded, report = check(source_files(settings.root), settings, progress)
     progress("deriving the graph of asserted statements")
     asserted = asserted_statements(loaded.quads, NamedNode(settings.base_iri + "graph/asserted"))
     progress("canonicalising")
-    quads = canonical_quads([*loaded.quads, *asserted])
-    report.graphs = len({q.graph_name for q in quads})
-    report.triples = len(quads)
-    nquads = _serialize(quads, RdfFormat.N_QUADS, {})
-    trig = _serialize(quads, RdfFormat.TRIG, dump_prefixes(settings.base_iri))
+    lines = canonical_nquads([*loaded.quads, *asserted])
+    report.graphs = len({_line_key(line)[0] for line in lines})
+    report.triples = len(lines)
+    nquads = "".join(f"{line}\n" for line in lines).encode("utf-8")
+    del lines
+    trig = _serialize(
+        parse(nquads, format=RdfFormat.N_QUADS), RdfFormat.TRIG, dump_prefixes(settings.base_iri)
+    )
     digest = hashlib.sha256(nquads).hexdigest()[:16]
     settings.dist.mkdir(parents=True, exist_ok=True)
     progress("writing the store")
-    target = _write_store(settings.dist, quads, digest)
+    target = _write_store(settings.dist, nquads, [*loaded.quads, *asserted], digest)
     staged = stage(settings, target, digest, progress)  # the dumps, from the store
     report.written.append(_switch_store(settings.dist, target))
     report.written.append(publish(settings, staged))
@@ -234,7 +293,7 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     return report
 
 
-def _serialize(quads: list[Quad], fmt: RdfFormat, prefixes: dict[str, str]) -> bytes:
+def _serialize(quads: Iterable[Quad], fmt: RdfFormat, prefixes: dict[str, str]) -> bytes:
     data = serialize(quads, format=fmt, prefixes=prefixes)
     assert data is not None  # no output file given: pyoxigraph returns the bytes
     return data

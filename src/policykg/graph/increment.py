@@ -20,8 +20,8 @@ import rdflib
 from policykg.errors import BuildError
 from policykg.graph.build import CLAIM, RDF_TYPE, BuildReport
 from policykg.graph.neighbourhood import BackLinks, gather
-from policykg.graph.sources import Loaded, load, source_files, term_key
-from policykg.graph.validate import validate
+from policykg.graph.sources import Loaded, load, resolved, source_files, term_key
+from policykg.graph.validate import flagged, validate
 from policykg.namespaces import PKG
 from policykg.settings import Settings
 
@@ -76,7 +76,7 @@ def validate_against_build(
     chosen = [p.resolve() for p in paths]
     progress(f"reading {len(chosen)} files")
     new = load(chosen, base=settings.base_iri)
-    context = [p.resolve() for p in source_files(settings.root)]
+    context = resolved(source_files(settings.root))
     ontology = load([p for p in context if p.suffix == ".ttl"], base=settings.base_iri)
     shapes_path = settings.root / "ontology" / "shapes.ttl"
     shapes = rdflib.Graph().parse(shapes_path, format="turtle")
@@ -101,7 +101,9 @@ def validate_against_build(
             origins[key] = where
     loaded = Loaded(quads=quads, files=[*ontology.files, *new.files], origin=origins)
     progress(f"validating {len(quads)} quads against ontology/shapes.ttl")
-    problems = [p for p in validate(loaded, shapes_path) if p.focus in part.complete]
+    problems = []
+    if flagged(loaded, shapes_path) & part.complete:  # else pyshacl would find nothing here
+        problems = [p for p in validate(loaded, shapes_path) if p.focus in part.complete]
 
     mine = [q for q in new.quads if origins.get(term_key(q.subject)) in set(chosen)]
     report = BuildReport(files=list(new.files), problems=problems)

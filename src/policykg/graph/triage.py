@@ -18,7 +18,9 @@ terms are written by rdflib's ``n3()``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import pyoxigraph as ox
 import rdflib
@@ -143,8 +145,10 @@ class Triage:
                 continue
             if predicate == SH.property:
                 part = self._shape(value, focus)
-            elif predicate in (SH.xone, SH["or"]):
+            elif predicate in (SH.xone, SH["or"]) and path is None:
                 part = self._logic(predicate, value, focus)
+            elif predicate in (SH.xone, SH["or"]):  # each member applies to each value
+                part = self._through_values(focus, values, partial(self._logic, predicate, value))
             elif predicate == SH.sparql and path is None:
                 part = self._sparql(value, focus)
             else:
@@ -208,9 +212,13 @@ class Triage:
         self, predicate: rdflib.term.Node, value: rdflib.term.Node, focus: str, values: str | None
     ) -> _Found:
         reach = "BIND (?this AS ?v)" if values == "?this" else f"?this {values} ?v"
-        if predicate in (SH.minCount, SH.maxCount) and values != "?this":
-            op = "<" if predicate == SH.minCount else ">"
-            inner = f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {values} ?v }} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {value.n3()})"
+        if predicate == SH.minCount and values != "?this" and value == rdflib.Literal(1):
+            return _Found(self._select(f"{focus} FILTER NOT EXISTS {{ ?this {values} ?v }}"), True)
+        if predicate == SH.maxCount and values != "?this":
+            many = f"SELECT ?this WHERE {{ ?this {values} ?v }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {value.n3()})"
+            return _Found(self._select(f"{focus} {{ {many} }}"), True)
+        if predicate == SH.minCount and values != "?this":
+            inner = f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {values} ?v }} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {value.n3()})"
             return _Found(self._select(f"{{ {inner} }}"), True)
         if predicate == SH.hasValue:
             return _Found(
@@ -231,18 +239,25 @@ class Triage:
             )
             return _Found(self._select(f"{focus} {pair}"), False)
         if predicate == SH.node:
-            step = "BIND (?o AS ?v)" if values == "?this" else f"?o {values} ?v"
-            outer = f"{{ SELECT (?this AS ?o) WHERE {{ {focus} }} }}"
-            inner_focus = f"{{ SELECT DISTINCT (?v AS ?this) WHERE {{ {outer} {step} }} }}"
-            bad = self._shape(value, inner_focus)
-            if not bad.nodes:
-                return _Found(set(), bad.exact)
-            query = f"{self.prefixes}SELECT DISTINCT ?this ?v WHERE {{ {focus} {reach} }}"
-            rows = self.store.query(query, use_default_graph_as_union=True)
-            assert isinstance(rows, ox.QuerySolutions)
-            return _Found({r[0] for r in rows if r[1] in bad.nodes and r[0] is not None}, bad.exact)
+            return self._through_values(focus, values, partial(self._shape, value))
         test, exact = self._bad_value(predicate, value)
         return _Found(self._select(f"{focus} {reach} FILTER ({test})"), exact)
+
+    def _through_values(
+        self, focus: str, values: str | None, shape: Callable[[str], _Found]
+    ) -> _Found:
+        """The focus nodes with a value that ``shape`` finds may break it: ``shape`` is
+        given the values (reached by ``values`` from ``focus``) as its focus nodes."""
+        reach = "BIND (?this AS ?v)" if values == "?this" else f"?this {values} ?v"
+        step = "BIND (?o AS ?v)" if values == "?this" else f"?o {values} ?v"
+        outer = f"{{ SELECT (?this AS ?o) WHERE {{ {focus} }} }}"
+        bad = shape(f"{{ SELECT DISTINCT (?v AS ?this) WHERE {{ {outer} {step} }} }}")
+        if not bad.nodes:
+            return _Found(set(), bad.exact)
+        query = f"{self.prefixes}SELECT DISTINCT ?this ?v WHERE {{ {focus} {reach} }}"
+        rows = self.store.query(query, use_default_graph_as_union=True)
+        assert isinstance(rows, ox.QuerySolutions)
+        return _Found({r[0] for r in rows if r[1] in bad.nodes and r[0] is not None}, bad.exact)
 
     def _logic(self, predicate: rdflib.term.Node, members: rdflib.term.Node, focus: str) -> _Found:
         """sh:xone / sh:or over members whose violators are known exactly; else all."""

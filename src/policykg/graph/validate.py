@@ -14,19 +14,18 @@ the ontology (ontology/*.ttl). SPARQL-based targets and constraints need pyshacl
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store, Triple
-from pyshacl import validate as shacl_validate
 from rdflib.namespace import SH
 
-from policykg.graph.sources import Loaded
+from policykg.graph.sources import Loaded, term_key
 from policykg.namespaces import all_prefixes
 
-__all__ = ["Problem", "advise", "to_rdflib", "validate", "validate_fast"]
+__all__ = ["Problem", "advise", "flagged", "to_rdflib", "validate", "validate_fast"]
 
 _SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
@@ -120,12 +119,36 @@ def validate_fast(loaded: Loaded, shapes: Path) -> list[Problem]:
     return [p for p in _results(subset, shapes) if p.focus in part.complete]
 
 
-def advise(loaded: Loaded, shapes: Path) -> list[Problem]:
-    """Check ``loaded`` against advisory shapes; every result comes back as ``advice``."""
-    return sorted({replace(p, severity="advice") for p in _results(loaded, shapes)})
+def flagged(loaded: Loaded, shapes: Path) -> set[str]:
+    """The focus nodes (as :func:`term_key` writes them) that Oxigraph finds may break a
+    shape in ``loaded``: every node pyshacl reports is among them (:mod:`policykg.graph.triage`),
+    so where none of the nodes a caller reports is flagged, pyshacl need not run."""
+    from policykg.graph.triage import Triage
+
+    store = Store()
+    store.bulk_extend(loaded.quads)
+    found = Triage(store, rdflib.Graph().parse(shapes, format="turtle")).candidates()
+    return {term_key(n) for n in found}
+
+
+def advise(loaded: Loaded, shapes: Path, *, about: Collection[str] | None = None) -> list[Problem]:
+    """Check ``loaded`` against advisory shapes; every result comes back as ``advice``.
+
+    With ``about`` (file names), only results about nodes first described in those files
+    count; pyshacl runs only when Oxigraph flags such a node (:func:`flagged`)."""
+    if about is not None:
+        chosen = set(about)
+        if not any(str(loaded.origin.get(n)) in chosen for n in flagged(loaded, shapes)):
+            return []
+    problems = _results(loaded, shapes)
+    if about is not None:
+        problems = [p for p in problems if p.file in set(about)]
+    return sorted({replace(p, severity="advice") for p in problems})
 
 
 def _results(loaded: Loaded, shapes: Path) -> list[Problem]:
+    from pyshacl import validate as shacl_validate  # slow to import: only when needed
+
     data = to_rdflib(loaded.quads)
     shapes_graph = rdflib.Graph().parse(shapes, format="turtle")
     _, report, _ = shacl_validate(

@@ -31,7 +31,7 @@ from pathlib import Path
 from pyoxigraph import Store
 
 from ..formats import GRAPHS
-from ..graph.export import export
+from ..graph.export import Exports, export
 from ..kg import PolicyGraph
 from ..settings import Settings
 from ..sparql.queries import QueryLibrary
@@ -128,12 +128,15 @@ def _sha256(path: Path) -> str:
 
 
 def _gzip(path: Path) -> Path:
-    """``path.gz`` beside ``path``, byte-identical for the same input (mtime 0, no name)."""
+    """``path.gz`` beside ``path``, byte-identical for the same input (mtime 0, no name).
+
+    Level 6 (zlib's default): at 10k claims level 9 took 2.8 times the CPU for 11 % less.
+    """
     target = path.with_name(path.name + ".gz")
     with (
         path.open("rb") as source,
         target.open("wb") as raw,
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as out,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as out,
     ):
         shutil.copyfileobj(source, out, 1 << 20)
     return target
@@ -195,11 +198,14 @@ def _complete(folder: Path, manifest: Manifest) -> bool:
 def _write_files(
     folder: Path, store: Store, settings: Settings, quads: int, stats: Statistics
 ) -> list[DumpFile]:
+    from ..network.filters import Filters
+
     graph = PolicyGraph(store, QueryLibrary.load(settings.queries_dir))
-    network = graph.to_networkx()
+    shared = Exports()  # the union and the network, made once for all the files
+    network = shared.view(graph, Filters(include_corrected=False))
     files: list[DumpFile] = []
     for spec in DUMP_FILES:
-        path = export(graph, folder / spec.name)
+        path = export(graph, folder / spec.name, shared=shared)
         if spec.holds == "network":
             counts = _counts(nodes=network.number_of_nodes(), edges=network.number_of_edges())
         else:
