@@ -54,7 +54,7 @@ from policykg.errors import (
     QueryTimeout,
 )
 from policykg.formats import GRAPHS
-from policykg.remote import Endpoint, RemoteStore
+from policykg.remote import Endpoint, RemoteStore, virtuoso
 from policykg.settings import Settings
 from policykg.sparql.results import NoFormat, write_graph, write_solutions
 from policykg.sparql.syntax import describe
@@ -288,9 +288,21 @@ class RemoteBackend:
             dataset = self._dataset(job.default_dataset)
         accept = "application/n-triples" if kind == "graph" else self._solutions_accept
         self.answered["remote"] += 1
-        response = await self._call(self.client.query, text, accept=accept, **dataset)
+        adapter = self.endpoint.adapter
+        sent = virtuoso.order_iris_by_text(text) if adapter.orders_iris_by_id else text
         try:
-            whole = await asyncio.to_thread(self._write, kind, response.body, job)
+            response = await self._call(self.client.query, sent, accept=accept, **dataset)
+        except BadRequest as exc:
+            if not (adapter.union_compile_errors and virtuoso.SP031 in exc.message):
+                raise
+            sent = virtuoso.isolate_unions(sent)
+            response = await self._call(self.client.query, sent, accept=accept, **dataset)
+        body = response.body
+        if kind == "solutions" and adapter.integer_booleans:
+            columns = await asyncio.to_thread(virtuoso.boolean_columns, text)
+            body = virtuoso.restore_booleans(body, columns)
+        try:
+            whole = await asyncio.to_thread(self._write, kind, body, job)
         except NoFormat as exc:
             message = str(exc)
             raise (not_acceptable or {}).get(message) or NotAcceptable(

@@ -40,9 +40,9 @@ from pyoxigraph import Literal, NamedNode, Variable
 
 from policykg.errors import PolicyKGError
 
-__all__ = ["remote_text"]
+__all__ = ["TOKEN", "remote_text"]
 
-_TOKEN = re.compile(
+TOKEN = re.compile(
     r"""(?P<skip>\s+|\#[^\n\r]*
       |'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
       |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"
@@ -79,7 +79,7 @@ def _bind(query: str, substitutions: Mapping[Variable, NamedNode | Literal]) -> 
     #: Bound variables a sub-select projects: bound again by a VALUES block in its body.
     selected: dict[Variable, NamedNode | Literal] = {}
     selecting = False
-    for match in _TOKEN.finditer(query):
+    for match in TOKEN.finditer(query):
         kind, token = match.lastgroup, match.group()
         if kind == "skip":
             continue
@@ -128,7 +128,7 @@ def _bind(query: str, substitutions: Mapping[Variable, NamedNode | Literal]) -> 
 def _is_body(before: str) -> bool:
     """Whether a ``{`` at depth 0 opens the query's pattern (SELECT, ASK, DESCRIBE without
     the WHERE keyword), rather than a CONSTRUCT template."""
-    words = [m.group().upper() for m in _TOKEN.finditer(before) if m.lastgroup == "word"]
+    words = [m.group().upper() for m in TOKEN.finditer(before) if m.lastgroup == "word"]
     return "CONSTRUCT" not in words
 
 

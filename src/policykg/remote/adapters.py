@@ -74,6 +74,13 @@ class Adapter:
     ask_is_result_set: bool = False
     #: A failed update request leaves nothing of itself applied.
     update_all_or_nothing: bool = True
+    #: Booleans the query computes come back as the integers 0 and 1
+    #: (:mod:`policykg.remote.virtuoso`).
+    integer_booleans: bool = False
+    #: ``ORDER BY`` orders IRIs by the store's internal ids, not their text.
+    orders_iris_by_id: bool = False
+    #: Some unions fail to compile (SP031) unless each branch is a sub-select.
+    union_compile_errors: bool = False
 
     def urls(self, query_url: str, *, credentials: bool) -> Urls:
         """The server's usual URLs, from the query URL the user gave."""
@@ -103,6 +110,9 @@ VIRTUOSO = Adapter(
     select_accept=XML_RESULTS,
     ask_is_result_set=True,
     update_all_or_nothing=False,
+    integer_booleans=True,
+    orders_iris_by_id=True,
+    union_compile_errors=True,
 )
 GENERIC = Adapter(kind="generic")
 _ADAPTERS: dict[Kind, Adapter] = {"oxigraph": OXIGRAPH, "virtuoso": VIRTUOSO, "generic": GENERIC}
