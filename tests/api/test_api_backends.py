@@ -1,4 +1,5 @@
-"""The whole API on each backend (tests/backends.py): the embedded store and ``oxigraph serve``.
+"""The whole API on each backend (tests/backends.py): the embedded store, ``oxigraph serve``
+and Virtuoso 7.
 
 Named queries over HTTP give the embedded store's answers (and the goldens' columns and row
 counts), resource pages and network views the embedded store's graphs, errors the same
@@ -24,9 +25,15 @@ from policykg.kg import Rows
 from policykg.settings import Settings
 from policykg.sparql.queries import QueryLibrary
 
+from ..backends import departure
 from ..queries.test_named_queries import EXPECTED, normalise
 
 LIBRARY = QueryLibrary.load(Settings().queries_dir)
+#: Named queries Virtuoso 7.2 answers wrongly, with no rewrite in its adapter yet.
+VIRTUOSO_WRONG = {
+    "jurisdictions": "a one-or-more property path (skos:broader+) inside OPTIONAL returns a "
+    "row per route and drops the rows it does not match"
+}
 JSON = {"Accept": "application/sparql-results+json"}
 
 
@@ -71,6 +78,8 @@ def test_named_queries_answer_as_on_the_embedded_store(
             "status": 501,
         }
         return
+    if name in VIRTUOSO_WRONG:
+        departure(request, backend, {"virtuoso"}, VIRTUOSO_WRONG[name])
     ordered = bool(re.search(r"^ORDER BY", query.sparql, re.MULTILINE))
     answers = []
     for client in (api, embedded):
@@ -114,6 +123,13 @@ def test_resource_pages_are_the_embedded_stores(
 def test_network_view_is_the_embedded_stores(
     api: TestClient, embedded: TestClient, backend: str, request: pytest.FixtureRequest
 ) -> None:
+    departure(
+        request,
+        backend,
+        {"virtuoso"},
+        "the claims query (a FILTER on a BIND(EXISTS { … OPTIONAL … }) variable) runs past "
+        "the time limit",
+    )
     url = "/network?as_of=2025-11-10&format=node-link"
     mine, reference = api.get(url), embedded.get(url)
     assert mine.status_code == reference.status_code == 200

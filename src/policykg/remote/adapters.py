@@ -81,6 +81,11 @@ class Adapter:
     orders_iris_by_id: bool = False
     #: Some unions fail to compile (SP031) unless each branch is a sub-select.
     union_compile_errors: bool = False
+    #: The query parameter that gives the server a time limit (milliseconds), if any.
+    #: Virtuoso's ``timeout`` makes it stop the query at that time and answer **200 with
+    #: the rows found so far**, saying so only in ``X-SQL-State: S1TAT``; the client turns
+    #: that answer into a time-out (never serves part of a result).
+    timeout_parameter: str | None = None
 
     def urls(self, query_url: str, *, credentials: bool) -> Urls:
         """The server's usual URLs, from the query URL the user gave."""
@@ -113,6 +118,7 @@ VIRTUOSO = Adapter(
     integer_booleans=True,
     orders_iris_by_id=True,
     union_compile_errors=True,
+    timeout_parameter="timeout",
 )
 GENERIC = Adapter(kind="generic")
 _ADAPTERS: dict[Kind, Adapter] = {"oxigraph": OXIGRAPH, "virtuoso": VIRTUOSO, "generic": GENERIC}

@@ -35,6 +35,10 @@ __all__ = ["RemoteStore", "Response", "Row"]
 
 #: How much of a server's error message is kept.
 MESSAGE_CHARS = 1000
+#: Virtuoso's header and state for a result cut short by its time limit (an "anytime"
+#: result: 200 with the rows found so far).
+PARTIAL_RESULTS_HEADER = "X-SQL-State"
+PARTIAL_RESULTS = "S1TAT"
 
 Row = dict[str, object]
 
@@ -104,6 +108,10 @@ class RemoteStore:
         form: list[tuple[str, str]] = [("query", text)]
         form += [("default-graph-uri", iri) for iri in default_graphs]
         form += [("named-graph-uri", iri) for iri in named_graphs]
+        limit = self.endpoint.timeout if timeout is None else timeout
+        parameter = self.endpoint.adapter.timeout_parameter
+        if parameter is not None:  # the store stops the query itself at the time limit
+            form.append((parameter, str(max(1, int(limit * 1000)))))
         return self._send(
             "POST",
             self.endpoint.query_url,
@@ -244,6 +252,10 @@ class RemoteStore:
             raise StoreUnavailable(f"cannot reach the store at {url}: {error}") from error
         except httpx.TransportError as error:
             raise StoreError(f"the connection to the store at {url} failed: {error}") from error
+        if response.headers.get(PARTIAL_RESULTS_HEADER, "").upper() == PARTIAL_RESULTS:
+            raise QueryTimeout(
+                f"the store at {url} stopped the {what} at its {limit:g} s time limit"
+            )
         if response.is_success:
             return Response(response.status_code, _media_type(response), response.content)
         raise _error(response, url, what)

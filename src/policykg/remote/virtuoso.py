@@ -23,7 +23,7 @@ The rewrites work on the query's tokens (strings, IRIs and comments skipped, as
 own variable names.
 
 >>> print(order_iris_by_text("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s DESC(?o) LIMIT 3"))
-SELECT ?s WHERE { ?s ?p ?o } ORDER BY (isLiteral(?s)) (IF(isIRI(?s), STR(?s), ?s)) DESC(isLiteral(?o)) DESC(IF(isIRI(?o), STR(?o), ?o)) LIMIT 3
+SELECT ?s WHERE { ?s ?p ?o } ORDER BY (isLiteral(?s)) (IF(isIRI(?s), STR(?s), "")) (?s) DESC(isLiteral(?o)) DESC(IF(isIRI(?o), STR(?o), "")) DESC(?o) LIMIT 3
 >>> print(isolate_unions("SELECT * WHERE { { ?s ?p 1 } UNION { ?s ?p 2 } }"))
 SELECT * WHERE { { SELECT * WHERE { ?s ?p 1 } } UNION { SELECT * WHERE { ?s ?p 2 } } }
 >>> sorted(boolean_columns("SELECT ?x ?b ?n WHERE { VALUES ?x { false } BIND(EXISTS { ?s ?p ?o } AS ?b) BIND(1 AS ?n) }"))
@@ -82,9 +82,12 @@ def _tokens(text: str) -> Iterator[re.Match[str]]:
 
 
 def _iri_key(variable: str, direction: str) -> str:
+    # three keys: IRIs before literals; IRIs by their text (a key of one type: Virtuoso
+    # does not order a key mixing strings and other terms by text); literals by value
     return (
         f"{direction}(isLiteral({variable})) "
-        f"{direction}(IF(isIRI({variable}), STR({variable}), {variable}))"
+        f'{direction}(IF(isIRI({variable}), STR({variable}), "")) '
+        f"{direction}({variable})"
     )
 
 
