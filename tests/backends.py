@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from pydantic import SecretStr
 
 from policykg.graph.build import BuildReport
 from policykg.remote import RemoteStore
-from policykg.settings import Settings
+from policykg.settings import RemoteSettings, Settings
 
 from .remote.servers import RemoteServer, need, oxigraph_server, virtuoso_server
 
@@ -68,10 +69,9 @@ def virtuoso_policy(
 
 def remote_settings(server: RemoteServer, **overrides: object) -> dict[str, object]:
     """Settings values that serve from ``server``."""
-    values: dict[str, object] = {"store_url": server.url}
-    if server.username is not None:
-        values |= {"store_username": server.username, "store_password": server.password}
-    return values | overrides
+    password = SecretStr(server.password) if server.password is not None else None
+    remote = RemoteSettings(url=server.url, username=server.username, password=password)
+    return {"remote": remote} | overrides
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
