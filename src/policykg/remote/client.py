@@ -39,6 +39,8 @@ MESSAGE_CHARS = 1000
 #: result: 200 with the rows found so far).
 PARTIAL_RESULTS_HEADER = "X-SQL-State"
 PARTIAL_RESULTS = "S1TAT"
+#: Seconds a store given its own time limit may take beyond it to answer that it stopped.
+STORE_GRACE = 2.0
 
 Row = dict[str, object]
 
@@ -111,16 +113,20 @@ def _query_form(
     timeout: float | None,
     default_graphs: Iterable[str],
     named_graphs: Iterable[str],
-) -> list[tuple[str, str]]:
-    """A query's form fields: the text, the dataset, and the store's own time limit."""
+) -> tuple[list[tuple[str, str]], float]:
+    """A query's form fields (the text, the dataset, and the store's own time limit where
+    it takes one) and how long to wait for the answer: a store given the limit is waited
+    for ``STORE_GRACE`` seconds more, to say itself that it stopped (the API's own
+    deadline is exact: :mod:`policykg.backend_remote`)."""
     form: list[tuple[str, str]] = [("query", text)]
     form += [("default-graph-uri", iri) for iri in default_graphs]
     form += [("named-graph-uri", iri) for iri in named_graphs]
     limit = endpoint.timeout if timeout is None else timeout
     parameter = endpoint.adapter.timeout_parameter
-    if parameter is not None:  # the store stops the query itself at the time limit
-        form.append((parameter, str(max(1, int(limit * 1000)))))
-    return form
+    if parameter is None:
+        return form, limit
+    form.append((parameter, str(max(1, int(limit * 1000)))))
+    return form, limit + STORE_GRACE
 
 
 def _transport_error(request: _Request, error: httpx.HTTPError) -> PolicyKGError:
@@ -137,8 +143,8 @@ def _transport_error(request: _Request, error: httpx.HTTPError) -> PolicyKGError
 def _answer(request: _Request, response: httpx.Response) -> Response:
     if response.headers.get(PARTIAL_RESULTS_HEADER, "").upper() == PARTIAL_RESULTS:
         raise QueryTimeout(
-            f"the store at {request.url} stopped the {request.what} at its "
-            f"{request.limit:g} s time limit"
+            f"the store at {request.url} stopped the {request.what} at its time limit "
+            f"({PARTIAL_RESULTS_HEADER}: {PARTIAL_RESULTS})"
         )
     if response.is_success:
         return Response(response.status_code, _media_type(response), response.content)
@@ -184,13 +190,13 @@ class RemoteStore:
     ) -> Response:
         """Run a query; the dataset, when given, is sent as ``default-graph-uri`` and
         ``named-graph-uri`` (which override the store's own default graph)."""
-        form = _query_form(self.endpoint, text, timeout, default_graphs, named_graphs)
+        form, wait = _query_form(self.endpoint, text, timeout, default_graphs, named_graphs)
         return self._send(
             "POST",
             self.endpoint.query_url,
             data=form,
             headers={"Accept": accept},
-            timeout=timeout,
+            timeout=wait,
             what="query",
         )
 
@@ -333,13 +339,13 @@ class AsyncRemoteStore:
         named_graphs: Iterable[str] = (),
     ) -> Response:
         """As :meth:`RemoteStore.query`."""
-        form = _query_form(self.endpoint, text, timeout, default_graphs, named_graphs)
+        form, wait = _query_form(self.endpoint, text, timeout, default_graphs, named_graphs)
         return await self._send(
             "POST",
             self.endpoint.query_url,
             data=form,
             headers={"Accept": accept},
-            timeout=timeout,
+            timeout=wait,
             what="query",
         )
 
