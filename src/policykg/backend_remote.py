@@ -287,7 +287,7 @@ class RemoteBackend:
         accept = "application/n-triples" if kind == "graph" else self._solutions_accept
         self.answered["remote"] += 1
         adapter = self.endpoint.adapter
-        sent = virtuoso.order_iris_by_text(text) if adapter.orders_iris_by_id else text
+        sent = virtuoso.inline_exists(text) if adapter.exists_values_misread else text
         try:
             response = await self._call(self.client.query, sent, accept=accept, **dataset)
         except BadRequest as exc:
@@ -324,6 +324,8 @@ class RemoteBackend:
             wire = ox.QueryResultsFormat.from_media_type(self._solutions_accept)
             assert wire is not None
             result = ox.parse_query_results(body, format=wire)
+            if kind == "boolean" and isinstance(result, ox.QuerySolutions):
+                result = _as_boolean(result)  # an ASK answered as a result set (Virtuoso)
             if isinstance(result, ox.QueryBoolean):
                 from policykg.formats import SOLUTIONS
 
@@ -393,6 +395,17 @@ class RemoteBackend:
         send = self.client.put_graph if job.op == "put" else self.client.post_graph
         await self._call(send, job.graph, data, _NTRIPLES)
         return existed
+
+
+def _as_boolean(solutions: ox.QuerySolutions) -> ox.QueryBoolean:
+    """An ASK's answer from the one-row result set Virtuoso sends (``__ASK_RETVAL`` 1 for
+    true; 0 or no row for false)."""
+    values = [solution[0] for solution in solutions]
+    true = bool(values) and isinstance(values[0], ox.Literal) and values[0].value == "1"
+    body = b'{"head": {}, "boolean": ' + (b"true" if true else b"false") + b"}"
+    answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    assert isinstance(answer, ox.QueryBoolean)
+    return answer
 
 
 def _as_ntriples(job: GraphWriteJob) -> bytes:

@@ -125,3 +125,37 @@ def test_departure_the_time_limit_answers_part_of_a_result(
     ):
         client.query(query, accept=XML, timeout=1)
     assert time.monotonic() - started < 1 + STORE_GRACE
+
+
+def test_departure_a_filter_on_a_variable_bound_from_exists_misreads_it(
+    store: tuple[RemoteStore, str],
+) -> None:
+    """Over a dataset, ``BIND(EXISTS {…} AS ?c) FILTER(!?c)`` keeps every row but
+    projects ``?c`` as true; with the ``EXISTS`` itself in the filter it is false."""
+    client, graph = store
+    query = (
+        "SELECT ?n ?c WHERE { ?s <https://example.org/n> ?n "
+        "BIND(EXISTS { ?s <https://example.org/none> ?x } AS ?c) FILTER(!?c) } ORDER BY ?n"
+    )
+    integer = NamedNode(XSD + "integer")
+    answers = []
+    for text in (query, virtuoso.inline_exists(query)):
+        body = client.query(text, accept=XML, default_graphs=[graph], named_graphs=[graph]).body
+        answers.append([(row["n"], row["c"]) for row in _rows(body)])
+    wrong, right = answers
+    assert wrong == [
+        (Literal("1"), Literal("1", datatype=integer)),
+        (Literal("2"), Literal("1", datatype=integer)),
+    ]
+    assert right == [
+        (Literal("1"), Literal("0", datatype=integer)),
+        (Literal("2"), Literal("0", datatype=integer)),
+    ]
+
+
+def test_departure_ask_is_answered_as_a_result_set(store: tuple[RemoteStore, str]) -> None:
+    client, graph = store
+    body = client.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", accept=XML).body
+    assert _rows(body) == [{"__ASK_RETVAL": Literal("1", datatype=NamedNode(XSD + "integer"))}]
+    assert client.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") is True
+    assert client.ask(f"ASK {{ GRAPH <{graph}> {{ ?s <https://example.org/none> ?o }} }}") is False

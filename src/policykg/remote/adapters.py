@@ -77,8 +77,9 @@ class Adapter:
     #: Booleans the query computes come back as the integers 0 and 1
     #: (:mod:`policykg.remote.virtuoso`).
     integer_booleans: bool = False
-    #: ``ORDER BY`` orders IRIs by the store's internal ids, not their text.
-    orders_iris_by_id: bool = False
+    #: ``EXISTS`` bound to a variable is evaluated wrongly (or very slowly) when a
+    #: ``FILTER`` tests that variable, unless the filter tests the ``EXISTS`` itself.
+    exists_values_misread: bool = False
     #: Some unions fail to compile (SP031) unless each branch is a sub-select.
     union_compile_errors: bool = False
     #: The query parameter that gives the server a time limit (milliseconds), if any.
@@ -116,7 +117,7 @@ VIRTUOSO = Adapter(
     ask_is_result_set=True,
     update_all_or_nothing=False,
     integer_booleans=True,
-    orders_iris_by_id=True,
+    exists_values_misread=True,
     union_compile_errors=True,
     timeout_parameter="timeout",
 )

@@ -9,9 +9,13 @@ by a test in tests/remote/test_virtuoso_departures.py:
   they are. :func:`boolean_columns` finds the projected variables that hold a boolean by
   reading the query's algebra (rdflib's parser), and :func:`restore_booleans` writes their
   ``0``/``1`` back as ``false``/``true``.
-- **IRIs are ordered by their internal ids**, not their text: :func:`order_iris_by_text`
-  makes each ``ORDER BY ?x`` key order IRIs by their text, after unbound values and before
-  literals, as the standard orders them.
+- **A boolean bound from EXISTS is wrong when a FILTER tests it.** In
+  ``BIND(EXISTS {…} AS ?c) FILTER(… || !?c)`` over a dataset (``default-graph-uri``),
+  Virtuoso projects ``?c`` as true on every row (the named query ``claims-graph``), and
+  with an ``OPTIONAL`` inside the ``EXISTS`` the query runs for minutes (the network
+  view's claims query). :func:`inline_exists` writes the ``EXISTS {…}`` itself in place of
+  the variable in those filters (the same value by the standard), which it evaluates
+  right, at once.
 - **SP031**: its compiler fails with "Internal error: sparp_gp_deprecate()" on some unions
   of groups that bind (``BIND``) and filter the same variables (the named query
   ``timeline``). The same query with each union branch made a sub-select
@@ -22,8 +26,8 @@ The rewrites work on the query's tokens (strings, IRIs and comments skipped, as
 :mod:`policykg.backend_text` reads them) and add only fixed SPARQL text and the query's
 own variable names.
 
->>> print(order_iris_by_text("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s DESC(?o) LIMIT 3"))
-SELECT ?s WHERE { ?s ?p ?o } ORDER BY (isLiteral(?s)) (IF(isIRI(?s), STR(?s), "")) (?s) DESC(isLiteral(?o)) DESC(IF(isIRI(?o), STR(?o), "")) DESC(?o) LIMIT 3
+>>> print(inline_exists("SELECT * WHERE { ?s ?p ?o BIND(EXISTS { ?s a ?t } AS ?typed) FILTER(!?typed) }"))
+SELECT * WHERE { ?s ?p ?o BIND(EXISTS { ?s a ?t } AS ?typed) FILTER(!(EXISTS { ?s a ?t })) }
 >>> print(isolate_unions("SELECT * WHERE { { ?s ?p 1 } UNION { ?s ?p 2 } }"))
 SELECT * WHERE { { SELECT * WHERE { ?s ?p 1 } } UNION { SELECT * WHERE { ?s ?p 2 } } }
 >>> sorted(boolean_columns("SELECT ?x ?b ?n WHERE { VALUES ?x { false } BIND(EXISTS { ?s ?p ?o } AS ?b) BIND(1 AS ?n) }"))
@@ -41,8 +45,8 @@ from policykg.backend_text import TOKEN
 __all__ = [
     "SP031",
     "boolean_columns",
+    "inline_exists",
     "isolate_unions",
-    "order_iris_by_text",
     "restore_booleans",
 ]
 
@@ -78,84 +82,88 @@ def _tokens(text: str) -> Iterator[re.Match[str]]:
     return (m for m in TOKEN.finditer(text) if m.lastgroup != "skip")
 
 
-# -- ORDER BY -------------------------------------------------------------------------------
+# -- EXISTS as a value ------------------------------------------------------------------------
 
 
-def _iri_key(variable: str, direction: str) -> str:
-    # three keys: IRIs before literals; IRIs by their text (a key of one type: Virtuoso
-    # does not order a key mixing strings and other terms by text); literals by value
-    return (
-        f"{direction}(isLiteral({variable})) "
-        f'{direction}(IF(isIRI({variable}), STR({variable}), "")) '
-        f"{direction}({variable})"
-    )
+def _braces(tokens: list[re.Match[str]]) -> dict[int, int]:
+    """Each ``{`` token's index mapped to its ``}``'s."""
+    match: dict[int, int] = {}
+    stack: list[int] = []
+    for i, token in enumerate(tokens):
+        if token.lastgroup == "open":
+            stack.append(i)
+        elif token.lastgroup == "close" and stack:
+            match[stack.pop()] = i
+    return match
 
 
-_ENDS_ORDER = {"LIMIT", "OFFSET", "VALUES"}
+def _closing_paren(tokens: list[re.Match[str]], index: int) -> int:
+    """The index of the ``)`` closing the ``(`` at ``index`` (or the last token)."""
+    depth = 0
+    for i in range(index, len(tokens)):
+        depth += tokens[i].group() == "("
+        depth -= tokens[i].group() == ")"
+        if depth == 0:
+            return i
+    return len(tokens) - 1
 
 
-def order_iris_by_text(text: str) -> str:
-    """``text`` with each ``ORDER BY`` key that is a variable (or ``ASC``/``DESC`` of one)
-    ordering IRIs by their text."""
+def inline_exists(text: str) -> str:
+    """``text`` with each variable bound by ``BIND((NOT) EXISTS {…} AS ?v)`` replaced, in
+    the ``FILTER`` expressions of the same group after it, by that ``EXISTS {…}`` (the same
+    value by the standard: a filter sees the row the bind made)."""
     tokens = list(_tokens(text))
-    pieces, start, index = [], 0, 0
-    while index < len(tokens):
-        token = tokens[index]
-        if not (
-            token.lastgroup == "word"
-            and token.group().upper() == "ORDER"
-            and index + 1 < len(tokens)
-            and tokens[index + 1].group().upper() == "BY"
-        ):
-            index += 1
+    braces = _braces(tokens)
+
+    def word(i: int) -> str:
+        return tokens[i].group().upper() if 0 <= i < len(tokens) else ""
+
+    edits: list[tuple[int, int, str]] = []
+    for i in range(len(tokens)):
+        if word(i) != "BIND" or i + 1 >= len(tokens) or tokens[i + 1].group() != "(":
             continue
-        index += 2
-        while index < len(tokens):
-            token = tokens[index]
-            word = token.group().upper() if token.lastgroup == "word" else ""
-            if token.lastgroup in ("open", "close") or word in _ENDS_ORDER:
-                break
-            if token.lastgroup == "var":
-                pieces += [text[start : token.start()], _iri_key(token.group(), "")]
-                start = token.end()
-                index += 1
-                continue
-            if word in ("ASC", "DESC") and _is_variable_call(tokens, index):
-                variable = tokens[index + 2].group()
-                pieces += [text[start : token.start()], _iri_key(variable, word)]
-                start = tokens[index + 3].end()
-                index += 4
-                continue
-            index = _skip_key(tokens, index)
+        first = i + 2
+        at = first + 1 if word(first) == "NOT" else first
+        if word(at) != "EXISTS" or at + 1 not in braces:
+            continue
+        close = braces[at + 1]
+        if word(close + 1) != "AS" or close + 2 >= len(tokens):
+            continue
+        variable = tokens[close + 2].group()
+        expression = text[tokens[first].start() : tokens[close].end()]
+        depth, k = 0, _closing_paren(tokens, i + 1) + 1
+        while k < len(tokens) and depth >= 0:
+            kind = tokens[k].lastgroup
+            depth += (kind == "open") - (kind == "close")
+            if (
+                depth == 0
+                and word(k) == "FILTER"
+                and k + 1 < len(tokens)
+                and (tokens[k + 1].group() == "(")
+            ):
+                end = _closing_paren(tokens, k + 1)
+                edits += [
+                    (t.start(), t.end(), f"({expression})")
+                    for t in tokens[k + 2 : end]
+                    if t.lastgroup == "var" and t.group()[1:] == variable[1:]
+                ]
+                k = end
+            k += 1
+    pieces, start = [], 0
+    for begin, end, replacement in sorted(edits):
+        pieces += [text[start:begin], replacement]
+        start = end
     pieces.append(text[start:])
     return "".join(pieces)
 
 
-def _is_variable_call(tokens: list[re.Match[str]], index: int) -> bool:
-    """``ASC ( ?x )`` at ``index``."""
-    window = tokens[index + 1 : index + 4]
-    return (
-        len(window) == 3
-        and [t.group() for t in window[::2]] == ["(", ")"]
-        and (window[1].lastgroup == "var")
-    )
-
-
-def _skip_key(tokens: list[re.Match[str]], index: int) -> int:
-    """The index after the order key (an expression) starting at ``index``."""
-    depth = 0
-    while index < len(tokens):
-        value = tokens[index].group()
-        depth += value == "("
-        depth -= value == ")"
-        index += 1
-        if (
-            depth == 0
-            and value != "("
-            and not (index < len(tokens) and tokens[index].group() == "(")
-        ):
-            break
-    return index
+def _apply(text: str, edits: list[tuple[int, str]]) -> str:
+    pieces, start = [], 0
+    for position, insert in sorted(edits):
+        pieces += [text[start:position], insert]
+        start = position
+    pieces.append(text[start:])
+    return "".join(pieces)
 
 
 # -- UNION branches as sub-selects ------------------------------------------------------------
@@ -180,12 +188,7 @@ def isolate_unions(text: str) -> str:
         if is_union(open_index - 1) or is_union(close_index + 1):
             edits.append((tokens[open_index].end(), " SELECT * WHERE {"))
             edits.append((tokens[close_index].start(), "} "))
-    pieces, start = [], 0
-    for position, insert in sorted(edits):
-        pieces += [text[start:position], insert]
-        start = position
-    pieces.append(text[start:])
-    return "".join(pieces)
+    return _apply(text, edits)
 
 
 # -- booleans -------------------------------------------------------------------------------
