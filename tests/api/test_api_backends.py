@@ -225,14 +225,18 @@ def test_the_time_limit_stops_a_remote_query_with_a_503(
     built: tuple[Settings, BuildReport], backend: str, backend_values: dict[str, object]
 ) -> None:
     """A slow query is answered 503 at the limit (the remote request abandoned then, the
-    store told the limit where it takes one), and the next query is answered at once."""
+    store told the limit where it takes one), and the store answers again soon after (it
+    stopped the query: Virtuoso by its own limit, Oxigraph by ``--timeout-s``)."""
     settings = Settings(dist=built[0].dist, workers=1, query_timeout=1, **backend_values)  # type: ignore[arg-type]
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     with TestClient(create_app(settings)) as client:
         started = time.monotonic()
         response = client.get("/sparql", params={"query": query}, headers=JSON)
         took = time.monotonic() - started
-        quick = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers=JSON)
+        for _ in range(20):
+            quick = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers=JSON)
+            if quick.status_code == 200:
+                break
     assert response.status_code == 503
     assert response.json() == {
         "error": "Query timed out",
