@@ -8,7 +8,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from policykg.errors import PolicyKGError
-from policykg.settings import Settings
+from policykg.settings import RemoteSettings, Settings
 
 __all__ = ["app"]
 
@@ -115,11 +115,9 @@ def serve(
         _fail(err, "serve")
 
 
-def _remote_settings(given: dict[str, Any]) -> Any:
+def _remote_settings(given: dict[str, Any]) -> RemoteSettings | None:
     """``POLICYKG_REMOTE_*`` with the options given on top (None: none given; the values
     are checked by ``endpoint_for`` before the server starts)."""
-    from policykg.settings import RemoteSettings
-
     options = {k: v for k, v in given.items() if v is not None}
     return RemoteSettings().model_copy(update=options) if options else None
 
