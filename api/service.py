@@ -92,9 +92,9 @@ async def open_service(
     settings: Settings, data: Sequence[Path] = (), progress: Progress = lambda _: None
 ) -> AsyncIterator[Service]:
     """Prepare the store, start the worker pool, and stop everything on exit; each step
-    is told to ``progress``. With ``settings.store_url`` the service answers from that
+    is told to ``progress``. With ``settings.remote.url`` the service answers from that
     remote store instead (``data`` is then refused)."""
-    if settings.store_url is not None:
+    if settings.remote.url is not None:
         async with _open_remote(settings, data, progress) as service:
             yield service
         return

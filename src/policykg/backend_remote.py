@@ -7,8 +7,10 @@ is ever fetched), and the text sent (:mod:`policykg.backend_text`) carries the p
 bound values. Results come back in one fixed wire format the project parses (SPARQL
 JSON or XML results, as the server's adapter says; N-Triples for graphs) and are written
 by the project's own serialisers (:mod:`policykg.sparql.results`), so formats, the row cap
-and ``Accept`` negotiation are the embedded store's. The time limit closes the request
-(the remote server sees the connection go) and answers 503 with the embedded store's text.
+and ``Accept`` negotiation are the embedded store's. The time limit abandons the request
+(its connection is closed at the deadline, whatever the store is sending), the store is
+given the same limit where it takes one per request (Virtuoso), and the answer is the
+embedded store's 503.
 
 Default graph: the API's is the union of the named graphs. An Oxigraph server must run
 with ``--union-default-graph`` (checked at start); Virtuoso's default graph is the union of
@@ -16,8 +18,8 @@ with ``--union-default-graph`` (checked at start); Virtuoso's default graph is t
 store's data graphs explicitly (``default-graph-uri`` and ``named-graph-uri``), the list
 read at start and after each write made here.
 
-The client (:class:`policykg.remote.RemoteStore`, httpx) is synchronous; each call runs in
-a thread. A result is read whole from the store before it is written (the embedded store
+The client (:class:`policykg.remote.client.AsyncRemoteStore`, httpx on asyncio) is
+cancelled at the time limit, which closes the request's connection. A result is read whole from the store before it is written (the embedded store
 streams large ones from its workers), so its size is bounded by the time limit, not the cap.
 """
 
@@ -27,7 +29,7 @@ import asyncio
 import collections
 import io
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 import pyoxigraph as ox
@@ -54,7 +56,8 @@ from policykg.errors import (
     QueryTimeout,
 )
 from policykg.formats import GRAPHS
-from policykg.remote import Endpoint, RemoteStore
+from policykg.remote import Endpoint, virtuoso
+from policykg.remote.client import AsyncRemoteStore
 from policykg.settings import Settings
 from policykg.sparql.results import NoFormat, write_graph, write_solutions
 from policykg.sparql.syntax import describe
@@ -82,18 +85,10 @@ START_TIMEOUT = 60.0
 
 
 def endpoint_for(settings: Settings) -> Endpoint:
-    """The remote store named by the settings (``--store URL`` and the ``store_*`` options)."""
-    assert settings.store_url is not None
-    password = settings.store_password
-    return Endpoint.from_url(
-        settings.store_url,
-        update_url=settings.store_update_url,
-        graph_store_url=settings.store_graph_store_url,
-        username=settings.store_username,
-        password=password.get_secret_value() if password is not None else None,
-        kind=settings.store_kind,
-        timeout=settings.query_timeout,
-    )
+    """The remote store named by ``settings.remote``, its queries bounded by the query
+    time limit."""
+    remote = settings.remote.model_copy(update={"timeout": settings.query_timeout})
+    return Endpoint.from_settings(remote)
 
 
 class _Sink(io.BytesIO):
@@ -125,7 +120,7 @@ class RemoteBackend:
 
     def __init__(self, endpoint: Endpoint, *, timeout: float = 30.0) -> None:
         self.endpoint, self.timeout = endpoint, timeout
-        self.client = RemoteStore(endpoint)
+        self.client = AsyncRemoteStore(endpoint)
         self.size, self.generation = 1, 0
         self.opened: Opened | None = None
         self.inline: InlineStore | None = None
@@ -161,7 +156,7 @@ class RemoteBackend:
             self._limit = self.timeout
 
     async def close(self) -> None:
-        await asyncio.to_thread(self.client.close)
+        await self.client.aclose()
 
     async def probe(self) -> None:
         """Ask the store ``ASK {}``; :meth:`serving` says whether it answered."""
@@ -188,15 +183,18 @@ class RemoteBackend:
     def _solutions_accept(self) -> str:
         return self.endpoint.adapter.select_accept
 
-    async def _call(self, function: Callable[..., T], *args: object, **kwargs: object) -> T:
-        """Run one client call in a thread, bounded by the time limit (the client's own
-        limit closes the connection; this one answers on time whatever the server sends)."""
+    async def _call(
+        self, function: Callable[..., Awaitable[T]], *args: object, **kwargs: object
+    ) -> T:
+        """One client call, bounded by the time limit: at the deadline the request is
+        cancelled, which closes its connection (the store sees the client go), and the
+        store is given the same limit where it takes one (Virtuoso's ``timeout``)."""
         limit = self._limit
         if function in (self.client.query, self.client.update):
             kwargs["timeout"] = limit
         try:
             async with asyncio.timeout(limit):
-                return await asyncio.to_thread(function, *args, **kwargs)
+                return await function(*args, **kwargs)
         except (TimeoutError, QueryTimeout):
             raise QueryTimeout(
                 f"the query exceeded the {limit:g} s time limit and was stopped"
@@ -288,9 +286,21 @@ class RemoteBackend:
             dataset = self._dataset(job.default_dataset)
         accept = "application/n-triples" if kind == "graph" else self._solutions_accept
         self.answered["remote"] += 1
-        response = await self._call(self.client.query, text, accept=accept, **dataset)
+        adapter = self.endpoint.adapter
+        sent = virtuoso.inline_exists(text) if adapter.exists_values_misread else text
         try:
-            whole = await asyncio.to_thread(self._write, kind, response.body, job)
+            response = await self._call(self.client.query, sent, accept=accept, **dataset)
+        except BadRequest as exc:
+            if not (adapter.union_compile_errors and virtuoso.SP031 in exc.message):
+                raise
+            sent = virtuoso.isolate_unions(sent)
+            response = await self._call(self.client.query, sent, accept=accept, **dataset)
+        body = response.body
+        if kind == "solutions" and adapter.integer_booleans:
+            columns = await asyncio.to_thread(virtuoso.boolean_columns, text)
+            body = virtuoso.restore_booleans(body, columns)
+        try:
+            whole = await asyncio.to_thread(self._write, kind, body, job)
         except NoFormat as exc:
             message = str(exc)
             raise (not_acceptable or {}).get(message) or NotAcceptable(
@@ -314,6 +324,8 @@ class RemoteBackend:
             wire = ox.QueryResultsFormat.from_media_type(self._solutions_accept)
             assert wire is not None
             result = ox.parse_query_results(body, format=wire)
+            if kind == "boolean" and isinstance(result, ox.QuerySolutions):
+                result = _as_boolean(result)  # an ASK answered as a result set (Virtuoso)
             if isinstance(result, ox.QueryBoolean):
                 from policykg.formats import SOLUTIONS
 
@@ -383,6 +395,17 @@ class RemoteBackend:
         send = self.client.put_graph if job.op == "put" else self.client.post_graph
         await self._call(send, job.graph, data, _NTRIPLES)
         return existed
+
+
+def _as_boolean(solutions: ox.QuerySolutions) -> ox.QueryBoolean:
+    """An ASK's answer from the one-row result set Virtuoso sends (``__ASK_RETVAL`` 1 for
+    true; 0 or no row for false)."""
+    values = [solution[0] for solution in solutions]
+    true = bool(values) and isinstance(values[0], ox.Literal) and values[0].value == "1"
+    body = b'{"head": {}, "boolean": ' + (b"true" if true else b"false") + b"}"
+    answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    assert isinstance(answer, ox.QueryBoolean)
+    return answer
 
 
 def _as_ntriples(job: GraphWriteJob) -> bytes:

@@ -7,7 +7,10 @@ win, as they do locally), then the query with each bound variable replaced by it
 inside the ``WHERE`` clause (where pyoxigraph substitutes it) and bound once more by a
 ``VALUES`` block at the start of that clause, so the variable keeps its column where it is
 projected. Places where SPARQL needs a variable keep it: ``AS ?x``, a sub-select's
-projection, ``GROUP BY`` and ``ORDER BY``, a ``VALUES`` variable list.
+projection, ``GROUP BY`` and ``ORDER BY``, a ``VALUES`` variable list. A sub-select that
+projects a bound variable binds it by a ``VALUES`` block of its own, so that it returns
+the value rather than leaving it unbound (the standard joins an unbound column with
+anything; Virtuoso joins it with nothing, so the row would be lost).
 
 This is the one place where query text is assembled for a remote store; only
 pyoxigraph's own serialisations of validated terms are written in (``str(NamedNode)``,
@@ -19,6 +22,9 @@ parses the result again before sending it.
 >>> text = "SELECT ?x ?n WHERE { ?x <http://e/p> ?n FILTER(?n != '?x') }"
 >>> print(remote_text(text, substitutions={Variable("x"): NamedNode("http://e/a")}))
 SELECT ?x ?n WHERE { VALUES (?x) { (<http://e/a>) } <http://e/a> <http://e/p> ?n FILTER(?n != '?x') }
+>>> text = "SELECT ?x ?n WHERE { { SELECT ?x (COUNT(*) AS ?n) WHERE { ?x ?p ?o } GROUP BY ?x } }"
+>>> print(remote_text(text, substitutions={Variable("x"): NamedNode("http://e/a")}))
+SELECT ?x ?n WHERE { VALUES (?x) { (<http://e/a>) } { SELECT ?x (COUNT(*) AS ?n) WHERE { VALUES (?x) { (<http://e/a>) } <http://e/a> ?p ?o } GROUP BY ?x } }
 >>> print(remote_text("ASK { }", base_iri="http://e/", prefixes={"e": "http://e/"}))
 BASE <http://e/>
 PREFIX e: <http://e/>
@@ -34,9 +40,9 @@ from pyoxigraph import Literal, NamedNode, Variable
 
 from policykg.errors import PolicyKGError
 
-__all__ = ["remote_text"]
+__all__ = ["TOKEN", "remote_text"]
 
-_TOKEN = re.compile(
+TOKEN = re.compile(
     r"""(?P<skip>\s+|\#[^\n\r]*
       |'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
       |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"
@@ -66,10 +72,14 @@ def _bind(query: str, substitutions: Mapping[Variable, NamedNode | Literal]) -> 
     """``query`` with the bound variables written in (see the module's description)."""
     values = {"?" + v.value: str(t) for v, t in substitutions.items()}
     values.update({"$" + v.value: str(t) for v, t in substitutions.items()})
+    by_name = {"?" + v.value: v for v in substitutions} | {"$" + v.value: v for v in substitutions}
     pieces: list[str] = []
     depth, body_depth, start = 0, None, 0
     seen_where, keep_next, projecting, listing = False, False, False, False
-    for match in _TOKEN.finditer(query):
+    #: Bound variables a sub-select projects: bound again by a VALUES block in its body.
+    selected: dict[Variable, NamedNode | Literal] = {}
+    selecting = False
+    for match in TOKEN.finditer(query):
         kind, token = match.lastgroup, match.group()
         if kind == "skip":
             continue
@@ -78,6 +88,10 @@ def _bind(query: str, substitutions: Mapping[Variable, NamedNode | Literal]) -> 
                 body_depth = depth
                 pieces += [query[start : match.end()], " ", _values(substitutions).rstrip()]
                 start = match.end()
+            elif selected:
+                pieces += [query[start : match.end()], " ", _values(selected).rstrip()]
+                start = match.end()
+            selected, selecting = {}, False
             depth += 1
             projecting = listing = False
         elif kind == "close":
@@ -87,10 +101,14 @@ def _bind(query: str, substitutions: Mapping[Variable, NamedNode | Literal]) -> 
             word = token.upper()
             if word == "WHERE" and depth == 0:
                 seen_where = True
+            selecting = (selecting or word == "SELECT") and word not in ("WHERE", "FROM")
             projecting = (projecting or word in ("SELECT", "BY")) and word not in ("WHERE", "FROM")
             listing = listing or word == "VALUES"
             keep_next = word == "AS"
             continue
+        elif kind == "var" and selecting and body_depth is not None and token in by_name:
+            variable = by_name[token]
+            selected[variable] = substitutions[variable]
         elif (
             kind == "var"
             and body_depth is not None
@@ -110,7 +128,7 @@ def _bind(query: str, substitutions: Mapping[Variable, NamedNode | Literal]) -> 
 def _is_body(before: str) -> bool:
     """Whether a ``{`` at depth 0 opens the query's pattern (SELECT, ASK, DESCRIBE without
     the WHERE keyword), rather than a CONSTRUCT template."""
-    words = [m.group().upper() for m in _TOKEN.finditer(before) if m.lastgroup == "word"]
+    words = [m.group().upper() for m in TOKEN.finditer(before) if m.lastgroup == "word"]
     return "CONSTRUCT" not in words
 
 

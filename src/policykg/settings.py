@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -11,7 +12,35 @@ from policykg.data import data_root, default_dist
 from policykg.engine.limits import INLINE_MAX_QUADS, ROW_BUDGET
 from policykg.namespaces import DEFAULT_BASE
 
-__all__ = ["Settings"]
+__all__ = ["RemoteSettings", "Settings"]
+
+
+class RemoteSettings(BaseSettings):
+    """The remote triplestore, one setting per name, from ``POLICYKG_REMOTE_*`` (command
+    options override them): ``serve --store URL`` serves from it, ``publish`` and
+    ``rollback`` write to it (see ``policykg.remote``).
+
+    >>> RemoteSettings(url="sparql+http://127.0.0.1:7878/query").timeout
+    30.0
+    """
+
+    model_config = SettingsConfigDict(env_prefix="POLICYKG_REMOTE_", extra="ignore")
+
+    #: The store's query URL, ``sparql+http://host:port/path`` (or http, https).
+    url: str | None = None
+    #: SPARQL Update URL, when not the server's usual one (``policykg.remote.adapters``).
+    update_url: str | None = None
+    #: Graph Store Protocol URL, when not the server's usual one.
+    graph_store_url: str | None = None
+    #: ``oxigraph``, ``virtuoso`` or ``generic`` (default: guessed from the query URL).
+    kind: Literal["oxigraph", "virtuoso", "generic"] | None = None
+    #: Credentials (HTTP digest for Virtuoso, basic otherwise); the password is read only
+    #: from the environment, never from an option other users could see.
+    username: str | None = None
+    password: SecretStr | None = None
+    #: Seconds each request of ``publish`` and ``rollback`` may take (``serve`` bounds a
+    #: query by ``POLICYKG_QUERY_TIMEOUT``, as on the embedded store).
+    timeout: float = 30.0
 
 
 class Settings(BaseSettings):
@@ -82,16 +111,9 @@ class Settings(BaseSettings):
     update_token: SecretStr | None = None
     service_allowlist: list[str] = Field(default_factory=list)
 
-    #: Serve from a remote triplestore (``serve --store sparql+http://host:port/path``)
-    #: instead of the embedded store: its query URL, and the update and Graph Store URLs
-    #: when they are not the server's usual ones (see ``policykg.remote.adapters``).
-    store_url: str | None = None
-    store_update_url: str | None = None
-    store_graph_store_url: str | None = None
-    #: ``oxigraph``, ``virtuoso`` or ``generic`` (default: guessed from the query URL).
-    store_kind: str | None = None
-    store_username: str | None = None
-    store_password: SecretStr | None = None
+    #: A remote triplestore (``POLICYKG_REMOTE_*``): served from instead of the embedded
+    #: store when its ``url`` is set, and the target of ``publish`` and ``rollback``.
+    remote: RemoteSettings = Field(default_factory=lambda: RemoteSettings())
 
     @property
     def store_path(self) -> Path:

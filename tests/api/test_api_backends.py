@@ -1,4 +1,5 @@
-"""The whole API on each backend (tests/backends.py): the embedded store and ``oxigraph serve``.
+"""The whole API on each backend (tests/backends.py): the embedded store, ``oxigraph serve``
+and Virtuoso 7.
 
 Named queries over HTTP give the embedded store's answers (and the goldens' columns and row
 counts), resource pages and network views the embedded store's graphs, errors the same
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,9 +26,15 @@ from policykg.kg import Rows
 from policykg.settings import Settings
 from policykg.sparql.queries import QueryLibrary
 
+from ..backends import departure
 from ..queries.test_named_queries import EXPECTED, normalise
 
 LIBRARY = QueryLibrary.load(Settings().queries_dir)
+#: Named queries Virtuoso 7.2 answers wrongly, with no rewrite in its adapter yet.
+VIRTUOSO_WRONG = {
+    "jurisdictions": "a one-or-more property path (skos:broader+) inside OPTIONAL returns a "
+    "row per route and drops the rows it does not match"
+}
 JSON = {"Accept": "application/sparql-results+json"}
 
 
@@ -44,6 +52,12 @@ def embedded(built: tuple[Settings, BuildReport]) -> Iterator[TestClient]:
     """The reference: the embedded store over the same build."""
     with TestClient(create_app(Settings(dist=built[0].dist, workers=1))) as client:
         yield client
+
+
+def _concatenated(sparql: str) -> dict[str, str]:
+    """The columns a query makes with GROUP_CONCAT, and their separators."""
+    found = re.finditer(r'GROUP_CONCAT\(.*?separator\s*=\s*"([^"]*)"\s*\)\s*AS\s*\?(\w+)', sparql)
+    return {match[2]: match[1] for match in found}
 
 
 def _rows(body: bytes) -> Rows:
@@ -71,6 +85,8 @@ def test_named_queries_answer_as_on_the_embedded_store(
             "status": 501,
         }
         return
+    if name in VIRTUOSO_WRONG:
+        departure(request, backend, {"virtuoso"}, VIRTUOSO_WRONG[name])
     ordered = bool(re.search(r"^ORDER BY", query.sparql, re.MULTILINE))
     answers = []
     for client in (api, embedded):
@@ -78,8 +94,10 @@ def test_named_queries_answer_as_on_the_embedded_store(
         assert response.status_code == 200, response.text
         rows = _rows(response.content)
         for record in rows.records:  # SPARQL leaves the order of GROUP_CONCAT open
-            if record.get("paragraphs"):
-                record["paragraphs"] = ",".join(sorted(str(record["paragraphs"]).split(",")))
+            for column, separator in _concatenated(query.sparql).items():
+                if record.get(column):
+                    parts = sorted(str(record[column]).split(separator))
+                    record[column] = separator.join(parts)
         answers.append({"columns": rows.columns, "rows": normalise(rows, ordered)})
     assert answers[0]["columns"] == answers[1]["columns"]
     differing = [
@@ -171,6 +189,20 @@ def test_row_cap_and_formats_are_the_embedded_stores(
     assert len(bodies[0].splitlines()) == 8  # the header and 7 rows
 
 
+def test_ask_answers_are_the_embedded_stores(api: TestClient, embedded: TestClient) -> None:
+    for query in ("ASK { ?s a schema:NewsArticle }", "ASK { ?s a schema:Nothing }"):
+        for accept in (
+            "application/sparql-results+json",
+            "text/csv",
+            "application/sparql-results+xml",
+        ):
+            mine, reference = (
+                client.get("/sparql", params={"query": query}, headers={"Accept": accept})
+                for client in (api, embedded)
+            )
+            assert (mine.status_code, mine.content) == (200, reference.content)
+
+
 def test_healthz_names_the_backend(api: TestClient, backend: str) -> None:
     health = api.get("/healthz").json()
     assert health["status"] == "ok"
@@ -192,12 +224,27 @@ def test_search_needs_the_embedded_stores_index(api: TestClient, backend: str) -
 def test_the_time_limit_stops_a_remote_query_with_a_503(
     built: tuple[Settings, BuildReport], backend: str, backend_values: dict[str, object]
 ) -> None:
+    """A slow query is answered 503 at the limit (the remote request abandoned then, the
+    store told the limit where it takes one), and the store answers again soon after (it
+    stopped the query: Virtuoso by its own limit, Oxigraph by ``--timeout-s``)."""
     settings = Settings(dist=built[0].dist, workers=1, query_timeout=1, **backend_values)  # type: ignore[arg-type]
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     with TestClient(create_app(settings)) as client:
+        started = time.monotonic()
         response = client.get("/sparql", params={"query": query}, headers=JSON)
+        took = time.monotonic() - started
+        for _ in range(20):
+            quick = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers=JSON)
+            if quick.status_code == 200:
+                break
     assert response.status_code == 503
-    assert response.json()["message"] == ("the query exceeded the 1 s time limit and was stopped")
+    assert response.json() == {
+        "error": "Query timed out",
+        "message": "the query exceeded the 1 s time limit and was stopped",
+        "status": 503,
+    }
+    assert 1 <= took < 3
+    assert (quick.status_code, quick.json()["boolean"]) == (200, True)
 
 
 def test_remote_store_path_is_none(api: TestClient, backend: str) -> None:

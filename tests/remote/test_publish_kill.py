@@ -37,7 +37,7 @@ DRIVER = """
 import sys
 from pathlib import Path
 from policykg.remote import Endpoint, RemoteStore
-from policykg.remote.endpoint import RemoteSettings
+from policykg.settings import RemoteSettings
 from policykg.remote.publish import publish, read_build
 build = read_build(Path(sys.argv[2]))
 store = RemoteStore(Endpoint.from_settings(RemoteSettings(), sys.argv[1]))

@@ -8,7 +8,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from policykg.errors import PolicyKGError
-from policykg.settings import Settings
+from policykg.settings import RemoteSettings, Settings
 
 __all__ = ["app"]
 
@@ -53,7 +53,7 @@ def serve(
     ] = None,
     store_user: Annotated[
         str | None,
-        typer.Option(help="User name for the remote store (password: POLICYKG_STORE_PASSWORD)."),
+        typer.Option(help="User name for the remote store (password: POLICYKG_REMOTE_PASSWORD)."),
     ] = None,
     timeout: Annotated[float | None, typer.Option(help="Per-query time limit, seconds.")] = None,
     workers: Annotated[int | None, typer.Option(help="Query worker processes.")] = None,
@@ -82,15 +82,17 @@ def serve(
     given: dict[str, Any] = {
         "host": host, "port": port, "query_timeout": timeout,
         "dist": Path(store) if store is not None and remote is None else None,
-        "store_url": remote, "store_update_url": update_url,
-        "store_graph_store_url": graph_store_url, "store_kind": store_kind,
-        "store_username": store_user,
         "workers": workers, "max_rows": max_rows, "update_token": update_token,
         "service_allowlist": allow_service, "enable_update": enable_update or None,
         "on_disk": on_disk or None, "union_default_graph": union_default_graph or None,
     }  # fmt: skip
+    remote_given = {
+        "url": remote, "update_url": update_url, "graph_store_url": graph_store_url,
+        "kind": store_kind, "username": store_user,
+    }  # fmt: skip
+    given["remote"] = _remote_settings(remote_given)
     settings = Settings(**{k: v for k, v in given.items() if v is not None})
-    if enable_update and not data and store is None and settings.store_url is None:
+    if enable_update and not data and store is None and settings.remote.url is None:
         _fail(
             PolicyKGError(
                 "--enable-update needs --data FILE (writes go to a temporary copy and are lost "
@@ -98,7 +100,7 @@ def serve(
             ),
             "serve",
         )
-    if settings.store_url is not None:  # a remote store's URLs are checked before starting
+    if settings.remote.url is not None:  # a remote store's URLs are checked before starting
         from policykg.backend_remote import endpoint_for
 
         try:
@@ -111,6 +113,13 @@ def serve(
         run(settings, data=data or [])
     except PolicyKGError as err:
         _fail(err, "serve")
+
+
+def _remote_settings(given: dict[str, Any]) -> RemoteSettings | None:
+    """``POLICYKG_REMOTE_*`` with the options given on top (None: none given; the values
+    are checked by ``endpoint_for`` before the server starts)."""
+    options = {k: v for k, v in given.items() if v is not None}
+    return RemoteSettings().model_copy(update=options) if options else None
 
 
 # --- Building and checking -----------------------------------------------------------------

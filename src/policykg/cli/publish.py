@@ -44,7 +44,7 @@ def _store(
     timeout: float | None,
 ) -> RemoteStore:
     from policykg.remote import Endpoint, RemoteStore
-    from policykg.remote.endpoint import RemoteSettings
+    from policykg.settings import RemoteSettings
 
     settings = RemoteSettings()
     overrides = {

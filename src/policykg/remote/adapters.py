@@ -74,6 +74,19 @@ class Adapter:
     ask_is_result_set: bool = False
     #: A failed update request leaves nothing of itself applied.
     update_all_or_nothing: bool = True
+    #: Booleans the query computes come back as the integers 0 and 1
+    #: (:mod:`policykg.remote.virtuoso`).
+    integer_booleans: bool = False
+    #: ``EXISTS`` bound to a variable is evaluated wrongly (or very slowly) when a
+    #: ``FILTER`` tests that variable, unless the filter tests the ``EXISTS`` itself.
+    exists_values_misread: bool = False
+    #: Some unions fail to compile (SP031) unless each branch is a sub-select.
+    union_compile_errors: bool = False
+    #: The query parameter that gives the server a time limit (milliseconds), if any.
+    #: Virtuoso's ``timeout`` makes it stop the query at that time and answer **200 with
+    #: the rows found so far**, saying so only in ``X-SQL-State: S1TAT``; the client turns
+    #: that answer into a time-out (never serves part of a result).
+    timeout_parameter: str | None = None
 
     def urls(self, query_url: str, *, credentials: bool) -> Urls:
         """The server's usual URLs, from the query URL the user gave."""
@@ -103,6 +116,10 @@ VIRTUOSO = Adapter(
     select_accept=XML_RESULTS,
     ask_is_result_set=True,
     update_all_or_nothing=False,
+    integer_booleans=True,
+    exists_values_misread=True,
+    union_compile_errors=True,
+    timeout_parameter="timeout",
 )
 GENERIC = Adapter(kind="generic")
 _ADAPTERS: dict[Kind, Adapter] = {"oxigraph": OXIGRAPH, "virtuoso": VIRTUOSO, "generic": GENERIC}

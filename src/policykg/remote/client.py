@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urlencode
 
 import httpx
@@ -31,10 +31,16 @@ from policykg.errors import BadRequest, NotFound, PolicyKGError, QueryTimeout
 from policykg.remote.endpoint import Endpoint
 from policykg.remote.errors import StoreError, StoreUnavailable
 
-__all__ = ["RemoteStore", "Response", "Row"]
+__all__ = ["AsyncRemoteStore", "RemoteStore", "Response", "Row"]
 
 #: How much of a server's error message is kept.
 MESSAGE_CHARS = 1000
+#: Virtuoso's header and state for a result cut short by its time limit (an "anytime"
+#: result: 200 with the rows found so far).
+PARTIAL_RESULTS_HEADER = "X-SQL-State"
+PARTIAL_RESULTS = "S1TAT"
+#: Seconds a store given its own time limit may take beyond it to answer that it stopped.
+STORE_GRACE = 2.0
 
 Row = dict[str, object]
 
@@ -58,20 +64,103 @@ def _message(response: httpx.Response) -> str:
     return text[:MESSAGE_CHARS] or response.reason_phrase
 
 
+def _auth(endpoint: Endpoint) -> httpx.Auth | None:
+    if endpoint.username is None:
+        return None
+    password = endpoint.password or ""
+    if endpoint.adapter.auth_scheme == "digest":
+        return httpx.DigestAuth(endpoint.username, password)
+    return httpx.BasicAuth(endpoint.username, password)
+
+
+@dataclass(frozen=True)
+class _Request:
+    """One request to the store, as both clients send it."""
+
+    method: str
+    url: str
+    what: str
+    limit: float
+    params: Mapping[str, str] | None
+    body: bytes | None
+    headers: dict[str, str]
+
+
+def _request(
+    endpoint: Endpoint,
+    method: str,
+    url: str,
+    *,
+    what: str,
+    params: Mapping[str, str] | None = None,
+    data: list[tuple[str, str]] | None = None,
+    content: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+) -> _Request:
+    limit = endpoint.timeout if timeout is None else timeout
+    body: bytes | None = content
+    sent_headers = dict(headers or {})
+    if data is not None:
+        body = urlencode(data).encode("ascii")
+        sent_headers["Content-Type"] = "application/x-www-form-urlencoded"
+    return _Request(method, url, what, limit, params, body, sent_headers)
+
+
+def _query_form(
+    endpoint: Endpoint,
+    text: str,
+    timeout: float | None,
+    default_graphs: Iterable[str],
+    named_graphs: Iterable[str],
+) -> tuple[list[tuple[str, str]], float]:
+    """A query's form fields (the text, the dataset, and the store's own time limit where
+    it takes one) and how long to wait for the answer: a store given the limit is waited
+    for ``STORE_GRACE`` seconds more, to say itself that it stopped (the API's own
+    deadline is exact: :mod:`policykg.backend_remote`)."""
+    form: list[tuple[str, str]] = [("query", text)]
+    form += [("default-graph-uri", iri) for iri in default_graphs]
+    form += [("named-graph-uri", iri) for iri in named_graphs]
+    limit = endpoint.timeout if timeout is None else timeout
+    parameter = endpoint.adapter.timeout_parameter
+    if parameter is None:
+        return form, limit
+    form.append((parameter, str(max(1, int(limit * 1000)))))
+    return form, limit + STORE_GRACE
+
+
+def _transport_error(request: _Request, error: httpx.HTTPError) -> PolicyKGError:
+    url, what = request.url, request.what
+    if isinstance(error, httpx.TimeoutException):
+        return QueryTimeout(
+            f"the store at {url} did not answer the {what} within {request.limit:g} s"
+        )
+    if isinstance(error, httpx.ConnectError):
+        return StoreUnavailable(f"cannot reach the store at {url}: {error}")
+    return StoreError(f"the connection to the store at {url} failed: {error}")
+
+
+def _answer(request: _Request, response: httpx.Response) -> Response:
+    if response.headers.get(PARTIAL_RESULTS_HEADER, "").upper() == PARTIAL_RESULTS:
+        raise QueryTimeout(
+            f"the store at {request.url} stopped the {request.what} at its time limit "
+            f"({PARTIAL_RESULTS_HEADER}: {PARTIAL_RESULTS})"
+        )
+    if response.is_success:
+        return Response(response.status_code, _media_type(response), response.content)
+    raise _error(response, request.url, request.what)
+
+
 class RemoteStore:
     """A client of one store; use as a context manager (or call :meth:`close`)."""
 
     def __init__(self, endpoint: Endpoint, *, transport: httpx.BaseTransport | None = None):
         self.endpoint = endpoint
-        auth: httpx.Auth | None = None
-        if endpoint.username is not None:
-            password = endpoint.password or ""
-            if endpoint.adapter.auth_scheme == "digest":
-                auth = httpx.DigestAuth(endpoint.username, password)
-            else:
-                auth = httpx.BasicAuth(endpoint.username, password)
         self._client = httpx.Client(
-            auth=auth, timeout=endpoint.timeout, transport=transport, follow_redirects=False
+            auth=_auth(endpoint),
+            timeout=endpoint.timeout,
+            transport=transport,
+            follow_redirects=False,
         )
 
     def __enter__(self) -> Self:
@@ -101,15 +190,13 @@ class RemoteStore:
     ) -> Response:
         """Run a query; the dataset, when given, is sent as ``default-graph-uri`` and
         ``named-graph-uri`` (which override the store's own default graph)."""
-        form: list[tuple[str, str]] = [("query", text)]
-        form += [("default-graph-uri", iri) for iri in default_graphs]
-        form += [("named-graph-uri", iri) for iri in named_graphs]
+        form, wait = _query_form(self.endpoint, text, timeout, default_graphs, named_graphs)
         return self._send(
             "POST",
             self.endpoint.query_url,
             data=form,
             headers={"Accept": accept},
-            timeout=timeout,
+            timeout=wait,
             what="query",
         )
 
@@ -172,12 +259,7 @@ class RemoteStore:
     # -- the Graph Store Protocol ---------------------------------------------------------
 
     def _graph_store(self) -> str:
-        if self.endpoint.graph_store_url is None:
-            raise StoreError(
-                "this store has no Graph Store Protocol URL (give --graph-store-url "
-                "or POLICYKG_REMOTE_GRAPH_STORE_URL)"
-            )
-        return self.endpoint.graph_store_url
+        return _graph_store(self.endpoint)
 
     def get_graph(self, iri: str, fmt: RdfFormat = RdfFormat.N_TRIPLES) -> bytes:
         """A named graph's triples; NotFound when the store has no such graph."""
@@ -214,39 +296,111 @@ class RemoteStore:
 
     # -- one request, its errors mapped ---------------------------------------------------
 
-    def _send(
-        self,
-        method: str,
-        url: str,
-        *,
-        what: str,
-        params: Mapping[str, str] | None = None,
-        data: list[tuple[str, str]] | None = None,
-        content: bytes | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: float | None = None,
-    ) -> Response:
-        limit = self.endpoint.timeout if timeout is None else timeout
-        body: bytes | None = content
-        sent_headers = dict(headers or {})
-        if data is not None:
-            body = urlencode(data).encode("ascii")
-            sent_headers["Content-Type"] = "application/x-www-form-urlencoded"
+    def _send(self, method: str, url: str, *, what: str, **options: Any) -> Response:
+        request = _request(self.endpoint, method, url, what=what, **options)
         try:
             response = self._client.request(
-                method, url, params=params, content=body, headers=sent_headers, timeout=limit
+                request.method,
+                request.url,
+                params=request.params,
+                content=request.body,
+                headers=request.headers,
+                timeout=request.limit,
             )
-        except httpx.TimeoutException as error:
-            raise QueryTimeout(
-                f"the store at {url} did not answer the {what} within {limit:g} s"
-            ) from error
-        except httpx.ConnectError as error:
-            raise StoreUnavailable(f"cannot reach the store at {url}: {error}") from error
-        except httpx.TransportError as error:
-            raise StoreError(f"the connection to the store at {url} failed: {error}") from error
-        if response.is_success:
-            return Response(response.status_code, _media_type(response), response.content)
-        raise _error(response, url, what)
+        except httpx.HTTPError as error:
+            raise _transport_error(request, error) from error
+        return _answer(request, response)
+
+
+class AsyncRemoteStore:
+    """The requests the API's remote backend sends, on asyncio: a request is abandoned
+    (its connection closed) as soon as the task awaiting it is cancelled, so the API's
+    time limit ends it at once, whatever the store is doing. Close with :meth:`aclose`."""
+
+    def __init__(self, endpoint: Endpoint, *, transport: httpx.AsyncBaseTransport | None = None):
+        self.endpoint = endpoint
+        self._client = httpx.AsyncClient(
+            auth=_auth(endpoint),
+            timeout=endpoint.timeout,
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def query(
+        self,
+        text: str,
+        *,
+        accept: str = "application/sparql-results+json",
+        timeout: float | None = None,
+        default_graphs: Iterable[str] = (),
+        named_graphs: Iterable[str] = (),
+    ) -> Response:
+        """As :meth:`RemoteStore.query`."""
+        form, wait = _query_form(self.endpoint, text, timeout, default_graphs, named_graphs)
+        return await self._send(
+            "POST",
+            self.endpoint.query_url,
+            data=form,
+            headers={"Accept": accept},
+            timeout=wait,
+            what="query",
+        )
+
+    async def update(self, text: str, *, timeout: float | None = None) -> None:
+        """As :meth:`RemoteStore.update`."""
+        await self._send(
+            "POST",
+            self.endpoint.update_url,
+            data=[("update", text)],
+            timeout=timeout,
+            what="update",
+        )
+
+    async def put_graph(self, iri: str, data: bytes, fmt: RdfFormat = RdfFormat.N_TRIPLES) -> None:
+        await self._write("PUT", iri, data, fmt)
+
+    async def post_graph(self, iri: str, data: bytes, fmt: RdfFormat = RdfFormat.N_TRIPLES) -> None:
+        await self._write("POST", iri, data, fmt)
+
+    async def delete_graph(self, iri: str) -> None:
+        await self._send("DELETE", _graph_store(self.endpoint), params={"graph": iri}, what="graph")
+
+    async def _write(self, method: str, iri: str, data: bytes, fmt: RdfFormat) -> None:
+        await self._send(
+            method,
+            _graph_store(self.endpoint),
+            params={"graph": iri},
+            content=data,
+            headers={"Content-Type": fmt.media_type},
+            what="graph",
+        )
+
+    async def _send(self, method: str, url: str, *, what: str, **options: Any) -> Response:
+        request = _request(self.endpoint, method, url, what=what, **options)
+        try:
+            response = await self._client.request(
+                request.method,
+                request.url,
+                params=request.params,
+                content=request.body,
+                headers=request.headers,
+                timeout=request.limit,
+            )
+        except httpx.HTTPError as error:
+            raise _transport_error(request, error) from error
+        return _answer(request, response)
+
+
+def _graph_store(endpoint: Endpoint) -> str:
+    if endpoint.graph_store_url is None:
+        raise StoreError(
+            "this store has no Graph Store Protocol URL (give --graph-store-url "
+            "or POLICYKG_REMOTE_GRAPH_STORE_URL)"
+        )
+    return endpoint.graph_store_url
 
 
 def _error(response: httpx.Response, url: str, what: str) -> PolicyKGError:

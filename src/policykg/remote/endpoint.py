@@ -20,34 +20,13 @@ from dataclasses import dataclass, field
 from typing import get_args
 from urllib.parse import urlsplit
 
-from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
 from policykg.errors import ParameterError
 from policykg.remote.adapters import Adapter, Kind, adapter_for
+from policykg.settings import RemoteSettings
 
-__all__ = ["Endpoint", "RemoteSettings"]
+__all__ = ["Endpoint"]
 
 _SCHEMES = {"sparql+http": "http", "sparql+https": "https", "http": "http", "https": "https"}
-
-
-class RemoteSettings(BaseSettings):
-    """A remote store's settings from ``POLICYKG_REMOTE_*`` (options override them).
-
-    ``POLICYKG_REMOTE_URL``, ``…_QUERY_URL``, ``…_UPDATE_URL``, ``…_GRAPH_STORE_URL``,
-    ``…_USERNAME``, ``…_PASSWORD``, ``…_KIND`` (oxigraph, virtuoso or generic) and
-    ``…_TIMEOUT`` (seconds).
-    """
-
-    model_config = SettingsConfigDict(env_prefix="POLICYKG_REMOTE_", extra="ignore")
-
-    url: str | None = None
-    update_url: str | None = None
-    graph_store_url: str | None = None
-    username: str | None = None
-    password: SecretStr | None = None
-    kind: Kind | None = None
-    timeout: float = 30.0
 
 
 def _http_url(url: str, name: str) -> str:

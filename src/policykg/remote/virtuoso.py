@@ -1,0 +1,284 @@
+"""Virtuoso 7's departures from SPARQL 1.1 in queries and their results, and how each is undone.
+
+Found by running the API suite on Virtuoso 7.2 (tests/api/test_api_backends.py), each named
+by a test in tests/remote/test_virtuoso_departures.py:
+
+- **Booleans come back as integers.** A boolean the query computes or writes (``true``,
+  ``EXISTS {…}``, ``?a < ?b``, ``BOUND(?x)``, a ``VALUES`` row holding ``false``) is
+  answered as ``"1"``/``"0"^^xsd:integer``; stored ``xsd:boolean`` literals come back as
+  they are. :func:`boolean_columns` finds the projected variables that hold a boolean by
+  reading the query's algebra (rdflib's parser), and :func:`restore_booleans` writes their
+  ``0``/``1`` back as ``false``/``true``.
+- **A boolean bound from EXISTS is wrong when a FILTER tests it.** In
+  ``BIND(EXISTS {…} AS ?c) FILTER(… || !?c)`` over a dataset (``default-graph-uri``),
+  Virtuoso projects ``?c`` as true on every row (the named query ``claims-graph``), and
+  with an ``OPTIONAL`` inside the ``EXISTS`` the query runs for minutes (the network
+  view's claims query). :func:`inline_exists` writes the ``EXISTS {…}`` itself in place of
+  the variable in those filters (the same value by the standard), which it evaluates
+  right, at once.
+- **SP031**: its compiler fails with "Internal error: sparp_gp_deprecate()" on some unions
+  of groups that bind (``BIND``) and filter the same variables (the named query
+  ``timeline``). The same query with each union branch made a sub-select
+  (:func:`isolate_unions`, ``{ P }`` as ``{ SELECT * WHERE { P } }``, which the standard
+  evaluates alike) compiles; the backend sends that when Virtuoso answers SP031.
+
+The rewrites work on the query's tokens (strings, IRIs and comments skipped, as
+:mod:`policykg.backend_text` reads them) and add only fixed SPARQL text and the query's
+own variable names.
+
+>>> print(inline_exists("SELECT * WHERE { ?s ?p ?o BIND(EXISTS { ?s a ?t } AS ?typed) FILTER(!?typed) }"))
+SELECT * WHERE { ?s ?p ?o BIND(EXISTS { ?s a ?t } AS ?typed) FILTER(!(EXISTS { ?s a ?t })) }
+>>> print(isolate_unions("SELECT * WHERE { { ?s ?p 1 } UNION { ?s ?p 2 } }"))
+SELECT * WHERE { { SELECT * WHERE { ?s ?p 1 } } UNION { SELECT * WHERE { ?s ?p 2 } } }
+>>> sorted(boolean_columns("SELECT ?x ?b ?n WHERE { VALUES ?x { false } BIND(EXISTS { ?s ?p ?o } AS ?b) BIND(1 AS ?n) }"))
+['b', 'x']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from policykg.backend_text import TOKEN
+
+__all__ = [
+    "SP031",
+    "boolean_columns",
+    "inline_exists",
+    "isolate_unions",
+    "restore_booleans",
+]
+
+#: The error code of Virtuoso's SPARQL compiler's internal errors.
+SP031 = "SP031"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+_BOOLEAN_EXPRESSIONS = {
+    "RelationalExpression",
+    "ConditionalAndExpression",
+    "ConditionalOrExpression",
+    "UnaryNot",
+    "Builtin_EXISTS",
+    "Builtin_NOTEXISTS",
+    "Builtin_BOUND",
+    "Builtin_isIRI",
+    "Builtin_isBLANK",
+    "Builtin_isLITERAL",
+    "Builtin_isNUMERIC",
+    "Builtin_REGEX",
+    "Builtin_STRSTARTS",
+    "Builtin_STRENDS",
+    "Builtin_CONTAINS",
+    "Builtin_LANGMATCHES",
+    "Builtin_sameTerm",
+}
+#: Aggregates whose value is one of the values they aggregate.
+_PASSING_AGGREGATES = {"Aggregate_Sample", "Aggregate_Min", "Aggregate_Max"}
+
+
+def _tokens(text: str) -> Iterator[re.Match[str]]:
+    return (m for m in TOKEN.finditer(text) if m.lastgroup != "skip")
+
+
+# -- EXISTS as a value ------------------------------------------------------------------------
+
+
+def _braces(tokens: list[re.Match[str]]) -> dict[int, int]:
+    """Each ``{`` token's index mapped to its ``}``'s."""
+    match: dict[int, int] = {}
+    stack: list[int] = []
+    for i, token in enumerate(tokens):
+        if token.lastgroup == "open":
+            stack.append(i)
+        elif token.lastgroup == "close" and stack:
+            match[stack.pop()] = i
+    return match
+
+
+def _closing_paren(tokens: list[re.Match[str]], index: int) -> int:
+    """The index of the ``)`` closing the ``(`` at ``index`` (or the last token)."""
+    depth = 0
+    for i in range(index, len(tokens)):
+        depth += tokens[i].group() == "("
+        depth -= tokens[i].group() == ")"
+        if depth == 0:
+            return i
+    return len(tokens) - 1
+
+
+def inline_exists(text: str) -> str:
+    """``text`` with each variable bound by ``BIND((NOT) EXISTS {…} AS ?v)`` replaced, in
+    the ``FILTER`` expressions of the same group after it, by that ``EXISTS {…}`` (the same
+    value by the standard: a filter sees the row the bind made)."""
+    tokens = list(_tokens(text))
+    braces = _braces(tokens)
+
+    def word(i: int) -> str:
+        return tokens[i].group().upper() if 0 <= i < len(tokens) else ""
+
+    edits: list[tuple[int, int, str]] = []
+    for i in range(len(tokens)):
+        if word(i) != "BIND" or i + 1 >= len(tokens) or tokens[i + 1].group() != "(":
+            continue
+        first = i + 2
+        at = first + 1 if word(first) == "NOT" else first
+        if word(at) != "EXISTS" or at + 1 not in braces:
+            continue
+        close = braces[at + 1]
+        if word(close + 1) != "AS" or close + 2 >= len(tokens):
+            continue
+        variable = tokens[close + 2].group()
+        expression = text[tokens[first].start() : tokens[close].end()]
+        depth, k = 0, _closing_paren(tokens, i + 1) + 1
+        while k < len(tokens) and depth >= 0:
+            kind = tokens[k].lastgroup
+            depth += (kind == "open") - (kind == "close")
+            if (
+                depth == 0
+                and word(k) == "FILTER"
+                and k + 1 < len(tokens)
+                and (tokens[k + 1].group() == "(")
+            ):
+                end = _closing_paren(tokens, k + 1)
+                edits += [
+                    (t.start(), t.end(), f"({expression})")
+                    for t in tokens[k + 2 : end]
+                    if t.lastgroup == "var" and t.group()[1:] == variable[1:]
+                ]
+                k = end
+            k += 1
+    pieces, start = [], 0
+    for begin, end, replacement in sorted(edits):
+        pieces += [text[start:begin], replacement]
+        start = end
+    pieces.append(text[start:])
+    return "".join(pieces)
+
+
+def _apply(text: str, edits: list[tuple[int, str]]) -> str:
+    pieces, start = [], 0
+    for position, insert in sorted(edits):
+        pieces += [text[start:position], insert]
+        start = position
+    pieces.append(text[start:])
+    return "".join(pieces)
+
+
+# -- UNION branches as sub-selects ------------------------------------------------------------
+
+
+def isolate_unions(text: str) -> str:
+    """``text`` with each group that is a ``UNION`` operand made a ``SELECT *`` sub-select."""
+    tokens = list(_tokens(text))
+    match: dict[int, int] = {}
+    stack: list[int] = []
+    for i, token in enumerate(tokens):
+        if token.lastgroup == "open":
+            stack.append(i)
+        elif token.lastgroup == "close" and stack:
+            match[stack.pop()] = i
+
+    def is_union(i: int) -> bool:
+        return 0 <= i < len(tokens) and tokens[i].group().upper() == "UNION"
+
+    edits: list[tuple[int, str]] = []
+    for open_index, close_index in match.items():
+        if is_union(open_index - 1) or is_union(close_index + 1):
+            edits.append((tokens[open_index].end(), " SELECT * WHERE {"))
+            edits.append((tokens[close_index].start(), "} "))
+    return _apply(text, edits)
+
+
+# -- booleans -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def boolean_columns(text: str) -> frozenset[str]:
+    """The variables of ``text`` whose values are booleans the query computes or writes
+    (empty when rdflib cannot read the query)."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        algebra = prepareQuery(text).algebra
+    except Exception:  # noqa: BLE001 - rdflib raises many kinds; unreadable means "none known"
+        return frozenset()
+    binds: list[tuple[str, object]] = []
+    _collect(algebra, binds)
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for variable, source in binds:
+            if variable not in found and _is_boolean(source, found):
+                found.add(variable)
+                changed = True
+    return frozenset(found)
+
+
+def _collect(node: object, binds: list[tuple[str, object]]) -> None:
+    """Every (variable, what binds it) in the algebra ``node``."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        if node.name == "Extend":
+            binds.append((str(node["var"]), node["expr"]))
+        elif node.name in _PASSING_AGGREGATES:
+            binds.append((str(node["res"]), node["vars"]))
+        elif node.name == "values":
+            for row in node["res"]:
+                for variable, term in row.items():
+                    binds.append((str(variable), term))
+        for value in node.values():
+            _collect(value, binds)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            _collect(value, binds)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _collect(value, binds)
+
+
+def _is_boolean(expression: object, known: set[str]) -> bool:
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Literal, Variable
+
+    if isinstance(expression, Variable):
+        return str(expression) in known
+    if isinstance(expression, Literal):
+        return str(expression.datatype) == XSD_BOOLEAN
+    if not isinstance(expression, CompValue):
+        return False
+    if expression.name in _BOOLEAN_EXPRESSIONS:
+        return not (
+            expression.name in ("ConditionalAndExpression", "ConditionalOrExpression")
+            and not expression.get("other")
+            and not _is_boolean(expression.get("expr"), known)
+        )
+    if expression.name == "Builtin_IF":
+        return _is_boolean(expression["arg2"], known) and _is_boolean(expression["arg3"], known)
+    if expression.name == "Builtin_COALESCE":
+        return all(_is_boolean(a, known) for a in expression["arg"])
+    return False
+
+
+def restore_booleans(body: bytes, columns: frozenset[str]) -> bytes:
+    """SPARQL XML results (as Virtuoso writes them) with the ``0``/``1`` integers of
+    ``columns`` written as the booleans ``false``/``true``."""
+    if not columns:
+        return body
+    names = "|".join(re.escape(c) for c in sorted(columns))
+    pattern = re.compile(
+        rb'(<binding name="(?:'
+        + names.encode()
+        + rb')">\s*<literal datatype=")'
+        + re.escape(XSD_INTEGER.encode())
+        + rb'">([01])</literal>'
+    )
+
+    def boolean(match: re.Match[bytes]) -> bytes:
+        value = b"true" if match[2] == b"1" else b"false"
+        return match[1] + XSD_BOOLEAN.encode() + b'">' + value + b"</literal>"
+
+    return pattern.sub(boolean, body)
