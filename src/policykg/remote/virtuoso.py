@@ -172,13 +172,7 @@ def _apply(text: str, edits: list[tuple[int, str]]) -> str:
 def isolate_unions(text: str) -> str:
     """``text`` with each group that is a ``UNION`` operand made a ``SELECT *`` sub-select."""
     tokens = list(_tokens(text))
-    match: dict[int, int] = {}
-    stack: list[int] = []
-    for i, token in enumerate(tokens):
-        if token.lastgroup == "open":
-            stack.append(i)
-        elif token.lastgroup == "close" and stack:
-            match[stack.pop()] = i
+    match = _braces(tokens)
 
     def is_union(i: int) -> bool:
         return 0 <= i < len(tokens) and tokens[i].group().upper() == "UNION"
