@@ -157,7 +157,7 @@ async def _json(value: Callable[[], Any]) -> Response:
     },
 )
 async def network(request: Request, service: ServiceDep) -> Response:
-    """The filtered claims network (format=cytoscape, node-link, graphml or gexf)."""
+    """The filtered claims network (format=cytoscape, node-link, compact, graphml or gexf)."""
     own, rest = _split(request, ("format",))
     fmt = single("format", own["format"]) if "format" in own else "cytoscape"
     if fmt not in _FORMATS:

@@ -162,12 +162,10 @@ def _has_blank(quad: Quad) -> bool:
     )
 
 
-def _line_key(line: str) -> tuple[str, str, str, str]:
-    """An N-Quads line (``s p o g .``, every quad in a named graph) as (graph, subject,
-    predicate, object), each as ``str()`` of the term writes it: the sort order of the dumps."""
-    subject, predicate, rest = line.split(" ", 2)
-    obj, graph = rest[:-2].rsplit(" ", 1)
-    return graph, subject, predicate, obj
+def _graph_of(line: str) -> str:
+    """The graph of an N-Quads line ``s p o g .`` (every quad is in a named graph): its last
+    term, which holds no space."""
+    return line[line.rindex(" ", 0, -2) + 1 : -2]
 
 
 def canonical_nquads(quads: Iterable[Quad]) -> list[str]:
@@ -194,8 +192,8 @@ def canonical_nquads(quads: Iterable[Quad]) -> list[str]:
     lines = text.split("\n")
     lines.pop()  # the text ends with a newline
     by_graph: dict[str, list[str]] = {}
-    for line in lines:  # the graph is the last term: "s p o g ."
-        by_graph.setdefault(line[line.rindex(" ", 0, -2) + 1 : -2], []).append(line)
+    for line in lines:
+        by_graph.setdefault(_graph_of(line), []).append(line)
     ordered = []
     for graph in sorted(by_graph):
         # Within a graph, whole lines sort as (subject, predicate, object) do: no term is
@@ -273,7 +271,7 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     asserted = asserted_statements(loaded.quads, NamedNode(settings.base_iri + "graph/asserted"))
     progress("canonicalising")
     lines = canonical_nquads([*loaded.quads, *asserted])
-    report.graphs = len({_line_key(line)[0] for line in lines})
+    report.graphs = len({_graph_of(line) for line in lines})
     report.triples = len(lines)
     nquads = "".join(f"{line}\n" for line in lines).encode("utf-8")
     del lines

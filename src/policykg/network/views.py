@@ -65,7 +65,7 @@ def to_compact(graph: nx.MultiDiGraph, filters: Filters) -> dict[str, Any]:
     as in the other formats; its claims come from :func:`edge_claims`.
     """
     order = {node: i for i, node in enumerate(graph.nodes)}
-    nodes = [[d["iri"], d["label"], d["type"], d["labels"]] for _, d in graph.nodes(data=True)]
+    nodes = [_node_row(d) for _, d in graph.nodes(data=True)]
     properties: dict[str, int] = {}
     labels: list[dict[str, str]] = []
     edges = []
@@ -121,10 +121,13 @@ def catalogue(graph: nx.MultiDiGraph) -> dict[str, Any]:
     return {
         "sources": listed(sources),
         "jurisdictions": listed(places),
-        "nodes": [
-            [d["iri"], d["label"], d["type"], d["labels"]] for _, d in graph.nodes(data=True)
-        ],
+        "nodes": [_node_row(d) for _, d in graph.nodes(data=True)],
     }
+
+
+def _node_row(data: dict[str, Any]) -> list[Any]:
+    """A node as the compact view and the catalogue list it: ``[iri, label, type, labels]``."""
+    return [data["iri"], data["label"], data["type"], data["labels"]]
 
 
 def to_node_link(graph: nx.MultiDiGraph) -> dict[str, Any]:
