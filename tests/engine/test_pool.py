@@ -131,3 +131,43 @@ def test_workers_answer_from_disk_while_memory_copies_load(tmp_path: Path) -> No
             await engine.close()
 
     asyncio.run(scenario())
+
+
+def _dead(pid: int) -> bool:
+    """Whether the process has exited (a zombie not yet reaped, or gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (FileNotFoundError, ProcessLookupError):  # reaped already
+        return True
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_worker_killed_while_idle_is_passed_over(tmp_path: Path, workers: int) -> None:
+    """Killed while idle and not yet known to be dead (the event loop has not run since):
+    the next query is not lost with it. The job goes to another worker, or a new one."""
+    data = tmp_path / "d.ttl"
+    data.write_text("<http://e/s> <http://e/p> 1 .\n")
+    count = QueryJob("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", ResultSpec("tsv", None, 10))
+
+    async def scenario() -> None:
+        await Engine.load(tmp_path / "store", [(str(data), "turtle")])
+        engine = Engine(tmp_path / "store", workers=workers, timeout=30, inline_rows=0)
+        await engine.start()
+        try:
+            for _ in range(3):
+                async with asyncio.timeout(30):  # the last round's replacements start
+                    while engine.serving() < workers:
+                        await asyncio.sleep(0.05)
+                victims = list(engine._readers)
+                for victim in victims:
+                    assert victim.proc is not None
+                    victim.proc.kill()
+                    while not _dead(victim.proc.pid):  # blocks the loop: nothing reaps it
+                        pass
+                    assert victim.alive  # as far as the server knows
+                assert await _content(await engine.query(count)) == b"?n\n1\n"
+        finally:
+            await engine.close()
+
+    asyncio.run(scenario())

@@ -58,6 +58,9 @@ class Frame(enum.Enum):
     """The kind byte of a frame."""
 
     JOB = b"J"  #: server -> worker: a pickled :data:`Job`
+    #: worker -> server, empty: the job was read and runs now. A worker that dies before
+    #: sending it never started the job, which can then go to another worker.
+    TAKEN = b"T"
     READY = b"R"  #: worker -> server: :class:`Opened` at start, or a job's small result
     HEAD = b"H"  #: a streamed result's :class:`ResultHead`
     CHUNK = b"C"  #: raw body bytes of a streamed result

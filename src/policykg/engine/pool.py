@@ -57,7 +57,7 @@ from policykg.engine.jobs import (
     decode,
 )
 from policykg.engine.lanes import Lanes
-from policykg.engine.process import WorkerProcess
+from policykg.engine.process import NotTaken, WorkerProcess
 from policykg.errors import (
     BadRequest,
     Forbidden,
@@ -408,6 +408,16 @@ class Engine:
         finally:
             self._waiting -= queue
 
+    async def _send(self, worker: WorkerProcess, job: Job, deadline: float, what: str) -> None:
+        self._remaining(deadline, what)
+        try:
+            async with asyncio.timeout_at(deadline):
+                await worker.send(job)
+        except TimeoutError:
+            raise QueryTimeout(
+                f"{what} exceeded the {self.timeout:g} s time limit and was stopped"
+            ) from None
+
     async def _read(self, worker: WorkerProcess, deadline: float, what: str) -> tuple[Frame, bytes]:
         self._remaining(deadline, what)
         try:
@@ -425,8 +435,8 @@ class Engine:
         for _ in range(self.size + 1):
             worker = await self._acquire(deadline, short=short)
             try:
-                await worker.send(job)
-            except WorkerStopped:  # it died before taking the job: try another
+                await self._send(worker, job, deadline, what)
+            except NotTaken:  # it died before taking the job (killed while idle): try another
                 await self._discard(worker)
                 continue
             except BaseException:
@@ -537,7 +547,7 @@ class Engine:
     async def _run_writer(self, job: UpdateJob | GraphWriteJob, deadline: float) -> object:
         writer = await WorkerProcess(self.store, "write", use_jemalloc=self.use_jemalloc).start()
         try:
-            await writer.send(job)
+            await self._send(writer, job, deadline, "the update")
             kind, payload = await self._read(writer, deadline, "the update")
         except BaseException:
             await writer.kill()

@@ -13,7 +13,11 @@ from typing import Literal
 from policykg.engine.jobs import HEADER, Frame, Job, Opened, decode, encode
 from policykg.errors import WorkerStopped
 
-__all__ = ["WorkerProcess", "jemalloc"]
+__all__ = ["NotTaken", "WorkerProcess", "jemalloc"]
+
+
+class NotTaken(WorkerStopped):
+    """The worker stopped before it took the job: nothing of it ran."""
 
 
 @functools.cache
@@ -66,14 +70,19 @@ class WorkerProcess:
         return self
 
     async def send(self, job: Job) -> None:
+        """Send ``job`` and wait until the worker has taken it; :class:`NotTaken` if it
+        stopped before (killed while idle: the job never ran, another worker may run it)."""
         assert self.proc
         assert self.proc.stdin
         payload = encode(job)
         try:
             self.proc.stdin.write(HEADER.pack(Frame.JOB.value, len(payload)) + payload)
             await self.proc.stdin.drain()
-        except ConnectionError:  # the process is gone (BrokenPipe, reset)
-            raise WorkerStopped(_STOPPED) from None
+            kind, _ = await self.read()
+        except (ConnectionError, WorkerStopped):  # the process is gone (BrokenPipe, reset)
+            raise NotTaken(_STOPPED) from None
+        if kind is not Frame.TAKEN:
+            raise RuntimeError(f"the worker answered {kind} before taking its job")
 
     @property
     def alive(self) -> bool:

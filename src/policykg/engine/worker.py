@@ -402,6 +402,7 @@ def main(argv: list[str] | None = None) -> None:
     allocator: Literal["jemalloc", "system"] = "jemalloc" if "jemalloc" in _maps() else "system"
     write_frame(out, Frame.READY, encode(dataclasses.replace(opened, allocator=allocator)))
     while (frame := read_frame(sys.stdin.buffer)) is not None:
+        write_frame(out, Frame.TAKEN, b"")
         run_job(store, decode(frame[1]), out)
         if mode == "write":
             store.flush()
