@@ -108,22 +108,36 @@ def click_node(page: Page, node: str) -> None:
 
 
 def hover_edge(page: Page, edge: str) -> None:
-    """Move the mouse onto an edge until its tooltip shows: its middle first, then
-    points along it (a node or another edge may lie over its middle)."""
+    """Move the mouse onto an edge, where the canvas finds that edge and nothing else,
+    and check that its tooltip shows.
+
+    The layout is random, so a node or another edge may lie over any fixed point of
+    the edge (its middle, a point on the chord of a curved edge): the points are the
+    ones Cytoscape.js's own hit test gives to this edge, nearest to its middle first.
+    """
     _screen_point(page, "edge", edge)
     points: list[list[float]] = page.evaluate(
         """([id]) => {
             const cy = window.policykgExplorer.cy;
             const ele = cy.getElementById(id);
             const box = cy.container().getBoundingClientRect();
-            const a = ele.renderedSourceEndpoint(), b = ele.renderedTargetEndpoint();
-            const m = ele.renderedMidpoint();
-            const along = [0.35, 0.65, 0.2, 0.8].map((f) => ({
-                x: a.x + f * (b.x - a.x), y: a.y + f * (b.y - a.y)}));
-            return [m, ...along].map((p) => [box.left + p.x, box.top + p.y]);
+            const bb = ele.renderedBoundingBox({ includeLabels: false });
+            const pan = cy.pan(), zoom = cy.zoom(), mid = ele.renderedMidpoint();
+            const hits = [];
+            for (let x = Math.max(0, bb.x1); x <= Math.min(box.width, bb.x2); x += 2) {
+                for (let y = Math.max(0, bb.y1); y <= Math.min(box.height, bb.y2); y += 2) {
+                    const found = cy.renderer().findNearestElement(
+                        (x - pan.x) / zoom, (y - pan.y) / zoom, true, false);
+                    if (found && found.id() === id) hits.push([x, y]);
+                }
+            }
+            hits.sort((p, q) => Math.hypot(p[0] - mid.x, p[1] - mid.y)
+                - Math.hypot(q[0] - mid.x, q[1] - mid.y));
+            return hits.slice(0, 5).map((p) => [box.left + p[0], box.top + p[1]]);
         }""",
         [edge],
     )
+    assert points, f"no point of edge {edge} is clear of other elements on the canvas"
     for x, y in points:
         page.mouse.move(x - 20, y - 20)
         page.mouse.move(x, y)
@@ -133,3 +147,4 @@ def hover_edge(page: Page, edge: str) -> None:
         )
         if shown == edge:
             return
+    raise AssertionError(f"the tooltip of edge {edge} did not show at {points}")
