@@ -245,16 +245,19 @@ def test_departure_a_transitive_path_answers_a_row_per_route(
 def test_departure_a_transitive_path_needs_its_start_given(
     hierarchy: tuple[RemoteStore, str],
 ) -> None:
-    """Outside ``OPTIONAL``, a sub-select of a path whose two ends are variables is
-    refused (Virtuoso evaluates a transitive path only from a start it is given), so
-    :func:`virtuoso.distinct_paths` leaves that path as it is: it still counts routes."""
+    """A sub-select of a path whose two ends are variables is refused (Virtuoso evaluates
+    a transitive path only from a start it is given) outside ``OPTIONAL``, and in an
+    ``OPTIONAL`` with nothing on its left in its group, so :func:`virtuoso.distinct_paths`
+    leaves such a path as it is: it still counts routes."""
     client, graph = hierarchy
-    as_set = OUTSIDE_OPTIONAL.replace(
-        "?x ex:broader+ ?up", "{ SELECT DISTINCT ?x ?up WHERE { ?x ex:broader+ ?up } }"
+    as_set = "{ SELECT DISTINCT ?x ?up WHERE { ?x ex:broader+ ?up } }"
+    first_in_its_group = OUTSIDE_OPTIONAL.replace(
+        "?x ex:broader+ ?up", "{ OPTIONAL { ?x ex:broader+ ?up } }"
     )
-    with pytest.raises(StoreError, match="transitive start not given"):
-        _on(client, graph, as_set)
-    assert virtuoso.distinct_paths(OUTSIDE_OPTIONAL) == OUTSIDE_OPTIONAL
+    for query in (OUTSIDE_OPTIONAL, first_in_its_group):
+        with pytest.raises(StoreError, match="transitive start not given"):
+            _on(client, graph, query.replace("?x ex:broader+ ?up", as_set))
+        assert virtuoso.distinct_paths(query) == query
     assert _on(client, graph, OUTSIDE_OPTIONAL) == _embedded(OUTSIDE_OPTIONAL) + Counter(
         {("a", "c"): 1}
     )
@@ -303,6 +306,9 @@ def test_distinct_paths_rewrites(pattern: str, sent: str) -> None:
     [
         "?x a ?t . ?x skos:broader+ ?up",  # two variables outside OPTIONAL: refused as a set
         "?x a ?t OPTIONAL { { ?x skos:broader+ ?up } }",  # not directly inside OPTIONAL
+        "?x a ?t { OPTIONAL { ?x skos:broader+ ?up } }",  # nothing on the OPTIONAL's left
+        "?y a ?t OPTIONAL { ?x skos:broader+ ?up }",  # its left gives neither end
+        "?y a ?t FILTER(?x) OPTIONAL { ?x skos:broader+ ?up }",
         "?x a ?t OPTIONAL { ?x skos:broader+ ?up ; a ?u }",  # a predicate list goes on
         "?x a ?t OPTIONAL { ?x skos:broader+ ?up, ?down }",  # an object list goes on
         "?x a ?t OPTIONAL { ?x skos:broader/skos:related+ ?up }",  # a sequence: a multiset

@@ -29,10 +29,10 @@ by a test in tests/remote/test_virtuoso_departures.py:
   ``{ SELECT DISTINCT ?s ?o WHERE { ?s skos:broader+ ?o } }`` (the standard's value: the
   path's ends are a set), which Virtuoso answers right. Virtuoso evaluates a transitive
   path only from a given start ("transitive start not given"): a sub-select whose two ends
-  are variables is accepted directly inside ``OPTIONAL`` (it takes the start from the rows
-  on its left), and refused elsewhere, so there only a path with an IRI at one end is
-  rewritten; a path in ``EXISTS``, ``MINUS`` or ``GRAPH`` (where rows are not counted, or
-  a sub-select reads another graph) is left as it is.
+  are variables is accepted directly inside an ``OPTIONAL`` whose left side (the patterns
+  before it in its group) names one of them, and refused elsewhere, so elsewhere only a
+  path with an IRI at one end is rewritten; a path in ``EXISTS``, ``MINUS`` or ``GRAPH``
+  (where rows are not counted, or a sub-select reads another graph) is left as it is.
 
 The rewrites work on the query's tokens (strings, IRIs and comments skipped, as
 :mod:`policykg.backend_text` reads them) and add only fixed SPARQL text and the query's
@@ -297,21 +297,37 @@ def distinct_paths(text: str) -> str:
             continue
         if s == 0 or tokens[s - 1].group() not in ("{", "}", ".", ")"):
             continue
-        edit = _path_triple(tokens, s, text, [_openers(tokens, g) for g in groups])
+        edit = _path_triple(tokens, s, text, groups)
         if edit is not None:
             edits.append(edit[1:])
             skip_to = edit[0]
     return _replace(text, edits)
 
 
+def _given(tokens: list[re.Match[str]], outer: int, optional: int) -> set[str]:
+    """The names of the variables that the group opened at ``outer`` mentions in its own
+    patterns (not in a nested group or an expression) before its ``OPTIONAL`` at
+    ``optional``: those the left side of that OPTIONAL binds."""
+    names: set[str] = set()
+    braces = parens = 0
+    for token in tokens[outer + 1 : optional]:
+        braces += (token.lastgroup == "open") - (token.lastgroup == "close")
+        parens += (token.group() == "(") - (token.group() == ")")
+        if token.lastgroup == "var" and braces == parens == 0:
+            names.add(token.group()[1:])
+    return names
+
+
 def _path_triple(
-    tokens: list[re.Match[str]], s: int, text: str, openers: list[str]
+    tokens: list[re.Match[str]], s: int, text: str, groups: list[int]
 ) -> tuple[int, int, int, str] | None:
-    """The rewrite of the triple whose subject is ``tokens[s]``, if it is one
-    :func:`distinct_paths` rewrites: (its object's index, start, end, new text)."""
+    """The rewrite of the triple whose subject is ``tokens[s]`` (inside the groups opened
+    at ``groups``), if it is one :func:`distinct_paths` rewrites: (its object's index,
+    start, end, new text)."""
+    openers = [_openers(tokens, g) for g in groups]
     if any(o in _UNTOUCHED for o in openers):
         return None
-    for o in range(s + 2, len(tokens)):
+    for o in range(s + 1, len(tokens)):
         if tokens[o].lastgroup in ("open", "close") or tokens[o].group() in (".", ";", ","):
             return None  # the triple ended before a path and an end were found
         end = _end(tokens[o])
@@ -327,10 +343,15 @@ def _path_triple(
         ):
             return None  # an object list or a predicate list goes on: left as it is
         ends = [t.group() for t in (tokens[s], tokens[o]) if t.lastgroup == "var"]
-        if not ends or len(set(ends)) < len(ends):
+        names = {e[1:] for e in ends}
+        if not ends or len(names) < len(ends):
             return None  # no variable, or the same at both ends: nothing to count twice
-        if len(ends) == 2 and openers[-1] != "OPTIONAL":
-            return None  # Virtuoso would refuse it: "transitive start not given"
+        if len(ends) == 2 and not (
+            openers[-1] == "OPTIONAL"
+            and len(groups) > 1
+            and names & _given(tokens, groups[-2], groups[-1] - 1)
+        ):
+            return None  # Virtuoso would refuse it or read it otherwise: no start given
         triple = text[tokens[s].start() : tokens[o].end()]
         sub = "{ SELECT DISTINCT " + " ".join(ends) + " WHERE { " + triple + " } }"
         return o, tokens[s].start(), tokens[o].end(), sub
