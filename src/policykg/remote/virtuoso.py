@@ -260,7 +260,7 @@ def _transitive(path: list[re.Match[str]]) -> bool:
     return depth == 0
 
 
-def _openers(tokens: list[re.Match[str]], index: int) -> str:
+def _opener(tokens: list[re.Match[str]], index: int) -> str:
     """What opens the group whose ``{`` is at ``index``: the keyword before it
     (``OPTIONAL``, ``EXISTS``, ``MINUS``; ``GRAPH`` or ``SERVICE`` two or three tokens
     before), else ``""``."""
@@ -324,7 +324,7 @@ def _path_triple(
     """The rewrite of the triple whose subject is ``tokens[s]`` (inside the groups opened
     at ``groups``), if it is one :func:`distinct_paths` rewrites: (its object's index,
     start, end, new text)."""
-    openers = [_openers(tokens, g) for g in groups]
+    openers = [_opener(tokens, g) for g in groups]
     if any(o in _UNTOUCHED for o in openers):
         return None
     for o in range(s + 1, len(tokens)):
