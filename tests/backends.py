@@ -4,8 +4,9 @@ real Virtuoso 7; the remote ones loaded with the session's build (``dist/policyk
 ``backend`` is a session-scoped fixture parameter; each remote server is started once per
 session (on loopback, by :mod:`tests.remote.servers`) and only when a test asks for it. A
 missing server binary skips those tests, and fails them under ``CI=true``. Where a backend
-departs from the embedded store, the test says so with :func:`departure` (a strict xfail
-naming the departure), never by skipping.
+departs from the standard, its adapter undoes it (:mod:`policykg.remote.virtuoso`, each
+departure named by a test in tests/remote/test_virtuoso_departures.py), so every test
+expects the embedded store's answer on every backend.
 """
 
 from __future__ import annotations
@@ -25,10 +26,9 @@ from policykg.settings import RemoteSettings, Settings
 
 from .remote.servers import RemoteServer, need, oxigraph_server, virtuoso_server
 
-__all__ = ["BACKENDS", "departure", "remote_settings"]
+__all__ = ["BACKENDS", "remote_settings"]
 
-#: Where Virtuoso departs from the standard, its adapter undoes it
-#: (:mod:`policykg.remote.virtuoso`); what it does not yet is a strict xfail naming it.
+#: The backends every API test runs on.
 BACKENDS = ("embedded", "oxigraph", "virtuoso")
 
 
@@ -88,9 +88,3 @@ def backend_values(backend: str, request: pytest.FixtureRequest) -> dict[str, ob
         return {}
     server: RemoteServer = request.getfixturevalue(f"{backend}_policy")
     return remote_settings(server)
-
-
-def departure(request: pytest.FixtureRequest, backend: str, backends: set[str], why: str) -> None:
-    """Mark the running test as failing on ``backends`` for the reason ``why`` (strict)."""
-    if backend in backends:
-        request.applymarker(pytest.mark.xfail(reason=f"{backend}: {why}", strict=True))

@@ -57,6 +57,7 @@ from policykg.errors import (
 )
 from policykg.formats import GRAPHS
 from policykg.remote import Endpoint, virtuoso
+from policykg.remote.adapters import Adapter
 from policykg.remote.client import AsyncRemoteStore
 from policykg.settings import Settings
 from policykg.sparql.results import NoFormat, write_graph, write_solutions
@@ -113,6 +114,15 @@ def _parse_locally(job: QueryJob) -> str:
     if isinstance(result, ox.QueryBoolean):
         return "boolean"
     return "graph" if isinstance(result, ox.QueryTriples) else "solutions"
+
+
+def _adapted(adapter: Adapter, text: str) -> str:
+    """``text`` with the rewrites ``adapter``'s server needs (:mod:`policykg.remote.virtuoso`)."""
+    if adapter.exists_values_misread:
+        text = virtuoso.inline_exists(text)
+    if adapter.path_routes_counted:
+        text = virtuoso.distinct_paths(text)
+    return text
 
 
 class RemoteBackend:
@@ -287,7 +297,7 @@ class RemoteBackend:
         accept = "application/n-triples" if kind == "graph" else self._solutions_accept
         self.answered["remote"] += 1
         adapter = self.endpoint.adapter
-        sent = virtuoso.inline_exists(text) if adapter.exists_values_misread else text
+        sent = await asyncio.to_thread(_adapted, adapter, text)
         try:
             response = await self._call(self.client.query, sent, accept=accept, **dataset)
         except BadRequest as exc:

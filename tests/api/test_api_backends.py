@@ -26,15 +26,9 @@ from policykg.kg import Rows
 from policykg.settings import Settings
 from policykg.sparql.queries import QueryLibrary
 
-from ..backends import departure
 from ..queries.test_named_queries import EXPECTED, normalise
 
 LIBRARY = QueryLibrary.load(Settings().queries_dir)
-#: Named queries Virtuoso 7.2 answers wrongly, with no rewrite in its adapter yet.
-VIRTUOSO_WRONG = {
-    "jurisdictions": "a one-or-more property path (skos:broader+) inside OPTIONAL returns a "
-    "row per route and drops the rows it does not match"
-}
 JSON = {"Accept": "application/sparql-results+json"}
 
 
@@ -72,7 +66,7 @@ def _rows(body: bytes) -> Rows:
 
 @pytest.mark.parametrize("name", [q.name for q in LIBRARY])
 def test_named_queries_answer_as_on_the_embedded_store(
-    api: TestClient, embedded: TestClient, backend: str, name: str, request: pytest.FixtureRequest
+    api: TestClient, embedded: TestClient, backend: str, name: str
 ) -> None:
     query = LIBRARY.get(name)
     if backend != "embedded" and any(p.type == "search" for p in query.params):
@@ -85,8 +79,6 @@ def test_named_queries_answer_as_on_the_embedded_store(
             "status": 501,
         }
         return
-    if name in VIRTUOSO_WRONG:
-        departure(request, backend, {"virtuoso"}, VIRTUOSO_WRONG[name])
     ordered = bool(re.search(r"^ORDER BY", query.sparql, re.MULTILINE))
     answers = []
     for client in (api, embedded):
@@ -121,7 +113,7 @@ def _graph(body: bytes) -> Graph:
     "path", ["/id/linkedin", "/claim/000/eu-excluded", "/source/000_d336fba75509138b"]
 )
 def test_resource_pages_are_the_embedded_stores(
-    api: TestClient, embedded: TestClient, backend: str, path: str, request: pytest.FixtureRequest
+    api: TestClient, embedded: TestClient, path: str
 ) -> None:
     turtle = {"Accept": "text/turtle"}
     mine, reference = api.get(path, headers=turtle), embedded.get(path, headers=turtle)
@@ -129,9 +121,7 @@ def test_resource_pages_are_the_embedded_stores(
     assert isomorphic(_graph(mine.content), _graph(reference.content))
 
 
-def test_network_view_is_the_embedded_stores(
-    api: TestClient, embedded: TestClient, backend: str, request: pytest.FixtureRequest
-) -> None:
+def test_network_view_is_the_embedded_stores(api: TestClient, embedded: TestClient) -> None:
     url = "/network?as_of=2025-11-10&format=node-link"
     mine, reference = api.get(url), embedded.get(url)
     assert mine.status_code == reference.status_code == 200

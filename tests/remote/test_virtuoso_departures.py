@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +14,8 @@ from pyoxigraph import (
     NamedNode,
     QueryResultsFormat,
     QuerySolutions,
+    RdfFormat,
+    Store,
     Variable,
     parse_query_results,
 )
@@ -21,6 +24,8 @@ from policykg.backend_text import remote_text
 from policykg.errors import BadRequest, QueryTimeout
 from policykg.remote import RemoteStore, virtuoso
 from policykg.remote.client import STORE_GRACE
+from policykg.remote.errors import StoreError
+from policykg.settings import Settings
 
 from .servers import RemoteServer
 
@@ -159,3 +164,167 @@ def test_departure_ask_is_answered_as_a_result_set(store: tuple[RemoteStore, str
     assert _rows(body) == [{"__ASK_RETVAL": Literal("1", datatype=NamedNode(XSD + "integer"))}]
     assert client.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") is True
     assert client.ask(f"ASK {{ GRAPH <{graph}> {{ ?s <https://example.org/none> ?o }} }}") is False
+
+
+# -- one-or-more and zero-or-more paths -------------------------------------------------------
+
+EX = "https://example.org/"
+#: Two routes from a to c (a b c, a c); c has nothing broader; d only e, which the
+#: queries' FILTER refuses.
+HIERARCHY = b"""\
+<https://example.org/a> <https://example.org/broader> <https://example.org/b> .
+<https://example.org/b> <https://example.org/broader> <https://example.org/c> .
+<https://example.org/a> <https://example.org/broader> <https://example.org/c> .
+<https://example.org/d> <https://example.org/broader> <https://example.org/e> .
+<https://example.org/a> <https://example.org/label> "a" .
+<https://example.org/b> <https://example.org/label> "b" .
+<https://example.org/c> <https://example.org/label> "c" .
+<https://example.org/d> <https://example.org/label> "d" .
+"""
+IN_OPTIONAL = (
+    "PREFIX ex: <https://example.org/> SELECT ?x ?up WHERE { ?x ex:label ?l "
+    "OPTIONAL { ?x ex:broader+ ?up FILTER(?up != ex:e) } }"
+)
+FROM_AN_IRI = "PREFIX ex: <https://example.org/> SELECT ?up WHERE { ex:a ex:broader* ?up }"
+OUTSIDE_OPTIONAL = (
+    "PREFIX ex: <https://example.org/> SELECT ?x ?up WHERE { ?x ex:label ?l . ?x ex:broader+ ?up }"
+)
+
+
+@pytest.fixture
+def hierarchy(virtuoso: RemoteServer) -> Iterator[tuple[RemoteStore, str]]:
+    """A client of the session's Virtuoso and a graph of ``HIERARCHY`` only this test reads."""
+    graph = f"https://example.org/test/{uuid.uuid4().hex}"
+    with RemoteStore(virtuoso.endpoint(timeout=60)) as client:
+        client.put_graph(graph, HIERARCHY)
+        yield client, graph
+        client.delete_graph(graph)
+
+
+def _on(client: RemoteStore, graph: str, query: str) -> Counter[tuple[str | None, ...]]:
+    """The rows Virtuoso answers for ``query`` over ``graph`` (as the API asks: the graph as
+    the dataset's default and named graph), each row with how often it comes."""
+    body = client.query(query, accept=XML, default_graphs=[graph], named_graphs=[graph]).body
+    return _counted(parse_query_results(body, format=QueryResultsFormat.XML))
+
+
+def _embedded(query: str) -> Counter[tuple[str | None, ...]]:
+    """The rows the embedded store (pyoxigraph) answers for ``query`` over ``HIERARCHY``."""
+    store = Store()
+    store.load(HIERARCHY, format=RdfFormat.N_TRIPLES)
+    return _counted(store.query(query))
+
+
+def _counted(result: object) -> Counter[tuple[str | None, ...]]:
+    assert isinstance(result, QuerySolutions)
+    names = [v.value for v in result.variables]
+    return Counter(
+        tuple(None if s[n] is None else s[n].value.removeprefix(EX) for n in names) for s in result
+    )
+
+
+def test_departure_a_transitive_path_answers_a_row_per_route(
+    hierarchy: tuple[RemoteStore, str],
+) -> None:
+    """``?x ex:broader+ ?up`` inside ``OPTIONAL`` gives a→c once per route and drops the
+    rows it does not match (c, and d whose only match the FILTER refuses); from an IRI
+    (``ex:a ex:broader* ?up``) it counts routes too. Sent as a ``SELECT DISTINCT`` of its
+    ends (:func:`virtuoso.distinct_paths`), both answer the embedded store's rows."""
+    client, graph = hierarchy
+    assert _on(client, graph, IN_OPTIONAL) == Counter({("a", "b"): 1, ("a", "c"): 2, ("b", "c"): 1})
+    assert _embedded(IN_OPTIONAL) == Counter(
+        {("a", "b"): 1, ("a", "c"): 1, ("b", "c"): 1, ("c", None): 1, ("d", None): 1}
+    )
+    assert _on(client, graph, FROM_AN_IRI) == Counter({("a",): 1, ("b",): 1, ("c",): 2})
+    for query in (IN_OPTIONAL, FROM_AN_IRI):
+        sent = virtuoso.distinct_paths(query)
+        assert sent != query
+        assert _on(client, graph, sent) == _embedded(query)
+
+
+def test_departure_a_transitive_path_needs_its_start_given(
+    hierarchy: tuple[RemoteStore, str],
+) -> None:
+    """A sub-select of a path whose two ends are variables is refused (Virtuoso evaluates
+    a transitive path only from a start it is given) outside ``OPTIONAL``, and in an
+    ``OPTIONAL`` with nothing on its left in its group, so :func:`virtuoso.distinct_paths`
+    leaves such a path as it is: it still counts routes."""
+    client, graph = hierarchy
+    as_set = "{ SELECT DISTINCT ?x ?up WHERE { ?x ex:broader+ ?up } }"
+    first_in_its_group = OUTSIDE_OPTIONAL.replace(
+        "?x ex:broader+ ?up", "{ OPTIONAL { ?x ex:broader+ ?up } }"
+    )
+    for query in (OUTSIDE_OPTIONAL, first_in_its_group):
+        with pytest.raises(StoreError, match="transitive start not given"):
+            _on(client, graph, query.replace("?x ex:broader+ ?up", as_set))
+        assert virtuoso.distinct_paths(query) == query
+    assert _on(client, graph, OUTSIDE_OPTIONAL) == _embedded(OUTSIDE_OPTIONAL) + Counter(
+        {("a", "c"): 1}
+    )
+
+
+def test_distinct_paths_sends_the_jurisdictions_path_as_a_set() -> None:
+    text = (Settings().queries_dir / "jurisdictions.rq").read_text(encoding="utf-8")
+    triple = "?jurisdiction skos:broader+ ?part_of"
+    assert text.count(triple) == 1
+    assert virtuoso.distinct_paths(text) == text.replace(
+        triple,
+        "{ SELECT DISTINCT ?jurisdiction ?part_of WHERE { ?jurisdiction skos:broader+ ?part_of } }",
+    )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "sent"),
+    [
+        (  # an IRI at one end: anywhere in the query's own groups
+            "<https://e/a> skos:broader* ?up . ?up a ?t",
+            "{ SELECT DISTINCT ?up WHERE { <https://e/a> skos:broader* ?up } } . ?up a ?t",
+        ),
+        (
+            "?x a ?t . ?x ^skos:broader+ e:top",
+            "?x a ?t . { SELECT DISTINCT ?x WHERE { ?x ^skos:broader+ e:top } }",
+        ),
+        (  # two variables: directly inside OPTIONAL, with what else is there
+            "?x a ?t OPTIONAL { ?up a ?u . ?x (e:p|e:q)* ?up FILTER(?up != ?x) }",
+            "?x a ?t OPTIONAL { ?up a ?u . { SELECT DISTINCT ?x ?up WHERE "
+            "{ ?x (e:p|e:q)* ?up } } FILTER(?up != ?x) }",
+        ),
+        (
+            "?x a ?t OPTIONAL { ?x <https://e/p>+ $up }",
+            "?x a ?t OPTIONAL { { SELECT DISTINCT ?x $up WHERE { ?x <https://e/p>+ $up } } }",
+        ),
+    ],
+)
+def test_distinct_paths_rewrites(pattern: str, sent: str) -> None:
+    assert virtuoso.distinct_paths(f"SELECT * WHERE {{ {pattern} }}") == (
+        f"SELECT * WHERE {{ {sent} }}"
+    )
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "?x a ?t . ?x skos:broader+ ?up",  # two variables outside OPTIONAL: refused as a set
+        "?x a ?t OPTIONAL { { ?x skos:broader+ ?up } }",  # not directly inside OPTIONAL
+        "?x a ?t { OPTIONAL { ?x skos:broader+ ?up } }",  # nothing on the OPTIONAL's left
+        "?y a ?t OPTIONAL { ?x skos:broader+ ?up }",  # its left gives neither end
+        "?y a ?t FILTER(?x) OPTIONAL { ?x skos:broader+ ?up }",
+        "?x a ?t OPTIONAL { ?x skos:broader+ ?up ; a ?u }",  # a predicate list goes on
+        "?x a ?t OPTIONAL { ?x skos:broader+ ?up, ?down }",  # an object list goes on
+        "?x a ?t OPTIONAL { ?x skos:broader/skos:related+ ?up }",  # a sequence: a multiset
+        "?x a ?t OPTIONAL { ?x (skos:broader)/(skos:related)+ ?up }",
+        "?x a ?t OPTIONAL { ?x skos:broader ?up }",
+        "?x a ?t OPTIONAL { ?x skos:broader* ?x }",  # one variable at both ends
+        "<https://e/a> skos:broader+ <https://e/b>",  # no variable
+        "?x a ?t OPTIONAL { ?x skos:broader+ [ a ?u ] }",  # a blank node
+        "?x a ?t OPTIONAL { ?x skos:broader+ 'top' }",
+        "?x a ?t FILTER NOT EXISTS { <https://e/a> skos:broader* ?x }",  # rows not counted
+        "?x a ?t MINUS { <https://e/a> skos:broader* ?x }",
+        "GRAPH ?g { ?x a ?t OPTIONAL { ?x skos:broader+ ?up } }",  # a sub-select's graph
+        "?x a ?t OPTIONAL { ?x ?p ?up } # ?x skos:broader+ ?up\n",  # a comment
+        "?x a ?t OPTIONAL { ?x ?p ?up FILTER(?up != '?x skos:broader+ ?up') }",  # a string
+    ],
+)
+def test_distinct_paths_leaves_alone(pattern: str) -> None:
+    text = f"SELECT * WHERE {{ {pattern} }}"
+    assert virtuoso.distinct_paths(text) == text

@@ -80,6 +80,9 @@ class Adapter:
     #: ``EXISTS`` bound to a variable is evaluated wrongly (or very slowly) when a
     #: ``FILTER`` tests that variable, unless the filter tests the ``EXISTS`` itself.
     exists_values_misread: bool = False
+    #: A one-or-more or zero-or-more path answers a row per route (and, inside OPTIONAL,
+    #: drops the rows it does not match) unless sent as a ``SELECT DISTINCT`` of its ends.
+    path_routes_counted: bool = False
     #: Some unions fail to compile (SP031) unless each branch is a sub-select.
     union_compile_errors: bool = False
     #: The query parameter that gives the server a time limit (milliseconds), if any.
@@ -118,6 +121,7 @@ VIRTUOSO = Adapter(
     update_all_or_nothing=False,
     integer_booleans=True,
     exists_values_misread=True,
+    path_routes_counted=True,
     union_compile_errors=True,
     timeout_parameter="timeout",
 )

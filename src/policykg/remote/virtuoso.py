@@ -21,6 +21,18 @@ by a test in tests/remote/test_virtuoso_departures.py:
   ``timeline``). The same query with each union branch made a sub-select
   (:func:`isolate_unions`, ``{ P }`` as ``{ SELECT * WHERE { P } }``, which the standard
   evaluates alike) compiles; the backend sends that when Virtuoso answers SP031.
+- **A one-or-more or zero-or-more path answers a row per route.** ``?s skos:broader+ ?o``
+  gives a row for each way (and each copy of a triple in the dataset's graphs) from
+  ``?s`` to ``?o``, where the standard gives each pair once; inside ``OPTIONAL`` it also
+  drops the rows the path (or a ``FILTER`` beside it) does not match (the named query
+  ``jurisdictions``). :func:`distinct_paths` sends such a triple as
+  ``{ SELECT DISTINCT ?s ?o WHERE { ?s skos:broader+ ?o } }`` (the standard's value: the
+  path's ends are a set), which Virtuoso answers right. Virtuoso evaluates a transitive
+  path only from a given start ("transitive start not given"): a sub-select whose two ends
+  are variables is accepted directly inside an ``OPTIONAL`` whose left side (the patterns
+  before it in its group) names one of them, and refused elsewhere, so elsewhere only a
+  path with an IRI at one end is rewritten; a path in ``EXISTS``, ``MINUS`` or ``GRAPH``
+  (where rows are not counted, or a sub-select reads another graph) is left as it is.
 
 The rewrites work on the query's tokens (strings, IRIs and comments skipped, as
 :mod:`policykg.backend_text` reads them) and add only fixed SPARQL text and the query's
@@ -30,6 +42,8 @@ own variable names.
 SELECT * WHERE { ?s ?p ?o BIND(EXISTS { ?s a ?t } AS ?typed) FILTER(!(EXISTS { ?s a ?t })) }
 >>> print(isolate_unions("SELECT * WHERE { { ?s ?p 1 } UNION { ?s ?p 2 } }"))
 SELECT * WHERE { { SELECT * WHERE { ?s ?p 1 } } UNION { SELECT * WHERE { ?s ?p 2 } } }
+>>> print(distinct_paths("SELECT * WHERE { ?j a ?t OPTIONAL { ?j skos:broader+ ?p } }"))
+SELECT * WHERE { ?j a ?t OPTIONAL { { SELECT DISTINCT ?j ?p WHERE { ?j skos:broader+ ?p } } } }
 >>> sorted(boolean_columns("SELECT ?x ?b ?n WHERE { VALUES ?x { false } BIND(EXISTS { ?s ?p ?o } AS ?b) BIND(1 AS ?n) }"))
 ['b', 'x']
 """
@@ -45,6 +59,7 @@ from policykg.backend_text import TOKEN
 __all__ = [
     "SP031",
     "boolean_columns",
+    "distinct_paths",
     "inline_exists",
     "isolate_unions",
     "restore_booleans",
@@ -149,6 +164,11 @@ def inline_exists(text: str) -> str:
                 ]
                 k = end
             k += 1
+    return _replace(text, edits)
+
+
+def _replace(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """``text`` with each ``(begin, end)`` span (none overlapping) replaced."""
     pieces, start = [], 0
     for begin, end, replacement in sorted(edits):
         pieces += [text[start:begin], replacement]
@@ -183,6 +203,159 @@ def isolate_unions(text: str) -> str:
             edits.append((tokens[open_index].end(), " SELECT * WHERE {"))
             edits.append((tokens[close_index].start(), "} "))
     return _apply(text, edits)
+
+
+# -- one-or-more and zero-or-more paths as sets ----------------------------------------------
+
+#: A prefixed name (no path operator in it, no final dot) and ``a``; an IRI is one token.
+_NAME = r"(?:[A-Za-z][\w\-.]*)?:(?:[\w\-:%]|\.(?=[\w\-:%]))*|a"
+_TERM_NAME = re.compile(r"(?:[A-Za-z][\w\-.]*)?:(?:[\w\-:%]|\.(?=[\w\-:%]))*")
+#: A path element that is one word token with its modifier (``skos:broader+``).
+_CLOSED_WORD = re.compile(rf"(?:{_NAME})[+*]")
+#: Words that may follow a triple's object in a group (after it, a new element starts).
+_AFTER_OBJECT = {"FILTER", "OPTIONAL", "BIND", "MINUS", "VALUES", "GRAPH", "SERVICE"}
+#: Groups inside which paths are left alone.
+_UNTOUCHED = {"EXISTS", "MINUS", "GRAPH", "SERVICE"}
+
+
+def _terms(text: str) -> list[re.Match[str]]:
+    """The tokens of ``text`` with its IRIs and strings (white space and comments left out)."""
+    return [m for m in TOKEN.finditer(text) if m.lastgroup != "skip" or m.group()[0] in "<'\""]
+
+
+def _is_iri(token: re.Match[str]) -> bool:
+    return token.lastgroup == "skip" and token.group().startswith("<")
+
+
+def _end(token: re.Match[str]) -> str | None:
+    """What a path's end is: ``"var"``, ``"term"`` (an IRI or a prefixed name) or None."""
+    if token.lastgroup == "var":
+        return "var"
+    if _is_iri(token) or (token.lastgroup == "word" and _TERM_NAME.fullmatch(token.group())):
+        return "term"
+    return None
+
+
+def _transitive(path: list[re.Match[str]]) -> bool:
+    """Whether ``path`` (its tokens) is one element under ``+`` or ``*`` (``^`` allowed
+    before it): ``p+``, ``<p>*``, ``^p+``, ``(p|q)*``, whose ends the standard gives as a set."""
+    if path and path[0].group() == "^":
+        path = path[1:]
+    if len(path) == 1:
+        return path[0].lastgroup == "word" and bool(_CLOSED_WORD.fullmatch(path[0].group()))
+    if len(path) < 2 or path[-1].group() not in ("+", "*"):
+        return False
+    element = path[:-1]
+    if len(element) == 1:
+        return _is_iri(element[0]) or element[0].group() == "a"
+    if element[0].group() != "(" or element[-1].group() != ")":
+        return False
+    depth = 0
+    for i, token in enumerate(element):
+        if token.lastgroup in ("open", "close", "var") or token.group()[0] in "'\"":
+            return False
+        depth += (token.group() == "(") - (token.group() == ")")
+        if depth == 0 and i < len(element) - 1:
+            return False  # the first parenthesis closes before the end: (p)/(q)
+    return depth == 0
+
+
+def _opener(tokens: list[re.Match[str]], index: int) -> str:
+    """What opens the group whose ``{`` is at ``index``: the keyword before it
+    (``OPTIONAL``, ``EXISTS``, ``MINUS``; ``GRAPH`` or ``SERVICE`` two or three tokens
+    before), else ``""``."""
+    before = [tokens[i].group().upper() for i in range(max(0, index - 3), index)]
+    if before and before[-1] in ("OPTIONAL", "EXISTS", "MINUS"):
+        return before[-1]
+    if "GRAPH" in before[-2:] or "SERVICE" in before:
+        return "GRAPH" if "GRAPH" in before[-2:] else "SERVICE"
+    return ""
+
+
+def distinct_paths(text: str) -> str:
+    """``text`` with each triple whose predicate is a one-or-more or zero-or-more path sent
+    as a ``SELECT DISTINCT`` sub-select of its ends, where Virtuoso accepts that (see the
+    module's description); every other part of ``text`` as it is."""
+    tokens = _terms(text)
+    groups: list[int] = []  # the open groups' ``{`` indices
+    parens: list[int] = [0]  # the parenthesis depth at each open group, and now
+    edits: list[tuple[int, int, str]] = []
+    skip_to = -1
+    for s, token in enumerate(tokens):
+        kind, word = token.lastgroup, token.group()
+        if kind == "open":
+            groups.append(s)
+            parens.append(0)
+            continue
+        if kind == "close":
+            if groups:
+                groups.pop()
+                parens.pop()
+            continue
+        parens[-1] += (word == "(") - (word == ")")
+        if s <= skip_to or not groups or parens[-1] != 0 or _end(token) is None:
+            continue
+        if s == 0 or tokens[s - 1].group() not in ("{", "}", ".", ")"):
+            continue
+        edit = _path_triple(tokens, s, text, groups)
+        if edit is not None:
+            edits.append(edit[1:])
+            skip_to = edit[0]
+    return _replace(text, edits)
+
+
+def _given(tokens: list[re.Match[str]], outer: int, optional: int) -> set[str]:
+    """The names of the variables that the group opened at ``outer`` mentions in its own
+    patterns (not in a nested group or an expression) before its ``OPTIONAL`` at
+    ``optional``: those the left side of that OPTIONAL binds."""
+    names: set[str] = set()
+    braces = parens = 0
+    for token in tokens[outer + 1 : optional]:
+        braces += (token.lastgroup == "open") - (token.lastgroup == "close")
+        parens += (token.group() == "(") - (token.group() == ")")
+        if token.lastgroup == "var" and braces == parens == 0:
+            names.add(token.group()[1:])
+    return names
+
+
+def _path_triple(
+    tokens: list[re.Match[str]], s: int, text: str, groups: list[int]
+) -> tuple[int, int, int, str] | None:
+    """The rewrite of the triple whose subject is ``tokens[s]`` (inside the groups opened
+    at ``groups``), if it is one :func:`distinct_paths` rewrites: (its object's index,
+    start, end, new text)."""
+    openers = [_opener(tokens, g) for g in groups]
+    if any(o in _UNTOUCHED for o in openers):
+        return None
+    for o in range(s + 1, len(tokens)):
+        if tokens[o].lastgroup in ("open", "close") or tokens[o].group() in (".", ";", ","):
+            return None  # the triple ended before a path and an end were found
+        end = _end(tokens[o])
+        if end is None or not _transitive(tokens[s + 1 : o]):
+            if end == "var":
+                return None  # a variable ends the triple, and its predicate is another
+            continue
+        after = tokens[o + 1] if o + 1 < len(tokens) else None
+        if after is not None and not (
+            after.lastgroup in ("open", "close")
+            or after.group() == "."
+            or after.group().upper() in _AFTER_OBJECT
+        ):
+            return None  # an object list or a predicate list goes on: left as it is
+        ends = [t.group() for t in (tokens[s], tokens[o]) if t.lastgroup == "var"]
+        names = {e[1:] for e in ends}
+        if not ends or len(names) < len(ends):
+            return None  # no variable, or the same at both ends: nothing to count twice
+        if len(ends) == 2 and not (
+            openers[-1] == "OPTIONAL"
+            and len(groups) > 1
+            and names & _given(tokens, groups[-2], groups[-1] - 1)
+        ):
+            return None  # Virtuoso would refuse it or read it otherwise: no start given
+        triple = text[tokens[s].start() : tokens[o].end()]
+        sub = "{ SELECT DISTINCT " + " ".join(ends) + " WHERE { " + triple + " } }"
+        return o, tokens[s].start(), tokens[o].end(), sub
+    return None
 
 
 # -- booleans -------------------------------------------------------------------------------
