@@ -3,7 +3,9 @@ its memory, and how it is stopped (at the end, on errors and on Ctrl-C/SIGTERM).
 
 ``policykg serve`` loads the N-Quads file itself; ``oxigraph serve-read-only`` reads a
 store made beforehand by ``oxigraph load`` (:func:`ensure_oxigraph_store`);
-``rdflib-endpoint serve`` loads the file into an rdflib ``Dataset``.
+``rdflib-endpoint serve`` loads the file into an rdflib ``Dataset``. The API over a remote
+store (``policykg serve --store URL`` over Oxigraph or Virtuoso) is timed by ``backends.py``,
+which starts the stores with :mod:`policykg.remote.launch` and the API with :class:`Server`.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from measure import Endpoint, process_tree_rss_kib
 
 __all__ = [
     "BIN",
-    "REMOTE",
     "ROOT",
     "SYSTEMS",
     "Server",
@@ -52,6 +53,8 @@ class SystemSpec:
     argv: Callable[[Path, Path, int], list[str]]  # (nquads file, oxigraph store, port)
     #: After the first answer, whether the server has finished warming up (given its port).
     warmed: Callable[[int], bool] | None = None
+    #: The path whose 200 is the first answer (default: ``ASK {}`` on ``path``).
+    ready_path: str | None = None
 
 
 def _policykg_warmed(port: int) -> bool:
@@ -97,12 +100,6 @@ SYSTEMS: dict[str, SystemSpec] = {
 }  # fmt: skip
 
 
-#: Remote backends (``policykg serve --store <url>`` over a SPARQL server, issue 13), by name,
-#: each with how to start it: the remote-api work registers them here, and ``run.py`` and
-#: ``costs.py`` are to start and time them beside the two above. Empty until then.
-REMOTE: dict[str, SystemSpec] = {}
-
-
 def free_port() -> int:
     """A loopback port nobody listens on (bind port 0, read it back, release it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -129,6 +126,8 @@ class Server:
             cwd=ROOT,
         )
         self.ready_after: float | None = None
+        #: Seconds from the start to the first 200 (before any warming up).
+        self.first_answer_after: float | None = None
 
     @property
     def endpoint(self) -> Endpoint:
@@ -141,13 +140,15 @@ class Server:
         try:
             conn.request(
                 "GET",
-                f"{self.spec.path}?{query}",
+                self.spec.ready_path or f"{self.spec.path}?{query}",
                 headers={"Accept": "application/sparql-results+json"},
             )
             resp = conn.getresponse()
             resp.read()
         finally:
             conn.close()
+        if resp.status == 200 and self.first_answer_after is None:
+            self.first_answer_after = time.perf_counter() - self.started
         warmed = self.spec.warmed
         return resp.status == 200 and (warmed is None or warmed(self.port))
 
