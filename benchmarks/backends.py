@@ -48,7 +48,7 @@ from typing import Any
 import pyoxigraph as ox
 from machine import loadavg, machine_info
 from measure import Budget, Endpoint, Query, measure_sequential, process_tree_rss_kib
-from systems import BIN, ROOT, Server, SystemSpec, free_port
+from systems import BIN, ROOT, Server, SystemSpec, free_port, policykg_health
 
 from policykg.backend_text import remote_text
 from policykg.namespaces import all_prefixes
@@ -152,12 +152,7 @@ def _api_spec(name: str, store: str) -> SystemSpec:
 def _warmed(port: int) -> bool:
     """policykg: its in-memory copies in service and its lookup copy loaded (embedded);
     at once over a remote store."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", "/healthz")
-        health = json.loads(conn.getresponse().read())
-    finally:
-        conn.close()
+    health = policykg_health(port, timeout=30)
     return not health.get("copying", False) and health.get("inline") != "loading"
 
 
@@ -313,7 +308,8 @@ def _measure(endpoint: Endpoint, query: Query, budget: Budget) -> dict[str, Any]
     return out
 
 
-def _time_queries(backends: list[Backend], args: argparse.Namespace) -> dict[str, Any]:
+def _time_queries(backends: list[Backend], args: argparse.Namespace, out: dict[str, Any]) -> None:
+    """Each named query on every backend in turn, into ``out`` (kept when interrupted)."""
     budget = Budget(args.warmup, args.max_requests, args.seconds, 3, args.timeout + 30)
     # Virtuoso with its data graphs named one by one: one request (each takes seconds)
     once = Budget(0, 1, 0.0, 1, args.timeout + 30)
@@ -321,7 +317,6 @@ def _time_queries(backends: list[Backend], args: argparse.Namespace) -> dict[str
     base_iri = Settings().base_iri
     library = QueryLibrary.load(ROOT / "queries")
     names = [n for n in args.queries.split(",") if n]
-    out: dict[str, Any] = {}
     for named in library:
         if names and named.name not in names:
             continue
@@ -345,7 +340,6 @@ def _time_queries(backends: list[Backend], args: argparse.Namespace) -> dict[str
             for k, v in row.items() if isinstance(v, dict)
         ), flush=True)  # fmt: skip
         out[named.name] = row
-    return out
 
 
 COLUMNS = (
@@ -462,7 +456,8 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.ExitStack() as stack:
             backends = _start(stack, names, dist, work, args)
             record["backends"] = {b.name: b.figures for b in backends}
-            record["queries"] = _time_queries(backends, args)
+            record["queries"] = {}
+            _time_queries(backends, args, record["queries"])
             for b in backends:
                 b.figures["memory_after"] = b.memory()
     except KeyboardInterrupt:

@@ -35,6 +35,7 @@ __all__ = [
     "SystemSpec",
     "ensure_oxigraph_store",
     "free_port",
+    "policykg_health",
     "running",
 ]
 
@@ -57,15 +58,20 @@ class SystemSpec:
     ready_path: str | None = None
 
 
-def _policykg_warmed(port: int) -> bool:
-    """policykg answers from its workers first; its in-process copy for lookups comes later."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+def policykg_health(port: int, timeout: float = 5) -> dict[str, object]:
+    """``GET /healthz`` of a policykg server, read."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request("GET", "/healthz")
-        health = json.loads(conn.getresponse().read())
+        health: dict[str, object] = json.loads(conn.getresponse().read())
     finally:
         conn.close()
-    return bool(health.get("inline") != "loading")
+    return health
+
+
+def _policykg_warmed(port: int) -> bool:
+    """policykg answers from its workers first; its in-process copy for lookups comes later."""
+    return policykg_health(port).get("inline") != "loading"
 
 
 SYSTEMS: dict[str, SystemSpec] = {
