@@ -156,9 +156,10 @@ def oxigraph_server(
 
     ``timeout_s`` is the server's own query time limit: it stops what a client gave up on
     (closing the connection does not)."""
+    folder = folder.resolve()  # the server runs in it
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    where = str(location if location is not None else folder / "data")
+    where = str((location if location is not None else folder / "data").resolve())
     command = [binary, "serve-read-only" if read_only else "serve", "--location", where]
     command += ["--bind", f"127.0.0.1:{port}", "--timeout-s", str(timeout_s)]
     if union_default_graph:
@@ -232,6 +233,7 @@ def virtuoso_server(
     binary: str, folder: Path, *, buffers: int = 10_000, ready_timeout: float = 180
 ) -> Iterator[RemoteServer]:
     """Virtuoso 7 (``virtuoso-t +foreground``) with a fresh database in ``folder``."""
+    folder = folder.resolve()  # the server runs in it: the ini names its files absolutely
     sql_port, http_port = free_port(), free_port()
     (folder / "www").mkdir(exist_ok=True)
     ini = folder / "virtuoso.ini"
