@@ -299,7 +299,12 @@ def _raw_query(query: NamedQuery, text: str, backend: Backend, *, exclude: bool 
 def _measure(endpoint: Endpoint, query: Query, budget: Budget) -> dict[str, Any]:
     try:
         m = measure_sequential(endpoint, query, budget)
-    except (RuntimeError, http.client.HTTPException, OSError) as err:
+    except (
+        RuntimeError,
+        ValueError,
+        http.client.HTTPException,
+        OSError,
+    ) as err:  # ValueError: a body cut short
         return {"error": f"{type(err).__name__}: {str(err)[:160]}"}
     out: dict[str, Any] = {"median_ms": round(m.median, 2) if m.n else None, "n": m.n}
     out["rows"] = m.rows
