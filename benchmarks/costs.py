@@ -21,8 +21,8 @@ One run per size, every step in this process's children, each measured on its ow
    the servers, a few seconds each.
 
 The machine is shared: the load average is recorded before and after, CPU seconds beside
-wall seconds, and the servers' figures are meant to be compared within a run. Remote
-backends are to be registered in :data:`systems.REMOTE` (not measured here yet).
+wall seconds, and the servers' figures are meant to be compared within a run. The API over
+remote stores (Oxigraph server, Virtuoso) is timed by ``backends.py``.
 """
 
 from __future__ import annotations

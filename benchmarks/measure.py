@@ -60,6 +60,10 @@ class Query:
     text: str
     title: str
     accept: str
+    #: Sent as it is instead of ``?query=TEXT`` on the endpoint's path: a GET of this
+    #: path and query string (a named query of the API), or a POST of the form ``body``.
+    path: str | None = None
+    body: bytes | None = None
 
     @classmethod
     def from_named(cls, query: NamedQuery) -> Query:
@@ -83,19 +87,23 @@ def load_queries(names: Sequence[str] | None = None, folder: Path = QUERIES_DIR)
 
 
 def count_rows(body: bytes, accept: str) -> int:
-    """Rows in a SPARQL result body (JSON or CSV/TSV with a header line).
+    """Rows in a result body: SPARQL JSON, CSV/TSV with a header line, or N-Triples.
 
     >>> count_rows(b'{"results": {"bindings": [{}, {}]}}', "application/sparql-results+json")
     2
     >>> count_rows(b"a,b\\r\\n1,2\\r\\n3,4\\r\\n", "text/csv")
     2
+    >>> count_rows(b"<a> <b> <c> .\\n<a> <b> <d> .\\n", "application/n-triples")
+    2
     """
+    lines = body.splitlines()
+    if accept == "application/n-triples":
+        return len([x for x in lines if x.strip()])
     if "json" in accept:
         doc = json.loads(body)
         if "boolean" in doc:
             return 1
         return len(doc["results"]["bindings"])
-    lines = body.splitlines()
     return max(0, len([x for x in lines if x.strip()]) - 1)
 
 
@@ -189,15 +197,20 @@ class Client:
         self.conn: http.client.HTTPConnection | None = None
 
     def get(self, query: Query) -> tuple[float, bytes]:
-        """Send the query (GET), read the whole body; return (ms, body) or raise."""
-        target = f"{self.path}?{urllib.parse.urlencode({'query': query.text})}"
+        """Send the query (GET, or POST of its form), read the whole body; return (ms, body)
+        or raise."""
+        target = query.path or f"{self.path}?{urllib.parse.urlencode({'query': query.text})}"
         headers = {"Accept": query.accept, "Accept-Encoding": "identity"}
+        method = "GET" if query.body is None else "POST"
+        if query.body is not None:
+            target = query.path or self.path
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
         for attempt in (1, 2):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
             t0 = time.perf_counter()
             try:
-                self.conn.request("GET", target, headers=headers)
+                self.conn.request(method, target, body=query.body, headers=headers)
                 resp = self.conn.getresponse()
                 body = resp.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):

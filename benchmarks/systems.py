@@ -3,7 +3,9 @@ its memory, and how it is stopped (at the end, on errors and on Ctrl-C/SIGTERM).
 
 ``policykg serve`` loads the N-Quads file itself; ``oxigraph serve-read-only`` reads a
 store made beforehand by ``oxigraph load`` (:func:`ensure_oxigraph_store`);
-``rdflib-endpoint serve`` loads the file into an rdflib ``Dataset``.
+``rdflib-endpoint serve`` loads the file into an rdflib ``Dataset``. The API over a remote
+store (``policykg serve --store URL`` over Oxigraph or Virtuoso) is timed by ``backends.py``,
+which starts the stores with :mod:`policykg.remote.launch` and the API with :class:`Server`.
 """
 
 from __future__ import annotations
@@ -27,13 +29,13 @@ from measure import Endpoint, process_tree_rss_kib
 
 __all__ = [
     "BIN",
-    "REMOTE",
     "ROOT",
     "SYSTEMS",
     "Server",
     "SystemSpec",
     "ensure_oxigraph_store",
     "free_port",
+    "policykg_health",
     "running",
 ]
 
@@ -52,17 +54,24 @@ class SystemSpec:
     argv: Callable[[Path, Path, int], list[str]]  # (nquads file, oxigraph store, port)
     #: After the first answer, whether the server has finished warming up (given its port).
     warmed: Callable[[int], bool] | None = None
+    #: The path whose 200 is the first answer (default: ``ASK {}`` on ``path``).
+    ready_path: str | None = None
+
+
+def policykg_health(port: int, timeout: float = 5) -> dict[str, object]:
+    """``GET /healthz`` of a policykg server, read."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", "/healthz")
+        health: dict[str, object] = json.loads(conn.getresponse().read())
+    finally:
+        conn.close()
+    return health
 
 
 def _policykg_warmed(port: int) -> bool:
     """policykg answers from its workers first; its in-process copy for lookups comes later."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        conn.request("GET", "/healthz")
-        health = json.loads(conn.getresponse().read())
-    finally:
-        conn.close()
-    return bool(health.get("inline") != "loading")
+    return policykg_health(port).get("inline") != "loading"
 
 
 SYSTEMS: dict[str, SystemSpec] = {
@@ -97,12 +106,6 @@ SYSTEMS: dict[str, SystemSpec] = {
 }  # fmt: skip
 
 
-#: Remote backends (``policykg serve --store <url>`` over a SPARQL server, issue 13), by name,
-#: each with how to start it: the remote-api work registers them here, and ``run.py`` and
-#: ``costs.py`` are to start and time them beside the two above. Empty until then.
-REMOTE: dict[str, SystemSpec] = {}
-
-
 def free_port() -> int:
     """A loopback port nobody listens on (bind port 0, read it back, release it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -129,6 +132,8 @@ class Server:
             cwd=ROOT,
         )
         self.ready_after: float | None = None
+        #: Seconds from the start to the first 200 (before any warming up).
+        self.first_answer_after: float | None = None
 
     @property
     def endpoint(self) -> Endpoint:
@@ -141,13 +146,15 @@ class Server:
         try:
             conn.request(
                 "GET",
-                f"{self.spec.path}?{query}",
+                self.spec.ready_path or f"{self.spec.path}?{query}",
                 headers={"Accept": "application/sparql-results+json"},
             )
             resp = conn.getresponse()
             resp.read()
         finally:
             conn.close()
+        if resp.status == 200 and self.first_answer_after is None:
+            self.first_answer_after = time.perf_counter() - self.started
         warmed = self.spec.warmed
         return resp.status == 200 and (warmed is None or warmed(self.port))
 

@@ -238,7 +238,9 @@ class RemoteBackend:
     async def _read_graphs(self) -> None:
         """The store's data graphs (Virtuoso: without its system graphs)."""
         self._graphs = None
-        rows = await self._rows("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        # GROUP BY, not DISTINCT: Virtuoso 7 answers DISTINCT ?g over GRAPH ?g { ?s ?p ?o }
+        # by no index (over 20 s at 118k quads, against 0.1 s for this form)
+        rows = await self._rows("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         graphs = sorted(
             str(row["g"].value)
             for row in rows
