@@ -47,7 +47,8 @@ def test_the_project_sources_canonicalise_as_the_whole_dataset() -> None:
 
 
 # Blank nodes that only their neighbours tell apart (n-degree hashing), the same shapes in
-# two graphs, literals that sort before and after a space, and duplicate quads.
+# two graphs, literals that sort before and after a space or say ``_:``, a blank graph, and
+# duplicate quads.
 TRICKY = """
 <http://e/a> <http://e/p> _:x <http://e/g1> .
 _:x <http://e/q> _:y <http://e/g1> .
@@ -64,6 +65,10 @@ _:w <http://e/q> _:z <http://e/g2> .
 <http://e/a> <http://e/s> "a" <http://e/g2> .
 <http://e/ab> <http://e/s> _:x <http://e/g> .
 <http://e/a> <http://e/s> <http://e/b> <http://e/g> .
+<http://e/a> <http://e/s> "not a blank node: _:x" <http://e/g> .
+_:x <http://e/s> "the same _:x in a literal" <http://e/g> .
+<http://e/a> <http://e/s> _:v _:graph .
+_:v <http://e/q> "in a blank graph" _:graph .
 """
 
 

@@ -7,14 +7,26 @@ from pathlib import Path
 import networkx as nx
 import pytest
 import rdflib
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    RdfFormat,
+    Store,
+    Triple,
+    serialize,
+)
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from typer.testing import CliRunner
 
 from policykg.cli.commands import app
 from policykg.errors import BadRequest
 from policykg.graph.build import BuildReport
-from policykg.graph.export import export
+from policykg.graph.export import Exports, export, union_ntriples
 from policykg.kg import PolicyGraph
+from policykg.namespaces import dump_prefixes
 from policykg.settings import Settings
 
 
@@ -87,3 +99,59 @@ def test_cli_prints_construct_results_as_turtle(built: tuple[Settings, BuildRepo
         "<https://w3id.org/policykg/id/linkedin> <https://w3id.org/dpv#isSubsidiaryOf> "
         "<https://w3id.org/policykg/id/microsoft> .\n"
     )
+
+
+def _triples_sorted_in_python(store: Store) -> bytes:
+    """The union as the exports wrote it before: pyoxigraph triples, deduplicated, sorted by
+    ``str()`` and serialised as N-Triples."""
+    triples = sorted({Triple(q.subject, q.predicate, q.object) for q in store}, key=str)
+    data = serialize(triples, format=RdfFormat.N_TRIPLES)
+    assert data is not None
+    return data
+
+
+def _awkward_store(*, default_graph: bool) -> Store:
+    """Literals with spaces, quotes, escapes and ``_:`` in them, a blank-node graph, a triple
+    in two graphs, a triple term; with ``default_graph`` also a triple in the default graph."""
+    ex = "https://example.org/"
+    s, p, q = NamedNode(ex + "s"), NamedNode(ex + "p"), NamedNode(ex + "q")
+    g1, g2, b = NamedNode(ex + "g1"), NamedNode(ex + "g2"), BlankNode("b0")
+    store = Store()
+    for obj in (
+        Literal("a b _:c <d> .", language="en"),
+        Literal('say "x"\nand \\ \t then'),
+        Literal("2025-11-03", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+        NamedNode(ex + "o"),
+        b,
+    ):
+        store.add(Quad(s, p, obj, g1))
+    store.add(Quad(s, p, NamedNode(ex + "o"), g2))  # the same triple in a second graph
+    store.add(Quad(b, q, Literal("in a blank graph"), BlankNode("g")))
+    store.add(Quad(s, q, Triple(s, p, b), g2))
+    if default_graph:
+        store.add(Quad(s, q, Literal("default graph"), DefaultGraph()))
+    return store
+
+
+@pytest.mark.parametrize("default_graph", [False, True])
+def test_the_union_is_the_sorted_set_of_the_stores_triples(default_graph: bool) -> None:
+    store = _awkward_store(default_graph=default_graph)
+    union = Exports().triples(store)
+    assert union == _triples_sorted_in_python(store)
+    assert len(union.splitlines()) == len({(q.subject, q.predicate, q.object) for q in store})
+
+
+def test_the_union_of_the_seed_graph_is_what_sorting_its_triples_gives(kg: PolicyGraph) -> None:
+    union = union_ntriples(kg.store.dump(format=RdfFormat.N_QUADS) or b"")
+    assert union == _triples_sorted_in_python(kg.store)
+
+
+@pytest.mark.parametrize("suffix", [".trig", ".nq", ".jsonld"])
+def test_dataset_exports_are_the_stores_own_dump(
+    kg: PolicyGraph, tmp_path: Path, suffix: str
+) -> None:
+    fmt = RdfFormat.from_extension(suffix[1:])
+    assert fmt is not None
+    prefixes = {} if fmt == RdfFormat.N_QUADS else dump_prefixes()
+    path = export(kg, tmp_path / f"policykg{suffix}")
+    assert path.read_bytes() == kg.store.dump(format=fmt, prefixes=prefixes)

@@ -22,7 +22,6 @@ from pyoxigraph import (
     CanonicalizationAlgorithm,
     Dataset,
     DefaultGraph,
-    Literal,
     NamedNode,
     Quad,
     RdfFormat,
@@ -153,47 +152,45 @@ def asserted_statements(quads: Sequence[Quad], graph: NamedNode) -> list[Quad]:
     return sorted(out, key=str)
 
 
-def _has_blank(quad: Quad) -> bool:
-    """Whether a blank node (or a triple term, which may hold one) is in ``quad``."""
-    return not (
-        isinstance(quad.subject, NamedNode)
-        and isinstance(quad.object, NamedNode | Literal)
-        and isinstance(quad.graph_name, NamedNode)
-    )
+def _canonical_graphs(quads: Iterable[Quad]) -> dict[str, list[str]]:
+    """The N-Quads lines of ``quads`` with RDFC-1.0 blank-node labels, each once, by graph.
 
-
-def _graph_of(line: str) -> str:
-    """The graph of an N-Quads line ``s p o g .`` (every quad is in a named graph): its last
-    term, which holds no space."""
-    return line[line.rindex(" ", 0, -2) + 1 : -2]
+    Only the lines that may hold a blank node (those with ``_:`` anywhere: a blank node, or
+    a literal that says ``_:``) are canonicalised: RDFC-1.0 hashes each blank node from the
+    quads it appears in (and from the blank nodes they reach), so the other quads change no
+    label, and canonicalising these alone gives the labels of the whole dataset (a test
+    compares the two); a quad without a blank node among them comes out as it went in.
+    pyoxigraph writes every quad once and the lines are sorted out as text, so no quad is
+    taken apart into Python terms.
+    """
+    quads = list(quads)
+    for quad in quads:
+        if isinstance(quad.graph_name, DefaultGraph):
+            raise ValueError(f"a quad outside any named graph: {quad}")
+    lines = _serialize(quads, RdfFormat.N_QUADS, {}).decode("utf-8").split("\n")
+    del quads
+    lines.pop()  # the text ends with a newline
+    plain = {line for line in lines if "_:" not in line}
+    blank = Dataset(parse("\n".join(line for line in lines if "_:" in line), RdfFormat.N_QUADS))
+    del lines
+    blank.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
+    text = _serialize(blank, RdfFormat.N_QUADS, {}).decode("utf-8").split("\n")
+    text.pop()
+    plain.update(text)
+    by_graph: dict[str, list[str]] = {}
+    for line in plain:
+        by_graph.setdefault(line[line.rindex(" ", 0, -2) + 1 : -2], []).append(line)
+    return by_graph
 
 
 def canonical_nquads(quads: Iterable[Quad]) -> list[str]:
     """The N-Quads lines of ``quads`` with RDFC-1.0 blank-node labels, sorted by graph,
-    subject, predicate and object: the same input always gives the same lines.
+    subject, predicate and object: the same input always gives the same lines."""
+    return _ordered(_canonical_graphs(quads))
 
-    Only the quads that hold a blank node are canonicalised: RDFC-1.0 hashes each blank node
-    from the quads it appears in (and from the blank nodes they reach), so the other quads
-    change no label, and canonicalising these alone gives the labels of the whole dataset
-    (a test compares the two). The lines are written by pyoxigraph and sorted as strings,
-    rather than as terms in Python.
-    """
-    plain: set[Quad] = set()
-    blank = Dataset()
-    for quad in quads:
-        if isinstance(quad.graph_name, DefaultGraph):
-            raise ValueError(f"a quad outside any named graph: {quad}")
-        if _has_blank(quad):
-            blank.add(quad)
-        else:
-            plain.add(quad)
-    blank.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
-    text = _serialize([*plain, *blank], RdfFormat.N_QUADS, {}).decode("utf-8")
-    lines = text.split("\n")
-    lines.pop()  # the text ends with a newline
-    by_graph: dict[str, list[str]] = {}
-    for line in lines:
-        by_graph.setdefault(_graph_of(line), []).append(line)
+
+def _ordered(by_graph: dict[str, list[str]]) -> list[str]:
+    """The lines of every graph, by graph and then by line."""
     ordered = []
     for graph in sorted(by_graph):
         # Within a graph, whole lines sort as (subject, predicate, object) do: no term is
@@ -270,8 +267,10 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     progress("deriving the graph of asserted statements")
     asserted = asserted_statements(loaded.quads, NamedNode(settings.base_iri + "graph/asserted"))
     progress("canonicalising")
-    lines = canonical_nquads([*loaded.quads, *asserted])
-    report.graphs = len({_graph_of(line) for line in lines})
+    by_graph = _canonical_graphs([*loaded.quads, *asserted])
+    report.graphs = len(by_graph)
+    lines = _ordered(by_graph)
+    del by_graph
     report.triples = len(lines)
     nquads = "".join(f"{line}\n" for line in lines).encode("utf-8")
     del lines

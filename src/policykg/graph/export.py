@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import networkx as nx
-from pyoxigraph import RdfFormat, Store, Triple, serialize
+from pyoxigraph import DefaultGraph, RdfFormat, Store, Triple, parse, serialize
 
 from policykg.errors import BadRequest
 from policykg.formats import GRAPHS
@@ -23,7 +23,7 @@ from policykg.namespaces import dump_prefixes
 if TYPE_CHECKING:
     from policykg.network.filters import Filters
 
-__all__ = ["EXPORT_FORMATS", "Exports", "export", "union_triples"]
+__all__ = ["EXPORT_FORMATS", "Exports", "export", "union_ntriples"]
 
 _GRAPH = {".graphml": nx.write_graphml, ".gexf": nx.write_gexf}  # of network.views.flat()
 
@@ -33,10 +33,17 @@ EXPORT_FORMATS = (*(f".{f.extension}" for f in GRAPHS.formats), *_GRAPH)
 
 @dataclass
 class Exports:
-    """What several exports of one graph share, made once: the union's triples and the
-    network views (the dumps write six RDF files and two network files from one store)."""
+    """What several exports of one graph share, made once: the dataset's N-Quads in the
+    store's order, the union's N-Triples and the network views (the dumps write six RDF
+    files and two network files from one store).
 
-    union: list[Triple] | None = None
+    ``nquads`` may be given: the N-Quads dump of the store (``Store.dump``), as the build
+    reads it once from its on-disk store while the network is made from a copy in memory,
+    whose quads come in another order.
+    """
+
+    nquads: bytes | None = None
+    union: bytes | None = None
     views: dict[Filters, nx.MultiDiGraph] = field(default_factory=dict)
 
     def view(self, graph: PolicyGraph, filters: Filters) -> nx.MultiDiGraph:
@@ -46,16 +53,43 @@ class Exports:
             self.views[filters] = network(graph, filters)
         return self.views[filters]
 
-    def triples(self, store: Store) -> list[Triple]:
+    def dataset(self, store: Store) -> bytes:
+        """Every quad of ``store`` as N-Quads, in the store's order (read once)."""
+        if self.nquads is None:
+            self.nquads = _dump(store, RdfFormat.N_QUADS)
+        return self.nquads
+
+    def triples(self, store: Store) -> bytes:
+        """The union of the store's graphs as N-Triples, sorted (see :func:`union_ntriples`)."""
         if self.union is None:
-            self.union = union_triples(store)
+            if next(store.quads_for_pattern(None, None, None, DefaultGraph()), None) is None:
+                self.union = union_ntriples(self.dataset(store))
+            else:  # a line of the default graph has no graph term to cut off
+                triples = {Triple(q.subject, q.predicate, q.object) for q in store}
+                self.union = "".join(f"{t} .\n" for t in sorted(map(str, triples))).encode()
         return self.union
 
 
-def union_triples(store: Store) -> list[Triple]:
-    """The union of the store's graphs, each triple once, sorted by ``str()`` of the triple."""
-    quads = store.quads_for_pattern(None, None, None, None)
-    return sorted({Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+def _dump(store: Store, fmt: RdfFormat) -> bytes:
+    data = store.dump(format=fmt)
+    assert data is not None  # no output file given: pyoxigraph returns the bytes
+    return data
+
+
+def union_ntriples(nquads: bytes) -> bytes:
+    """The union of the graphs of an N-Quads text written by pyoxigraph, every quad in a named
+    graph: each triple once, one a line, sorted by its N-Triples form (``str()`` of a
+    pyoxigraph ``Triple``, which is how the line writes it).
+
+    The graph (an IRI or a blank node, neither holding a space) ends each line, so the line
+    less its graph is the triple; the lines are deduplicated and sorted as strings,
+    never turned into Python terms (a test compares this with sorting the store's triples).
+    """
+    lines = nquads.decode("utf-8").split("\n")
+    lines.pop()  # the text ends with a newline
+    triples = sorted({line[: line.rindex(" ", 0, -2)] for line in lines})
+    del lines
+    return "".join(f"{t} .\n" for t in triples).encode("utf-8")
 
 
 def export(
@@ -86,7 +120,11 @@ def export(
     fmt = known.rdf
     prefixes = {} if fmt in (RdfFormat.N_QUADS, RdfFormat.N_TRIPLES) else dump_prefixes()
     if fmt.supports_datasets:  # every quad, in the store's order
-        graph.store.dump(path, format=fmt, prefixes=prefixes)
+        text, read_as = shared.dataset(graph.store), RdfFormat.N_QUADS
     else:
-        serialize(shared.triples(graph.store), path, format=fmt, prefixes=prefixes)
+        text, read_as = shared.triples(graph.store), RdfFormat.N_TRIPLES
+    if fmt == read_as:  # the text is already what pyoxigraph would write
+        path.write_bytes(text)
+    else:
+        serialize(parse(text, format=read_as), path, format=fmt, prefixes=prefixes)
     return path

@@ -35,6 +35,9 @@ LABELS = {
 _CLAIM_TEXTS = {PKG + "quote": "quote", _SKOS + "note": "note"}
 _TITLE = _DCT + "title"
 _SOURCE_TYPE = _SCHEMA + "NewsArticle"
+_LINKS = {PKG + "speaker", PROV + "wasDerivedFrom", PROV + "wasInvalidatedBy"}
+#: The properties :func:`documents` reads; the quads of every other property are skipped.
+_READ = {RDF + "type", PKG + "paragraph", *LABELS, *_CLAIM_TEXTS, _TITLE, *_LINKS}
 
 
 @dataclass(frozen=True, order=True)
@@ -80,9 +83,12 @@ def documents(quads: Iterable[Quad]) -> list[Document]:
     paragraphs: dict[str, set[int]] = defaultdict(set)
     claims, sources = set(), set()
     for q in quads:
+        p = q.predicate.value
+        if p not in _READ:  # most quads: only these properties make documents
+            continue
         if not isinstance(q.subject, NamedNode):
             continue
-        s, p, o = q.subject.value, q.predicate.value, q.object
+        s, o = q.subject.value, q.object
         if p == RDF + "type" and isinstance(o, NamedNode):
             if o.value == PKG + "Claim":
                 claims.add(s)
