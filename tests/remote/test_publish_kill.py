@@ -126,7 +126,9 @@ def test_kill_9_during_publish_never_shows_a_half_version(
     for counts in reader.seen:
         assert counts in (counts_of(a), counts_of(b)), f"a reader saw a half version: {counts}"
 
-    # A publish run to its end cleans up whatever the killed ones left.
+    # A publish run to its end cleans up whatever the killed ones left, once the requests
+    # they had already sent are done: the server finishes those after their client is gone.
+    _settled(remote)
     state = read_state(remote, BASE)
     target = b if state.current == a.version else a
     process = _start(store_server, dists[target.version])
@@ -138,3 +140,16 @@ def test_kill_9_during_publish_never_shows_a_half_version(
     stored = {g for g in policy_graphs(remote) if "/graph/publication/" in g}
     assert stored == {c.stored for v in state.versions for c in v.graphs}
     wipe(remote)
+
+
+def _settled(remote: RemoteStore, quiet: float = 2.0, timeout: float = 120.0) -> None:
+    """Wait until the store's policy graphs and their sizes stay the same for ``quiet`` s."""
+    deadline = time.monotonic() + timeout
+    last, since = None, time.monotonic()
+    while time.monotonic() - since < quiet:
+        assert time.monotonic() < deadline, "the store kept changing after every publish ended"
+        graphs = policy_graphs(remote)
+        now = (graphs, public_counts(remote, graphs))
+        if now != last:
+            last, since = now, time.monotonic()
+        time.sleep(0.25)
