@@ -3,6 +3,7 @@ adapter (:mod:`policykg.remote.virtuoso`, :mod:`policykg.backend_text`, the clie
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from collections import Counter
@@ -38,14 +39,21 @@ DATA = b"""\
 """
 
 
-@pytest.fixture
-def store(virtuoso: RemoteServer) -> Iterator[tuple[RemoteStore, str]]:
-    """A client of the session's Virtuoso and a graph of ``DATA`` only this test reads."""
+@contextlib.contextmanager
+def _own_graph(virtuoso: RemoteServer, data: bytes) -> Iterator[tuple[RemoteStore, str]]:
+    """A client of the session's Virtuoso and a graph of ``data`` only one test reads."""
     graph = f"https://example.org/test/{uuid.uuid4().hex}"
     with RemoteStore(virtuoso.endpoint(timeout=60)) as client:
-        client.put_graph(graph, DATA)
+        client.put_graph(graph, data)
         yield client, graph
         client.delete_graph(graph)
+
+
+@pytest.fixture
+def store(virtuoso: RemoteServer) -> Iterator[tuple[RemoteStore, str]]:
+    """A graph of ``DATA``."""
+    with _own_graph(virtuoso, DATA) as made:
+        yield made
 
 
 def _rows(body: bytes) -> list[dict[str, object]]:
@@ -193,12 +201,9 @@ OUTSIDE_OPTIONAL = (
 
 @pytest.fixture
 def hierarchy(virtuoso: RemoteServer) -> Iterator[tuple[RemoteStore, str]]:
-    """A client of the session's Virtuoso and a graph of ``HIERARCHY`` only this test reads."""
-    graph = f"https://example.org/test/{uuid.uuid4().hex}"
-    with RemoteStore(virtuoso.endpoint(timeout=60)) as client:
-        client.put_graph(graph, HIERARCHY)
-        yield client, graph
-        client.delete_graph(graph)
+    """A graph of ``HIERARCHY``."""
+    with _own_graph(virtuoso, HIERARCHY) as made:
+        yield made
 
 
 def _on(client: RemoteStore, graph: str, query: str) -> Counter[tuple[str | None, ...]]:
