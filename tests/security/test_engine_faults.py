@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 import threading
 import time
 from functools import partial
@@ -20,6 +18,7 @@ from policykg.settings import Settings
 from policykg.sparql import safety
 from tests.api.apisupport import PEOPLE
 from tests.api.conftest import make_settings
+from tests.processes import kill_child
 
 QJSON = {"Accept": "application/sparql-results+json"}
 #: Two patterns: never answered in the server process, always by a worker.
@@ -34,7 +33,7 @@ def _engine(client: TestClient) -> Engine:
 def _kill_workers(engine: Engine) -> None:
     for worker in list(engine._readers):
         assert worker.proc is not None
-        os.kill(worker.proc.pid, signal.SIGKILL)
+        kill_child(worker.proc.pid)
 
 
 def _wait_for(predicate: object, seconds: float = 120) -> None:

@@ -34,6 +34,7 @@ from policykg.engine.pool import Engine
 from policykg.leftovers import OWNER_FILE
 from tests.api.apisupport import AUTH, PEOPLE, TOKEN
 from tests.api.conftest import make_settings
+from tests.processes import kill_child
 from tests.serving import POLICYKG, free_port, start, stop
 
 ROUNDS = int(os.environ.get("POLICYKG_FAULT_ROUNDS", "20"))
@@ -203,13 +204,12 @@ def test_kill_9_of_workers_under_queries(hostile_root: Path) -> None:
             runner.start()
             time.sleep(rng.uniform(0.0, 0.5))
             deadline = time.monotonic() + 60  # after a kill, replacements may still be starting
-            while not (victims := [w for w in list(engine._readers) if w.proc is not None]):
+            while not (victims := [w for w in list(engine._readers) if w.alive]):
                 assert time.monotonic() < deadline, "no query worker came back within 60 s"
                 time.sleep(0.05)
             victim = rng.choice(victims)
             assert victim.proc is not None
-            with contextlib.suppress(ProcessLookupError):  # it was being replaced already
-                os.kill(victim.proc.pid, signal.SIGKILL)
+            kill_child(victim.proc.pid)  # unless it was being replaced already
             runner.join(timeout=300)
             after = client.get("/sparql", params={"query": WORKER_QUERY}, headers=QJSON)
             assert after.status_code == 200, after.text

@@ -355,6 +355,8 @@ class Engine:
                 await asyncio.sleep(1)
 
     async def _discard(self, worker: WorkerProcess) -> None:
+        if (ended := worker.ended()) is not None and worker.proc is not None:
+            log.warning("query worker %d had stopped (%s)", worker.proc.pid, ended)
         reserved = self._lanes.reserved(worker)
         self._readers.discard(worker)
         self._lanes.forget(worker)

@@ -6,6 +6,7 @@ import asyncio
 import ctypes.util
 import functools
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Literal
@@ -98,6 +99,27 @@ class WorkerProcess:
         except (asyncio.IncompleteReadError, ConnectionError):
             raise WorkerStopped(_STOPPED) from None
 
+    def ended(self) -> str | None:
+        """How the process ended, if it has ("killed by SIGKILL", "exit status 1"), else
+        None; looked at without reaping it (the event loop's child watcher does that).
+
+        >>> worker = WorkerProcess(Path("unused"), "read")
+        >>> worker.ended() is None  # never started
+        True
+        """
+        if self.proc is None:
+            return None
+        try:
+            info = os.waitid(os.P_PID, self.proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:  # reaped already
+            code = self.proc.returncode
+            return None if code is None else _describe_exit(code)
+        if info is None:
+            return None
+        if info.si_code == os.CLD_EXITED:
+            return _describe_exit(info.si_status)
+        return _describe_exit(-info.si_status)
+
     async def kill(self) -> None:
         if self.proc and self.proc.returncode is None:
             self.proc.kill()
@@ -111,3 +133,17 @@ class WorkerProcess:
                 await asyncio.wait_for(self.proc.wait(), 10)
             except TimeoutError:
                 await self.kill()
+
+
+def _describe_exit(code: int) -> str:
+    """A return code in words: negative is the signal that ended the process.
+
+    >>> _describe_exit(-9), _describe_exit(1)
+    ('killed by SIGKILL', 'exit status 1')
+    """
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit status {code}"
