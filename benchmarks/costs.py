@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import io
 import json
 import os
 import re
@@ -38,6 +39,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -110,24 +112,60 @@ def _du_mib(path: Path) -> float:
     return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20, 1)
 
 
+class _Concatenated(io.RawIOBase):
+    """Files read one after the other as one stream (for one ``bulk_load`` of them all)."""
+
+    def __init__(self, paths: list[Path], head: bytes = b"") -> None:
+        self.paths, self.current = iter(paths), io.BytesIO(head)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while True:
+            n = self.current.readinto(buffer)
+            if n:
+                return int(n)
+            following = next(self.paths, None)
+            if following is None:
+                return 0
+            self.current.close()
+            self.current = following.open("rb")
+
+    def close(self) -> None:
+        self.current.close()
+        super().close()
+
+
 def _unvalidated_store(root: Path, dist: Path) -> Path:
-    """The sources loaded as they are into ``dist/stores/unvalidated``, linked as ``dist/store``."""
+    """The sources loaded as they are into ``dist/stores/unvalidated``, linked as ``dist/store``.
+
+    One ``Store.bulk_load`` of one TriG stream: the ontology's Turtle files, written as TriG
+    in the ontology graph, then every TriG source file after the other (a ``bulk_load`` per
+    file wrote 500 MB of the 1M store in 78 minutes: each one writes and ingests its own
+    files). A stream is one document for the parser, so blank-node labels are shared
+    across files: the generator's carry their source's number (``_:i<source>x<claim>``),
+    so they stay apart as they do when a build reads the files one by one.
+    """
     target = dist / "stores" / "unvalidated"
     if target.exists():
         shutil.rmtree(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    ontology = ox.NamedNode(BASE + "graph/ontology")
+    head = ox.serialize(
+        [
+            ox.Quad(t.subject, t.predicate, t.object, ontology)
+            for path in sorted((root / "ontology").glob("*.ttl"))
+            if path.name not in ("shapes.ttl", "advice.ttl")
+            for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=BASE)
+        ],
+        format=ox.RdfFormat.TRIG,
+    )
+    files = [root / "graph" / "entities.trig", *sorted((root / "graph" / "sources").glob("*.trig"))]
     store = ox.Store(str(target))
-    for path in [
-        *sorted((root / "ontology").glob("*.ttl")),
-        *sorted((root / "graph").rglob("*.trig")),
-    ]:
-        if path.name in ("shapes.ttl", "advice.ttl"):
-            continue
-        fmt = ox.RdfFormat.TRIG if path.suffix == ".trig" else ox.RdfFormat.TURTLE
-        to = None if path.suffix == ".trig" else ox.NamedNode(BASE + "graph/ontology")
-        store.bulk_load(path=str(path), format=fmt, to_graph=to)
+    with _Concatenated(files, head) as stream:
+        store.bulk_load(input=io.BufferedReader(stream, 1 << 20), format=ox.RdfFormat.TRIG)
     store.flush()
-    store.optimize()
     del store
     link = dist / "store"
     if link.is_symlink() or link.exists():
@@ -175,6 +213,32 @@ class _Server:
     def rss_mib(self) -> float:
         return round(process_tree_rss_kib(self.proc.pid) / 1024, 1)
 
+
+class _Sampler(threading.Thread):
+    """Each server's resident memory (its process tree) every ``every`` seconds, from start."""
+
+    def __init__(self, servers: list[_Server], every: float = 1.0) -> None:
+        super().__init__(daemon=True)
+        self.servers, self.every, self.done = servers, every, threading.Event()
+        self.samples: dict[str, list[tuple[float, float]]] = {s.name: [] for s in servers}
+
+    def run(self) -> None:
+        while not self.done.wait(self.every):
+            for s in self.servers:
+                if s.proc.poll() is None:
+                    mib = s.rss_mib()
+                    self.samples[s.name].append((round(time.perf_counter() - s.start, 1), mib))
+
+    def report(self, name: str, points: int = 40) -> dict[str, Any]:
+        """Peak MiB and when, and at most ``points`` samples (every n-th, and the last)."""
+        samples = self.samples[name]
+        if not samples:
+            return {}
+        step = max(1, len(samples) // points)
+        kept = [*samples[::step], *([samples[-1]] if (len(samples) - 1) % step else [])]
+        at, peak = max(samples, key=lambda s: s[1])
+        return {"peak_rss_mib": peak, "peak_rss_at_s": at, "rss_series_s_mib": kept}
+
     def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -197,7 +261,13 @@ def _warmed(server: _Server) -> bool:
 
 
 def _serve(
-    dist: Path, work: Path, seconds: float, timeout: float, *, on_disk: bool = False
+    dist: Path,
+    work: Path,
+    seconds: float,
+    timeout: float,
+    *,
+    on_disk: bool = False,
+    queries: list[str] | None = None,
 ) -> dict[str, Any]:
     store = (dist / "store").resolve()
     env = dict(os.environ, POLICYKG_DIST=str(dist))
@@ -212,6 +282,8 @@ def _serve(
                                         str(store), "--bind", f"127.0.0.1:{port}",
                                         "--union-default-graph"], env, port, work / "oxigraph.log"))  # fmt: skip
     out: dict[str, Any] = {}
+    sampler = _Sampler(servers)
+    sampler.start()
     try:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -227,12 +299,14 @@ def _serve(
         while time.monotonic() < deadline and not on_disk and not _warmed(pk):
             time.sleep(0.2)
         out["policykg"]["memory_copies_s"] = round(time.perf_counter() - pk.start, 2)
+        with contextlib.suppress(OSError, ValueError):
+            out["policykg"]["healthz"] = json.loads(_get(pk.port, "/healthz")[1])
         for s in servers:
             out[s.name]["rss_mib"] = s.rss_mib()
         budget = Budget(warmup=2, max_requests=50, seconds=seconds, min_requests=3, timeout=300)
         latencies: dict[str, dict[str, float]] = {s.name: {} for s in servers}
         errors: dict[str, dict[str, str]] = {s.name: {} for s in servers}
-        for query in load_queries():
+        for query in load_queries(queries):
             for s in servers:
                 try:
                     m = measure_sequential(Endpoint(s.name, s.port, s.path), query, budget)
@@ -247,8 +321,12 @@ def _serve(
                 out[s.name]["errors"] = errors[s.name]
             out[s.name]["rss_after_queries_mib"] = s.rss_mib()
     finally:
+        sampler.done.set()
+        sampler.join()
         for s in servers:
             s.stop()
+    for s in servers:
+        out.setdefault(s.name, {}).update(sampler.report(s.name))
     return out
 
 
@@ -268,7 +346,7 @@ def run_size(claims: int, work: Path, args: argparse.Namespace) -> dict[str, Any
         if earlier.exists():  # keep what the run that made the store measured
             kept = json.loads(earlier.read_text(encoding="utf-8"))
             build = kept.get("build", build)
-            result.update({k: kept[k] for k in ("unvalidated_load_s",) if k in kept})
+            result.update({k: v for k, v in kept.items() if k.startswith("unvalidated_load")})
     elif args.build_timeout > 0:
         build = _timed(
             [str(BIN / "policykg"), "build"], env, args.build_timeout, work / "build.log"
@@ -291,7 +369,7 @@ def run_size(claims: int, work: Path, args: argparse.Namespace) -> dict[str, Any
     )
     (work / "partial.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"[{size_label(claims)}] serving …", flush=True)
-    result["serve"] = _serve(dist, work, args.seconds, args.ready_timeout)
+    result["serve"] = _serve(dist, work, args.seconds, args.ready_timeout, queries=args.queries)
     result["load_after"] = loadavg()
     return result
 
@@ -308,6 +386,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--seconds", type=float, default=3, help="time budget per query and server")
     ap.add_argument(
+        "--queries",
+        type=lambda text: text.split(","),
+        help="comma-separated benchmark queries to time (default: all of queries/*.rq)",
+    )
+    ap.add_argument(
         "--on-disk",
         action="store_true",
         help="only serve again, with policykg serve --on-disk, on the store an earlier run "
@@ -323,7 +406,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{size_label(claims)}] serving --on-disk …", flush=True)
             before = loadavg()
             result["serve_on_disk"] = _serve(
-                work / "dist", work, args.seconds, args.ready_timeout, on_disk=True
+                work / "dist",
+                work,
+                args.seconds,
+                args.ready_timeout,
+                on_disk=True,
+                queries=args.queries,
             )
             result["serve_on_disk"]["load_before_after"] = [before, loadavg()]
             out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
