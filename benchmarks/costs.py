@@ -221,9 +221,11 @@ class _Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.servers, self.every, self.done = servers, every, threading.Event()
         self.samples: dict[str, list[tuple[float, float]]] = {s.name: [] for s in servers}
+        self.load: list[float] = []  # the 1-minute load average, each second
 
     def run(self) -> None:
         while not self.done.wait(self.every):
+            self.load.append(os.getloadavg()[0])
             for s in self.servers:
                 if s.proc.poll() is None:
                     mib = s.rss_mib()
@@ -327,6 +329,8 @@ def _serve(
             s.stop()
     for s in servers:
         out.setdefault(s.name, {}).update(sampler.report(s.name))
+    if sampler.load:
+        out["load_min_max"] = [min(sampler.load), max(sampler.load)]
     return out
 
 

@@ -62,6 +62,7 @@ ROWS: list[tuple[str, Any]] = [
     ("of which writing the store and index, CPU s", lambda r: _step_cpu(r, "writing the store")),
     ("of which dumps, CPU s", lambda r: _step_cpu(r, "writing the dumps")),
     ("build peak MiB", lambda r: _get(r, "build", "peak_mib") if _build_seconds(r, "wall") else None),
+    ("no build: sources bulk-loaded unvalidated, wall s", lambda r: _get(r, "unvalidated_load_s")),
     ("store MiB", lambda r: _get(r, "store_mib")),
     ("check one new file, wall s", lambda r: _get(r, "check", "wall_s")),
     ("check CPU s", lambda r: _get(r, "check", "cpu_s")),
@@ -72,9 +73,13 @@ ROWS: list[tuple[str, Any]] = [
     ("policykg MiB at first answer", lambda r: _get(r, "serve", "policykg", "rss_at_first_answer_mib")),
     ("policykg MiB with memory copies", lambda r: _get(r, "serve", "policykg", "rss_mib")),
     ("oxigraph MiB", lambda r: _get(r, "serve", "oxigraph", "rss_after_queries_mib")),
+    ("policykg peak MiB (sampled each second)", lambda r: _get(r, "serve", "policykg", "peak_rss_mib")),
+    ("oxigraph peak MiB (sampled each second)", lambda r: _get(r, "serve", "oxigraph", "peak_rss_mib")),
     ("`--on-disk`: first answer s", lambda r: _get(r, "serve_on_disk", "policykg", "first_answer_s")),
     ("`--on-disk`: MiB after the queries", lambda r: _get(r, "serve_on_disk", "policykg", "rss_after_queries_mib")),
     ("`--on-disk`: oxigraph MiB (same run)", lambda r: _get(r, "serve_on_disk", "oxigraph", "rss_after_queries_mib")),
+    ("`--on-disk`: peak MiB, policykg", lambda r: _get(r, "serve_on_disk", "policykg", "peak_rss_mib")),
+    ("`--on-disk`: oxigraph first answer s", lambda r: _get(r, "serve_on_disk", "oxigraph", "first_answer_s")),
 ]  # fmt: skip
 
 
@@ -129,12 +134,14 @@ def plot(runs: list[dict[str, Any]], out: Path) -> None:
             ("policykg first answer", lambda r: _get(r, "serve", "policykg", "first_answer_s")),
             ("policykg memory copies in service", lambda r: _get(r, "serve", "policykg", "memory_copies_s")),
             ("oxigraph first answer", lambda r: _get(r, "serve", "oxigraph", "first_answer_s")),
+            ("policykg --on-disk first answer", lambda r: _get(r, "serve_on_disk", "policykg", "first_answer_s")),
         ]),
         ("MiB", [
             ("store on disk", lambda r: _get(r, "store_mib")),
             ("policykg at first answer", lambda r: _get(r, "serve", "policykg", "rss_at_first_answer_mib")),
             ("policykg with memory copies", lambda r: _get(r, "serve", "policykg", "rss_mib")),
             ("policykg --on-disk", lambda r: _get(r, "serve_on_disk", "policykg", "rss_after_queries_mib")),
+            ("policykg peak", lambda r: _get(r, "serve", "policykg", "peak_rss_mib")),
             ("oxigraph serve-read-only", lambda r: _get(r, "serve", "oxigraph", "rss_after_queries_mib")),
         ]),
     ]  # fmt: skip
