@@ -56,7 +56,8 @@ def build_order(settings: Settings, chosen: Sequence[Path]) -> Callable[[Path], 
     """The rank of a file in the order a build reads them (:func:`source_files`: the
     ontology, entities, then the sources, each folder by name), then the ``chosen`` files
     that are not among them, in their order; without listing the sources (a check of one
-    file against 100,000 sources spent a fifth of a second on the listing alone).
+    file against 100,000 sources spent 8 of its 9 s of CPU listing, sorting and resolving
+    them, twice: in the CLI and here).
     ``chosen`` and the paths ranked are resolved paths."""
     folder = settings.root.resolve()  # as the paths ranked
     ontology, sources = folder / "ontology", folder / "graph" / "sources"
