@@ -270,6 +270,7 @@ def _serve(
     *,
     on_disk: bool = False,
     queries: list[str] | None = None,
+    workers: int | None = None,
 ) -> dict[str, Any]:
     store = (dist / "store").resolve()
     env = dict(os.environ, POLICYKG_DIST=str(dist))
@@ -278,6 +279,8 @@ def _serve(
     argv = [str(BIN / "policykg"), "serve", "--host", "127.0.0.1", "--port", str(port)]
     if on_disk:  # the workers and lookups stay on the read-only on-disk store
         argv.append("--on-disk")
+    if workers is not None:
+        argv += ["--workers", str(workers)]
     servers.append(_Server("policykg", argv, env, port, work / "policykg.log"))
     port = free_port()
     servers.append(_Server("oxigraph", [str(BIN / "oxigraph"), "serve-read-only", "--location",
@@ -396,6 +399,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--seconds", type=float, default=3, help="time budget per query and server")
     ap.add_argument(
+        "--workers",
+        type=int,
+        help="with --on-disk: policykg serve --workers N (the figures go under "
+        "serve_on_disk_workers<N>)",
+    )
+    ap.add_argument(
         "--queries",
         type=lambda text: text.split(","),
         help="comma-separated benchmark queries to time (default: all of queries/*.rq)",
@@ -415,15 +424,17 @@ def main(argv: list[str] | None = None) -> int:
             work = args.work / size_label(claims)
             print(f"[{size_label(claims)}] serving --on-disk …", flush=True)
             before = loadavg()
-            result["serve_on_disk"] = _serve(
+            key = "serve_on_disk" + (f"_workers{args.workers}" if args.workers else "")
+            result[key] = _serve(
                 work / "dist",
                 work,
                 args.seconds,
                 args.ready_timeout,
                 on_disk=True,
                 queries=args.queries,
+                workers=args.workers,
             )
-            result["serve_on_disk"]["load_before_after"] = [before, loadavg()]
+            result[key]["load_before_after"] = [before, loadavg()]
             out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
             print(f"[{size_label(claims)}] wrote {out}", flush=True)
         return 0

@@ -80,6 +80,10 @@ ROWS: list[tuple[str, Any]] = [
     ("`--on-disk`: oxigraph MiB (same run)", lambda r: _get(r, "serve_on_disk", "oxigraph", "rss_after_queries_mib")),
     ("`--on-disk`: peak MiB, policykg", lambda r: _get(r, "serve_on_disk", "policykg", "peak_rss_mib")),
     ("`--on-disk`: oxigraph first answer s", lambda r: _get(r, "serve_on_disk", "oxigraph", "first_answer_s")),
+    ("`--on-disk --workers 1`: first answer s", lambda r: _get(r, "serve_on_disk_workers1", "policykg", "first_answer_s")),
+    ("`--on-disk --workers 1`: MiB after the queries", lambda r: _get(r, "serve_on_disk_workers1", "policykg", "rss_after_queries_mib")),
+    ("`--on-disk --workers 1`: peak MiB", lambda r: _get(r, "serve_on_disk_workers1", "policykg", "peak_rss_mib")),
+    ("`--on-disk --workers 1`: oxigraph MiB (same run)", lambda r: _get(r, "serve_on_disk_workers1", "oxigraph", "rss_after_queries_mib")),
 ]  # fmt: skip
 
 
@@ -142,6 +146,7 @@ def plot(runs: list[dict[str, Any]], out: Path) -> None:
             ("policykg with memory copies", lambda r: _get(r, "serve", "policykg", "rss_mib")),
             ("policykg --on-disk", lambda r: _get(r, "serve_on_disk", "policykg", "rss_after_queries_mib")),
             ("policykg peak", lambda r: _get(r, "serve", "policykg", "peak_rss_mib")),
+            ("policykg --on-disk --workers 1", lambda r: _get(r, "serve_on_disk_workers1", "policykg", "rss_after_queries_mib")),
             ("oxigraph serve-read-only", lambda r: _get(r, "serve", "oxigraph", "rss_after_queries_mib")),
         ]),
     ]  # fmt: skip
