@@ -10,15 +10,17 @@ One run per size, every step in this process's children, each measured on its ow
 2. ``build``: ``policykg build`` of those sources, with its wall and CPU time, peak memory
    (``wait4``'s ``ru_maxrss``), and its steps' times (reading, validating, ...) as it
    prints them; stopped after ``--build-timeout`` seconds (the step it was in is kept).
-   When it did not finish, the store is made from the same files without validation
-   (pyoxigraph ``bulk_load``), so the other steps still run on the same data.
-3. ``check``: ``policykg check`` of one new source file against that store.
+   When it did not finish (or with ``--build-timeout 0``), the store is made from the same
+   files without validation (one pyoxigraph ``bulk_load`` of them all, ``nice``-d by the
+   caller if wanted), so the other steps still run on the same data.
+3. ``check``: ``policykg check`` of one new source file against that store, three times.
 4. ``serve``: ``policykg serve`` on the store (the default: workers start on disk and are
    replaced by memory copies) and ``oxigraph serve-read-only`` on the same store
    directory, started together: seconds to the first answer, seconds until policykg's
-   memory copies are in service, and the resident memory of each process tree then.
-5. ``queries``: the benchmark queries (``queries/*.rq``), sequential, interleaved between
-   the servers, a few seconds each.
+   memory copies are in service (or refused: ``/healthz`` is kept), and the resident
+   memory of each process tree then and each second (its peak and a few samples).
+5. ``queries``: the benchmark queries (``queries/*.rq``, or ``--queries``), sequential,
+   interleaved between the servers, a few seconds each.
 
 The machine is shared: the load average is recorded before and after, CPU seconds beside
 wall seconds, and the servers' figures are meant to be compared within a run. The API over
