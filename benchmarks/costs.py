@@ -10,15 +10,17 @@ One run per size, every step in this process's children, each measured on its ow
 2. ``build``: ``policykg build`` of those sources, with its wall and CPU time, peak memory
    (``wait4``'s ``ru_maxrss``), and its steps' times (reading, validating, ...) as it
    prints them; stopped after ``--build-timeout`` seconds (the step it was in is kept).
-   When it did not finish, the store is made from the same files without validation
-   (pyoxigraph ``bulk_load``), so the other steps still run on the same data.
-3. ``check``: ``policykg check`` of one new source file against that store.
+   When it did not finish (or with ``--build-timeout 0``), the store is made from the same
+   files without validation (one pyoxigraph ``bulk_load`` of them all, ``nice``-d by the
+   caller if wanted), so the other steps still run on the same data.
+3. ``check``: ``policykg check`` of one new source file against that store, three times.
 4. ``serve``: ``policykg serve`` on the store (the default: workers start on disk and are
    replaced by memory copies) and ``oxigraph serve-read-only`` on the same store
    directory, started together: seconds to the first answer, seconds until policykg's
-   memory copies are in service, and the resident memory of each process tree then.
-5. ``queries``: the benchmark queries (``queries/*.rq``), sequential, interleaved between
-   the servers, a few seconds each.
+   memory copies are in service (or refused: ``/healthz`` is kept), and the resident
+   memory of each process tree then and each second (its peak and a few samples).
+5. ``queries``: the benchmark queries (``queries/*.rq``, or ``--queries``), sequential,
+   interleaved between the servers, a few seconds each.
 
 The machine is shared: the load average is recorded before and after, CPU seconds beside
 wall seconds, and the servers' figures are meant to be compared within a run. The API over
@@ -30,6 +32,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import io
 import json
 import os
 import re
@@ -38,6 +41,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -110,24 +114,60 @@ def _du_mib(path: Path) -> float:
     return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20, 1)
 
 
+class _Concatenated(io.RawIOBase):
+    """Files read one after the other as one stream (for one ``bulk_load`` of them all)."""
+
+    def __init__(self, paths: list[Path], head: bytes = b"") -> None:
+        self.paths, self.current = iter(paths), io.BytesIO(head)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while True:
+            n = self.current.readinto(buffer)
+            if n:
+                return int(n)
+            following = next(self.paths, None)
+            if following is None:
+                return 0
+            self.current.close()
+            self.current = following.open("rb")
+
+    def close(self) -> None:
+        self.current.close()
+        super().close()
+
+
 def _unvalidated_store(root: Path, dist: Path) -> Path:
-    """The sources loaded as they are into ``dist/stores/unvalidated``, linked as ``dist/store``."""
+    """The sources loaded as they are into ``dist/stores/unvalidated``, linked as ``dist/store``.
+
+    One ``Store.bulk_load`` of one TriG stream: the ontology's Turtle files, written as TriG
+    in the ontology graph, then every TriG source file after the other (a ``bulk_load`` per
+    file wrote 500 MB of the 1M store in 78 minutes: each one writes and ingests its own
+    files). A stream is one document for the parser, so blank-node labels are shared
+    across files: the generator's carry their source's number (``_:i<source>x<claim>``),
+    so they stay apart as they do when a build reads the files one by one.
+    """
     target = dist / "stores" / "unvalidated"
     if target.exists():
         shutil.rmtree(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    ontology = ox.NamedNode(BASE + "graph/ontology")
+    head = ox.serialize(
+        [
+            ox.Quad(t.subject, t.predicate, t.object, ontology)
+            for path in sorted((root / "ontology").glob("*.ttl"))
+            if path.name not in ("shapes.ttl", "advice.ttl")
+            for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=BASE)
+        ],
+        format=ox.RdfFormat.TRIG,
+    )
+    files = [root / "graph" / "entities.trig", *sorted((root / "graph" / "sources").glob("*.trig"))]
     store = ox.Store(str(target))
-    for path in [
-        *sorted((root / "ontology").glob("*.ttl")),
-        *sorted((root / "graph").rglob("*.trig")),
-    ]:
-        if path.name in ("shapes.ttl", "advice.ttl"):
-            continue
-        fmt = ox.RdfFormat.TRIG if path.suffix == ".trig" else ox.RdfFormat.TURTLE
-        to = None if path.suffix == ".trig" else ox.NamedNode(BASE + "graph/ontology")
-        store.bulk_load(path=str(path), format=fmt, to_graph=to)
+    with _Concatenated(files, head) as stream:
+        store.bulk_load(input=io.BufferedReader(stream, 1 << 20), format=ox.RdfFormat.TRIG)
     store.flush()
-    store.optimize()
     del store
     link = dist / "store"
     if link.is_symlink() or link.exists():
@@ -186,6 +226,34 @@ class _Server:
         self.log.close()
 
 
+class _Sampler(threading.Thread):
+    """Each server's resident memory (its process tree) every ``every`` seconds, from start."""
+
+    def __init__(self, servers: list[_Server], every: float = 1.0) -> None:
+        super().__init__(daemon=True)
+        self.servers, self.every, self.done = servers, every, threading.Event()
+        self.samples: dict[str, list[tuple[float, float]]] = {s.name: [] for s in servers}
+        self.load: list[float] = []  # the 1-minute load average, each second
+
+    def run(self) -> None:
+        while not self.done.wait(self.every):
+            self.load.append(os.getloadavg()[0])
+            for s in self.servers:
+                if s.proc.poll() is None:
+                    mib = s.rss_mib()
+                    self.samples[s.name].append((round(time.perf_counter() - s.start, 1), mib))
+
+    def report(self, name: str, points: int = 40) -> dict[str, Any]:
+        """Peak MiB and when, and at most ``points`` samples (every n-th, and the last)."""
+        samples = self.samples[name]
+        if not samples:
+            return {}
+        step = max(1, len(samples) // points)
+        kept = [*samples[::step], *([samples[-1]] if (len(samples) - 1) % step else [])]
+        at, peak = max(samples, key=lambda s: s[1])
+        return {"peak_rss_mib": peak, "peak_rss_at_s": at, "rss_series_s_mib": kept}
+
+
 def _warmed(server: _Server) -> bool:
     """policykg: memory copies in service and the lookup copy loaded."""
     try:
@@ -197,7 +265,14 @@ def _warmed(server: _Server) -> bool:
 
 
 def _serve(
-    dist: Path, work: Path, seconds: float, timeout: float, *, on_disk: bool = False
+    dist: Path,
+    work: Path,
+    seconds: float,
+    timeout: float,
+    *,
+    on_disk: bool = False,
+    queries: list[str] | None = None,
+    workers: int | None = None,
 ) -> dict[str, Any]:
     store = (dist / "store").resolve()
     env = dict(os.environ, POLICYKG_DIST=str(dist))
@@ -206,12 +281,16 @@ def _serve(
     argv = [str(BIN / "policykg"), "serve", "--host", "127.0.0.1", "--port", str(port)]
     if on_disk:  # the workers and lookups stay on the read-only on-disk store
         argv.append("--on-disk")
+    if workers is not None:
+        argv += ["--workers", str(workers)]
     servers.append(_Server("policykg", argv, env, port, work / "policykg.log"))
     port = free_port()
     servers.append(_Server("oxigraph", [str(BIN / "oxigraph"), "serve-read-only", "--location",
                                         str(store), "--bind", f"127.0.0.1:{port}",
                                         "--union-default-graph"], env, port, work / "oxigraph.log"))  # fmt: skip
     out: dict[str, Any] = {}
+    sampler = _Sampler(servers)
+    sampler.start()
     try:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -227,16 +306,18 @@ def _serve(
         while time.monotonic() < deadline and not on_disk and not _warmed(pk):
             time.sleep(0.2)
         out["policykg"]["memory_copies_s"] = round(time.perf_counter() - pk.start, 2)
+        with contextlib.suppress(OSError, ValueError):
+            out["policykg"]["healthz"] = json.loads(_get(pk.port, "/healthz")[1])
         for s in servers:
             out[s.name]["rss_mib"] = s.rss_mib()
         budget = Budget(warmup=2, max_requests=50, seconds=seconds, min_requests=3, timeout=300)
         latencies: dict[str, dict[str, float]] = {s.name: {} for s in servers}
         errors: dict[str, dict[str, str]] = {s.name: {} for s in servers}
-        for query in load_queries():
+        for query in load_queries(queries):
             for s in servers:
                 try:
                     m = measure_sequential(Endpoint(s.name, s.port, s.path), query, budget)
-                except (http.client.HTTPException, OSError) as err:  # e.g. cut at the time limit
+                except (http.client.HTTPException, OSError, RuntimeError) as err:  # time limit
                     errors[s.name][query.name] = f"{type(err).__name__}: {str(err)[:100]}"
                     latencies[s.name][query.name] = float("nan")
                     continue
@@ -247,8 +328,14 @@ def _serve(
                 out[s.name]["errors"] = errors[s.name]
             out[s.name]["rss_after_queries_mib"] = s.rss_mib()
     finally:
+        sampler.done.set()
+        sampler.join()
         for s in servers:
             s.stop()
+    for s in servers:
+        out.setdefault(s.name, {}).update(sampler.report(s.name))
+    if sampler.load:
+        out["load_min_max"] = [min(sampler.load), max(sampler.load)]
     return out
 
 
@@ -268,7 +355,7 @@ def run_size(claims: int, work: Path, args: argparse.Namespace) -> dict[str, Any
         if earlier.exists():  # keep what the run that made the store measured
             kept = json.loads(earlier.read_text(encoding="utf-8"))
             build = kept.get("build", build)
-            result.update({k: kept[k] for k in ("unvalidated_load_s",) if k in kept})
+            result.update({k: v for k, v in kept.items() if k.startswith("unvalidated_load")})
     elif args.build_timeout > 0:
         build = _timed(
             [str(BIN / "policykg"), "build"], env, args.build_timeout, work / "build.log"
@@ -286,12 +373,18 @@ def run_size(claims: int, work: Path, args: argparse.Namespace) -> dict[str, Any
     result["store_mib"] = _du_mib((dist / "store").resolve())
     print(f"[{size_label(claims)}] checking one new file …", flush=True)
     new = new_source(root, work)
-    result["check"] = _timed(
-        [str(BIN / "policykg"), "check", str(new)], env, 600, work / "check.log"
-    )
+    checks = [
+        _timed([str(BIN / "policykg"), "check", str(new)], env, 600, work / "check.log")
+        for _ in range(3)
+    ]
+    result["check"] = checks[0]  # the first: the store's files not in the page cache yet
+    result["check_repeats"] = [
+        {k: c[k] for k in ("wall_s", "cpu_s", "peak_mib", "exit")} for c in checks[1:]
+    ]
+    result["check_load"] = loadavg()
     (work / "partial.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"[{size_label(claims)}] serving …", flush=True)
-    result["serve"] = _serve(dist, work, args.seconds, args.ready_timeout)
+    result["serve"] = _serve(dist, work, args.seconds, args.ready_timeout, queries=args.queries)
     result["load_after"] = loadavg()
     return result
 
@@ -308,6 +401,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--seconds", type=float, default=3, help="time budget per query and server")
     ap.add_argument(
+        "--workers",
+        type=int,
+        help="with --on-disk: policykg serve --workers N (the figures go under "
+        "serve_on_disk_workers<N>)",
+    )
+    ap.add_argument(
+        "--queries",
+        type=lambda text: text.split(","),
+        help="comma-separated benchmark queries to time (default: all of queries/*.rq)",
+    )
+    ap.add_argument(
         "--on-disk",
         action="store_true",
         help="only serve again, with policykg serve --on-disk, on the store an earlier run "
@@ -322,10 +426,17 @@ def main(argv: list[str] | None = None) -> int:
             work = args.work / size_label(claims)
             print(f"[{size_label(claims)}] serving --on-disk …", flush=True)
             before = loadavg()
-            result["serve_on_disk"] = _serve(
-                work / "dist", work, args.seconds, args.ready_timeout, on_disk=True
+            key = "serve_on_disk" + (f"_workers{args.workers}" if args.workers else "")
+            result[key] = _serve(
+                work / "dist",
+                work,
+                args.seconds,
+                args.ready_timeout,
+                on_disk=True,
+                queries=args.queries,
+                workers=args.workers,
             )
-            result["serve_on_disk"]["load_before_after"] = [before, loadavg()]
+            result[key]["load_before_after"] = [before, loadavg()]
             out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
             print(f"[{size_label(claims)}] wrote {out}", flush=True)
         return 0

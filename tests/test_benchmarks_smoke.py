@@ -174,3 +174,24 @@ def test_generated_sources_hold_the_dump_and_conform_to_the_shapes(
     assert validate(loaded, shapes) == []
     new = costs.new_source(tmp_path / "root", tmp_path)
     assert validate(load([*files, new]), shapes) == []
+
+
+def test_the_unvalidated_store_holds_what_a_build_reads(tmp_path: Path) -> None:
+    """``costs.py``'s store without a build (one ``bulk_load`` of every source as one TriG
+    stream) holds the quads a build reads from the same files, one by one: the same
+    dataset once blank nodes are canonicalised (``bulk_load`` relabels them)."""
+    from policykg.graph.sources import load, source_files
+    from policykg.settings import Settings
+
+    sources, costs = _load("sources"), _load("costs")
+    root = tmp_path / "root"
+    sources.write_sources(200, root, Settings().root / "ontology", seed=7)
+    path = costs._unvalidated_store(root, tmp_path / "dist")
+    assert (tmp_path / "dist" / "store").resolve() == path.resolve()
+    stored = ox.Dataset(ox.Store.read_only(str(path)))
+    expected = ox.Dataset(load(source_files(root)).quads)
+    assert len(stored) == len(expected) > 2_000
+    assert any(isinstance(q.subject, ox.BlankNode) for q in expected)
+    for dataset in (stored, expected):
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    assert set(stored) == set(expected)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -169,3 +170,24 @@ def test_row_cap_and_budget(store: ox.Store, query: str) -> None:
 )
 def test_left_to_the_workers(store: ox.Store, job: QueryJob) -> None:
     assert InlineStore(store).run(job) is None
+
+
+@pytest.mark.parametrize(("over", "kind"), [(0, "memory"), (1, "disk")])
+def test_the_server_copies_the_store_only_up_to_max_quads(
+    tmp_path: Path, over: int, kind: str
+) -> None:
+    """A store with more than ``max_quads`` quads (in the default graph and named ones)
+    stays on disk; up to that it is copied whole; ``max_quads=0`` (``--on-disk``) never copies."""
+    store = ox.Store(str(tmp_path / "store"))
+    store.add(ox.Quad(ox.NamedNode(E + "s"), ox.NamedNode(E + "p"), ox.Literal("o")))
+    store.add(
+        ox.Quad(
+            ox.NamedNode(E + "s"), ox.NamedNode(E + "p"), ox.Literal("o"), ox.NamedNode(E + "g")
+        )
+    )
+    quads = len(store)
+    del store
+    opened = InlineStore.open(tmp_path / "store", max_quads=quads - over)
+    assert opened.kind == kind
+    assert set(opened.store) == set(ox.Store.read_only(str(tmp_path / "store")))
+    assert InlineStore.open(tmp_path / "store", max_quads=0).kind == "disk"

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from policykg.cli.commands import app
 from policykg.graph.build import BuildReport
-from policykg.graph.increment import validate_against_build
+from policykg.graph.increment import build_order, validate_against_build
 from policykg.graph.sources import load, source_files
 from policykg.graph.validate import Problem, validate, validate_fast
 from policykg.settings import Settings
@@ -172,3 +172,24 @@ def test_build_full_validation_is_pyshacl_over_everything(tmp_path: Path) -> Non
         problems.append(failed.value.problems)
     assert problems[0] == problems[1]
     assert len(problems[0]) == 1
+
+
+def test_check_ranks_files_in_the_order_a_build_reads_them(tmp_path: Path) -> None:
+    """:func:`build_order` (no listing of the sources) sorts files as :func:`source_files`
+    lists them, then the files checked that are not sources, in the order given."""
+    root = tmp_path / "root"
+    (root / "ontology").mkdir(parents=True)
+    (root / "graph" / "sources").mkdir(parents=True)
+    for name in ("b.ttl", "a.ttl", "shapes.ttl", "advice.ttl", "notes.txt"):
+        (root / "ontology" / name).write_text("")
+    (root / "graph" / "entities.trig").write_text("")
+    for name in ("s10.trig", "s09.trig", "s1.trig", "readme.md"):
+        (root / "graph" / "sources" / name).write_text("")
+    outside = [tmp_path / "z.trig", tmp_path / "new" / "a.trig"]
+    settings = Settings(root=root)
+    listed = [p.resolve() for p in source_files(root)]
+    chosen = [*outside, root / "graph" / "sources" / "s09.trig"]
+    expected = [*listed, *outside]
+    assert sorted([*reversed(expected)], key=build_order(settings, chosen)) == expected
+    assert [p.name for p in listed] == ["a.ttl", "b.ttl", "entities.trig", "s09.trig",
+                                        "s1.trig", "s10.trig"]  # fmt: skip

@@ -178,11 +178,11 @@ def check(
 
     settings = Settings()
     chosen = [f.resolve() for f in files]
-    context = resolved(source_files(settings.root))
     try:
         if not full and settings.store_path.exists():
             loaded, report = check_against_build(chosen, settings)
         else:
+            context = resolved(source_files(settings.root))  # every source: only here
             loaded, report = run_check(
                 [*context, *(f for f in chosen if f not in context)], settings, focus=chosen
             )
