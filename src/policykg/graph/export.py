@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["EXPORT_FORMATS", "Exports", "export", "union_ntriples"]
 
-_GRAPH = {".graphml": nx.write_graphml, ".gexf": nx.write_gexf}  # of network.views.flat()
+_GRAPH = (".graphml", ".gexf")  # the network's flat view (policykg.network.flatview)
 
 #: File endings ``export`` understands.
 EXPORT_FORMATS = (*(f".{f.extension}" for f in GRAPHS.formats), *_GRAPH)
@@ -99,20 +99,27 @@ def export(
     include_corrected: bool = False,
     filters: Filters | None = None,
     shared: Exports | None = None,
+    date: str | None = None,
 ) -> Path:
     """Write the graph to ``path`` in the format its ending names; return the path.
 
     GraphML and GEXF hold the network view chosen by ``filters`` (default: every
-    uncorrected claim, or every claim with ``include_corrected``). ``shared`` keeps what
-    another export of the same graph made (the union, the views)."""
+    uncorrected claim, or every claim with ``include_corrected``); the GEXF file is dated
+    ``date`` (``YYYY-MM-DD``, by default :func:`policykg.network.gexf.today`). ``shared``
+    keeps what another export of the same graph made (the union, the views)."""
     shared = shared or Exports()
     suffix = path.suffix.lower()
     if suffix in _GRAPH:
         from policykg.network.filters import Filters
-        from policykg.network.views import flat
+        from policykg.network.gexf import write_gexf
+        from policykg.network.graphml import write_graphml
 
         view = shared.view(graph, filters or Filters(include_corrected=include_corrected))
-        _GRAPH[suffix](flat(view), path)
+        with path.open("w", encoding="utf-8", newline="\n") as out:
+            if suffix == ".gexf":
+                write_gexf(view, out, date=date)
+            else:
+                write_graphml(view, out)
         return path
     known = GRAPHS.for_path(path)
     if known is None:

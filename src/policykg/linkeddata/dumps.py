@@ -196,10 +196,11 @@ def _complete(folder: Path, manifest: Manifest) -> bool:
 
 
 def _write_files(
-    folder: Path, store: Store, nquads: bytes, settings: Settings, stats: Statistics
+    folder: Path, store: Store, nquads: bytes, settings: Settings, stats: Statistics, day: str
 ) -> list[DumpFile]:
     """The RDF and network files: the dataset formats from ``nquads`` (the on-disk store's
-    dump, in its order), the network from ``store`` (its copy in memory)."""
+    dump, in its order), the network from ``store`` (its copy in memory); the GEXF file is
+    dated ``day``, the build's."""
     from ..network.filters import Filters
 
     graph = PolicyGraph(store, QueryLibrary.load(settings.queries_dir))
@@ -208,7 +209,7 @@ def _write_files(
     network = shared.view(graph, Filters(include_corrected=False))
     files: list[DumpFile] = []
     for spec in DUMP_FILES:
-        path = export(graph, folder / spec.name, shared=shared)
+        path = export(graph, folder / spec.name, shared=shared, date=day)
         if spec.holds == "network":
             counts = _counts(nodes=network.number_of_nodes(), edges=network.number_of_edges())
         else:
@@ -270,7 +271,7 @@ def _write(
     progress("writing the dumps")
     store, nquads = _read(path)
     stats = statistics(store)
-    files = _write_files(folder, store, nquads, settings, stats)
+    files = _write_files(folder, store, nquads, settings, stats, modified[:10])
     del nquads
     progress("describing the dataset")
     void = describe(
