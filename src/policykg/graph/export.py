@@ -23,7 +23,7 @@ from policykg.namespaces import dump_prefixes
 if TYPE_CHECKING:
     from policykg.network.filters import Filters
 
-__all__ = ["EXPORT_FORMATS", "Exports", "export", "union_ntriples"]
+__all__ = ["EXPORT_FORMATS", "Exports", "export", "union_ntriples", "write_rdf"]
 
 _GRAPH = (".graphml", ".gexf")  # the network's flat view (policykg.network.flatview)
 
@@ -124,14 +124,24 @@ def export(
     known = GRAPHS.for_path(path)
     if known is None:
         raise BadRequest(f"cannot export to {path.name!r}; use one of {', '.join(EXPORT_FORMATS)}")
-    fmt = known.rdf
-    prefixes = {} if fmt in (RdfFormat.N_QUADS, RdfFormat.N_TRIPLES) else dump_prefixes()
-    if fmt.supports_datasets:  # every quad, in the store's order
-        text, read_as = shared.dataset(graph.store), RdfFormat.N_QUADS
+    if known.rdf.supports_datasets:  # every quad, in the store's order
+        write_rdf(shared.dataset(graph.store), path)
     else:
-        text, read_as = shared.triples(graph.store), RdfFormat.N_TRIPLES
+        write_rdf(shared.triples(graph.store), path)
+    return path
+
+
+def write_rdf(text: bytes, path: Path) -> None:
+    """Write ``text`` to ``path`` in the RDF format its ending names: ``text`` is N-Quads
+    (as a store dumps it) for a format with named graphs, else N-Triples (the union, as
+    :func:`union_ntriples` writes it)."""
+    known = GRAPHS.for_path(path)
+    if known is None:
+        raise BadRequest(f"cannot export to {path.name!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    fmt = known.rdf
+    read_as = RdfFormat.N_QUADS if fmt.supports_datasets else RdfFormat.N_TRIPLES
     if fmt == read_as:  # the text is already what pyoxigraph would write
         path.write_bytes(text)
     else:
+        prefixes = {} if fmt in (RdfFormat.N_QUADS, RdfFormat.N_TRIPLES) else dump_prefixes()
         serialize(parse(text, format=read_as), path, format=fmt, prefixes=prefixes)
-    return path
