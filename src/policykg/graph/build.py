@@ -294,17 +294,17 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
             staged = staging.finish(target, progress)  # the other dumps, from the store
             trig.result()
         report.offloaded_cpu = offload.cpu
+        report.written.append(_switch_store(dist, target))
+        report.written.append(publish(settings, staged))
+        for name, path in final.items():
+            os.replace(hidden[name], path)
+            report.written.append(path)
     except BaseException:
         if staging is not None:
-            staging.discard()
+            staging.discard()  # (once published, the folder is no longer there)
         for path in hidden.values():
             path.unlink(missing_ok=True)
         raise
-    report.written.append(_switch_store(dist, target))
-    report.written.append(publish(settings, staged))
-    for name, path in final.items():
-        os.replace(hidden[name], path)
-        report.written.append(path)
     return report
 
 
