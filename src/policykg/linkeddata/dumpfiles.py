@@ -18,8 +18,17 @@ from pyoxigraph import RdfFormat, parse, serialize
 
 from ..graph.export import union_ntriples, write_rdf
 from ..namespaces import dump_prefixes
+from .void import Statistics, text_statistics
 
-__all__ = ["Written", "gzip_copy", "rdf_files", "sha256", "trig_file", "written"]
+__all__ = [
+    "Written",
+    "dataset_files",
+    "gzip_copy",
+    "sha256",
+    "trig_file",
+    "union_files",
+    "written",
+]
 
 
 @dataclass(frozen=True)
@@ -58,23 +67,34 @@ def written(path: Path) -> Written:
     return Written(path.stat().st_size, sha256(path), packed.stat().st_size, sha256(packed))
 
 
-def rdf_files(folder: str, source: str, union: bool, names: tuple[str, ...]) -> dict[str, Written]:
-    """Write the files ``names`` into ``folder`` from the N-Quads file ``source`` (the whole
-    dataset, or with ``union`` the union of its graphs), each with its gzip copy.
-
-    A name that is ``source`` itself is only compressed.
-    """
-    where, origin = Path(folder), Path(source)
-    data = origin.read_bytes()
-    text = union_ntriples(data) if union else data
-    del data
+def _files(folder: Path, source: Path, text: bytes, names: tuple[str, ...]) -> dict[str, Written]:
     out = {}
     for name in names:
-        path = where / name
-        if path != origin:
+        path = folder / name
+        if path != source:
             write_rdf(text, path)
         out[name] = written(path)
     return out
+
+
+def dataset_files(folder: str, source: str, names: tuple[str, ...]) -> dict[str, Written]:
+    """Write the files ``names`` (formats with named graphs) into ``folder`` from the N-Quads
+    file ``source``, each with its gzip copy; a name that is ``source`` itself is only
+    compressed."""
+    return _files(Path(folder), Path(source), Path(source).read_bytes(), names)
+
+
+def union_files(
+    folder: str, source: str, names: tuple[str, ...]
+) -> tuple[dict[str, Written], Statistics | None]:
+    """Write the files ``names`` (formats without graphs) into ``folder`` from the union of
+    the graphs of the N-Quads file ``source``, each with its gzip copy; and the dataset's
+    statistics (:func:`policykg.linkeddata.void.text_statistics`)."""
+    data = Path(source).read_bytes()
+    union = union_ntriples(data)
+    stats = text_statistics(data, union)
+    del data
+    return _files(Path(folder), Path(source), union, names), stats
 
 
 def trig_file(source: str, target: str, base_iri: str) -> None:

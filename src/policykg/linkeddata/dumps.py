@@ -34,11 +34,11 @@ from ..graph.export import Exports, export
 from ..kg import PolicyGraph
 from ..settings import Settings
 from ..sparql.queries import QueryLibrary
-from .dumpfiles import Written, rdf_files
+from .dumpfiles import Written, dataset_files, union_files
 from .dumpfiles import written as written_file
 from .manifest import MANIFEST_NAME, DumpFile, Manifest
 from .offload import Offload
-from .void import describe, description_turtle, statistics
+from .void import Statistics, describe, description_turtle, statistics
 
 __all__ = [
     "DUMP_FILES",
@@ -202,13 +202,11 @@ class Staging:
         )
         self.modified = existing.modified if existing is not None else _now()
         self.folder = root / f".{version}.tmp-{os.getpid()}"
-        self.union: Future[dict[str, Written]] | None = None
+        self.union: Future[tuple[dict[str, Written], Statistics | None]] | None = None
         if self.reused is None:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder.mkdir()
-            self.union = offload.submit(
-                rdf_files, str(self.folder), str(nquads), True, _names("union")
-            )
+            self.union = offload.submit(union_files, str(self.folder), str(nquads), _names("union"))
 
     def finish(self, store: Path, progress: Progress) -> StagedDumps:
         """Write the other files from the on-disk ``store``, then the description."""
@@ -220,13 +218,14 @@ class Staging:
         dataset = self.folder / "policykg.nq"
         dataset.write_bytes(nquads)
         written = self.offload.submit(
-            rdf_files, str(self.folder), str(dataset), False, _names("dataset")
+            dataset_files, str(self.folder), str(dataset), _names("dataset")
         )
-        stats = statistics(copy)
         quads = len(copy)
         del nquads
         network = _network_files(self.folder, copy, self.settings, self.modified[:10])
-        written_all = {**self.union.result(), **written.result(), **network.files}
+        union, counted = self.union.result()
+        stats = counted or statistics(copy)  # (counted from the text unless a graph is blank)
+        written_all = {**union, **written.result(), **network.files}
         files: list[DumpFile] = []
         for spec in DUMP_FILES:
             if spec.holds == "network":
