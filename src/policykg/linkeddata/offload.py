@@ -5,7 +5,9 @@ The second process comes from a fork server (a fresh process, not a fork of the 
 which may hold open stores and threads) and gets only paths and strings; it writes into
 the build's staging folders, so a failed or killed build still switches nothing. Its CPU
 time is counted in :attr:`Offload.cpu`, since the operating system does not add it to the
-build's own.
+build's own. As with any process pool that does not fork, the second process imports the
+main module: a script that calls :func:`policykg.graph.build.build` on a large graph keeps
+its own work under ``if __name__ == "__main__":`` (the ``policykg`` command does).
 """
 
 from __future__ import annotations
