@@ -14,16 +14,18 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, parse, serialize
+from pyoxigraph import RdfFormat, Store, parse, serialize
 
-from ..graph.export import union_ntriples, write_rdf
+from ..graph.export import Exports, export, union_ntriples, write_rdf
 from ..namespaces import dump_prefixes
 from .void import Statistics, text_statistics
 
 __all__ = [
+    "NetworkFiles",
     "Written",
     "dataset_files",
     "gzip_copy",
+    "network_files",
     "sha256",
     "trig_file",
     "union_files",
@@ -95,6 +97,38 @@ def union_files(
     stats = text_statistics(data, union)
     del data
     return _files(Path(folder), Path(source), union, names), stats
+
+
+@dataclass(frozen=True)
+class NetworkFiles:
+    """The network's files: each one's :class:`Written`, and the network's size."""
+
+    files: dict[str, Written]
+    nodes: int
+    edges: int
+
+
+def network_files(
+    folder: str, source: str, names: tuple[str, ...], queries: str, day: str
+) -> NetworkFiles:
+    """Write the network files ``names`` (GraphML, GEXF dated ``day``) into ``folder``, each
+    with its gzip copy: the network of uncorrected claims, queried from a store in memory
+    made from the N-Quads file ``source`` in its order (the on-disk store's, so the queries
+    meet the quads as they would there: SAMPLE picks by that order).
+    ``bulk_extend`` keeps the blank nodes' labels."""
+    from ..kg import PolicyGraph
+    from ..network.filters import Filters
+    from ..sparql.queries import QueryLibrary
+
+    store = Store()
+    store.bulk_extend(parse(Path(source).read_bytes(), format=RdfFormat.N_QUADS))
+    graph = PolicyGraph(store, QueryLibrary.load(Path(queries)))
+    shared = Exports()
+    network = shared.view(graph, Filters(include_corrected=False))
+    files = {
+        name: written(export(graph, Path(folder) / name, shared=shared, date=day)) for name in names
+    }
+    return NetworkFiles(files, network.number_of_nodes(), network.number_of_edges())
 
 
 def trig_file(source: str, target: str, base_iri: str) -> None:

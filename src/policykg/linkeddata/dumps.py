@@ -27,14 +27,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, Store, parse
+from pyoxigraph import RdfFormat, Store
 
 from ..formats import GRAPHS
-from ..graph.export import Exports, export
-from ..kg import PolicyGraph
 from ..settings import Settings
-from ..sparql.queries import QueryLibrary
-from .dumpfiles import Written, dataset_files, union_files
+from .dumpfiles import Written, dataset_files, network_files, union_files
 from .dumpfiles import written as written_file
 from .manifest import MANIFEST_NAME, DumpFile, Manifest
 from .offload import Offload
@@ -214,29 +211,42 @@ class Staging:
             return StagedDumps(self.target, self.reused, reused=True)
         assert self.union is not None
         progress("writing the dumps")
-        copy, nquads = _read(store)
+        # The store read once, as N-Quads in its order (the dataset files keep it); the
+        # network is queried from a copy in memory made from this text, whose queries run
+        # several times faster than on disk (bulk_extend keeps the blank nodes' labels).
+        disk = Store.read_only(str(store))
+        nquads = disk.dump(format=RdfFormat.N_QUADS)
+        assert nquads is not None  # no output file given: pyoxigraph returns the bytes
         dataset = self.folder / "policykg.nq"
         dataset.write_bytes(nquads)
-        written = self.offload.submit(
-            dataset_files, str(self.folder), str(dataset), _names("dataset")
-        )
-        quads = len(copy)
+        quads = nquads.count(b"\n")
         del nquads
-        network = _network_files(self.folder, copy, self.settings, self.modified[:10])
+        day = self.modified[:10]  # the GEXF file's date
+        network = self.offload.submit(
+            network_files,
+            str(self.folder),
+            str(dataset),
+            _names("network"),
+            str(self.settings.queries_dir),
+            day,
+        )
+        written = dataset_files(str(self.folder), str(dataset), _names("dataset"))
         union, counted = self.union.result()
-        stats = counted or statistics(copy)  # (counted from the text unless a graph is blank)
-        written_all = {**union, **written.result(), **network.files}
+        # counted from the text, unless a graph is a blank node (then by the queries)
+        stats = counted or statistics(disk)
+        drawn = network.result()
+        written_all = {**union, **written, **drawn.files}
         files: list[DumpFile] = []
         for spec in DUMP_FILES:
             if spec.holds == "network":
-                counts = _counts(nodes=network.nodes, edges=network.edges)
+                counts = _counts(nodes=drawn.nodes, edges=drawn.edges)
             else:
                 holds_quads = quads if spec.holds == "dataset" else None
                 counts = _counts(triples=stats.triples, quads=holds_quads)
             files.extend(_entries(spec, counts, written_all[spec.name]))
         progress("describing the dataset")
         void = describe(
-            copy,
+            disk,
             base_iri=self.settings.base_iri,
             version=self.version,
             modified=self.modified,
@@ -255,40 +265,6 @@ class Staging:
         """Remove the staging folder (a build that failed)."""
         if self.reused is None:
             shutil.rmtree(self.folder, ignore_errors=True)
-
-
-@dataclass(frozen=True)
-class _Network:
-    files: dict[str, Written]
-    nodes: int
-    edges: int
-
-
-def _network_files(folder: Path, store: Store, settings: Settings, day: str) -> _Network:
-    """The network's files from ``store`` (the copy in memory), the GEXF file dated ``day``."""
-    from ..network.filters import Filters
-
-    graph = PolicyGraph(store, QueryLibrary.load(settings.queries_dir))
-    shared = Exports()
-    network = shared.view(graph, Filters(include_corrected=False))
-    files = {}
-    for name in _names("network"):
-        files[name] = written_file(export(graph, folder / name, shared=shared, date=day))
-    return _Network(files, network.number_of_nodes(), network.number_of_edges())
-
-
-def _read(path: Path) -> tuple[Store, bytes]:
-    """The on-disk store at ``path`` read once: its N-Quads dump (in the store's order, which
-    the dataset dumps keep) and a copy in memory made from it, whose queries (the network,
-    the statistics) run several times faster than on disk.
-
-    ``bulk_extend`` keeps the blank nodes' labels, so the copy holds the same quads.
-    """
-    nquads = Store.read_only(str(path)).dump(format=RdfFormat.N_QUADS)
-    assert nquads is not None  # no output file given: pyoxigraph returns the bytes
-    store = Store()
-    store.bulk_extend(parse(nquads, format=RdfFormat.N_QUADS))
-    return store, nquads
 
 
 def publish(settings: Settings, staged: StagedDumps) -> Path:
