@@ -279,9 +279,9 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     dist.mkdir(parents=True, exist_ok=True)
     final = {name: dist / name for name in ("policykg.nq", "policykg.trig")}
     hidden = {name: dist / f".{name}.tmp-{os.getpid()}" for name in final}
-    hidden["policykg.nq"].write_bytes(nquads)
     staging: Staging | None = None
     try:
+        hidden["policykg.nq"].write_bytes(nquads)
         with Offload(separate=report.triples >= SEPARATE_FROM) as offload:
             trig = offload.submit(
                 trig_file, str(hidden["policykg.nq"]), str(hidden["policykg.trig"]),

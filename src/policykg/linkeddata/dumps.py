@@ -10,8 +10,11 @@ name and no time in the header):
 - ``void.ttl``: the dataset description (:mod:`policykg.linkeddata.void`);
 - ``manifest.json``: each file's size, triple/quad count and SHA-256.
 
-A build writes them from its new store, staged in a hidden folder moved into place once all
-are written, before the ``dist/store`` link is switched; a failed build leaves the previous dumps (and store) in place.
+A build writes them from its new store (the union's files, equal whatever the order, from its
+canonical N-Quads while the store is written: :class:`Staging`), staged in a hidden folder
+moved into place once all are written, before the ``dist/store`` link is switched; a failed
+build leaves the previous dumps (and store) in place. A large build has a second process
+write part of them (:mod:`policykg.linkeddata.offload`).
 ``dist/dumps/manifest.json`` is a copy of the latest build's manifest; the previous build's
 folder is kept, as its store is, for a server still reading it.
 """
