@@ -2,7 +2,8 @@
 
 A server started with ``--data`` loads the files into a ``policykg-store-*`` folder in
 the temporary directory and removes it when it stops; ``policykg build`` writes a new
-store into ``dist/stores/.DIGEST.tmp-PID`` before switching to it. A process killed with
+store into ``dist/stores/.DIGEST.tmp-PID`` (and its dumps into
+``dist/dumps/.DIGEST.tmp-PID``) before switching to it. A process killed with
 ``kill -9`` leaves these behind, so each start removes the ones whose owner is gone: a
 temporary store records its owner's process id in ``owner.pid``; a staging folder's name
 ends with it.
@@ -89,7 +90,7 @@ def remove_stale_stores(tmp: Path | None = None) -> list[Path]:
 def remove_stale_staging(dist: Path) -> list[Path]:
     """Remove build staging folders and links in ``dist`` whose owner is gone."""
     removed = []
-    for folder in (dist, dist / "stores"):
+    for folder in (dist, dist / "stores", dist / "dumps"):
         if not folder.is_dir():
             continue
         for entry in folder.iterdir():

@@ -211,7 +211,7 @@ def test_another_build_writes_the_same_files_and_can_fix_its_date(
     again = Manifest.read(version_dir(settings, manifest.version))
     assert again is not None
     assert again.modified == "2025-12-01T00:00:00Z"
-    # The description states the build's date, GEXF the day it was written.
+    # The description and the GEXF file state the build's date.
     dated = {"void.ttl", "void.ttl.gz", "policykg.gexf", "policykg.gexf.gz"}
     assert [f for f in again.files if f.name not in dated] == [
         f for f in manifest.files if f.name not in dated
@@ -220,7 +220,9 @@ def test_another_build_writes_the_same_files_and_can_fix_its_date(
         again_bytes = (version_dir(settings, again.version) / entry.name).read_bytes()
         first_bytes = (folder / entry.name).read_bytes()
         if entry.name == "policykg.gexf":
-            day = re.compile(rb'lastmodifieddate="[0-9-]+"')
+            day = re.compile(rb'lastmodifieddate="([0-9-]+)"')
+            assert [m[1] for m in day.finditer(again_bytes)] == [b"2025-12-01"]
+            assert [m[1] for m in day.finditer(first_bytes)] == [manifest.modified[:10].encode()]
             again_bytes, first_bytes = day.sub(b"", again_bytes), day.sub(b"", first_bytes)
         if entry.name not in dated or entry.name == "policykg.gexf":
             assert again_bytes == first_bytes, entry.name

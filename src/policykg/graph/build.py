@@ -34,7 +34,7 @@ from policykg.errors import BuildError
 from policykg.graph.sources import Loaded, load, source_files, term_key
 from policykg.graph.validate import Problem, validate, validate_fast
 from policykg.leftovers import remove_stale_staging
-from policykg.namespaces import PKG, PROV, RDF, dump_prefixes
+from policykg.namespaces import PKG, PROV, RDF
 from policykg.settings import Settings
 
 __all__ = [
@@ -66,6 +66,7 @@ class BuildReport:
     graphs: int = 0
     problems: list[Problem] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    offloaded_cpu: float = 0.0  # CPU seconds of the build's second process, if it had one
 
     @property
     def warnings(self) -> list[Problem]:
@@ -205,12 +206,6 @@ def canonical_quads(quads: Sequence[Quad]) -> list[Quad]:
     return list(parse("".join(f"{line}\n" for line in lines), format=RdfFormat.N_QUADS))
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def _write_store(dist: Path, nquads: bytes, quads: Iterable[Quad], digest: str) -> Path:
     """The store of ``nquads`` under ``dist/stores/<digest>``, with its search index made
     from ``quads`` (the same dataset before canonicalisation: the index reads no blank node)."""
@@ -259,9 +254,14 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     """Build the policy graph from ``settings.root`` into ``settings.dist``.
 
     Raises BuildError (with each problem in plain words) and writes nothing when the sources
-    do not parse or violate the shapes.
+    do not parse or violate the shapes. From :data:`~policykg.linkeddata.offload.SEPARATE_FROM`
+    quads on, a second process writes the RDF dump files and ``policykg.trig`` while this one
+    writes the store and the network's files; everything is written under hidden names and
+    switched in at the end, so a build that fails or is killed leaves the last one in place.
     """
-    from policykg.linkeddata.dumps import publish, stage  # the query engine: not for checks
+    from policykg.linkeddata.dumpfiles import trig_file
+    from policykg.linkeddata.dumps import Staging, publish  # the query engine: not for checks
+    from policykg.linkeddata.offload import SEPARATE_FROM, Offload
 
     loaded, report = check(source_files(settings.root), settings, progress)
     progress("deriving the graph of asserted statements")
@@ -274,19 +274,37 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     report.triples = len(lines)
     nquads = "".join(f"{line}\n" for line in lines).encode("utf-8")
     del lines
-    trig = _serialize(
-        parse(nquads, format=RdfFormat.N_QUADS), RdfFormat.TRIG, dump_prefixes(settings.base_iri)
-    )
     digest = hashlib.sha256(nquads).hexdigest()[:16]
-    settings.dist.mkdir(parents=True, exist_ok=True)
-    progress("writing the store")
-    target = _write_store(settings.dist, nquads, [*loaded.quads, *asserted], digest)
-    staged = stage(settings, target, digest, progress)  # the dumps, from the store
-    report.written.append(_switch_store(settings.dist, target))
-    report.written.append(publish(settings, staged))
-    for name, data in (("policykg.nq", nquads), ("policykg.trig", trig)):
-        _write_atomically(settings.dist / name, data)
-        report.written.append(settings.dist / name)
+    dist = settings.dist
+    dist.mkdir(parents=True, exist_ok=True)
+    final = {name: dist / name for name in ("policykg.nq", "policykg.trig")}
+    hidden = {name: dist / f".{name}.tmp-{os.getpid()}" for name in final}
+    staging: Staging | None = None
+    try:
+        hidden["policykg.nq"].write_bytes(nquads)
+        with Offload(separate=report.triples >= SEPARATE_FROM) as offload:
+            trig = offload.submit(
+                trig_file, str(hidden["policykg.nq"]), str(hidden["policykg.trig"]),
+                settings.base_iri,
+            )  # fmt: skip
+            staging = Staging(settings, digest, hidden["policykg.nq"], offload)
+            progress("writing the store")
+            target = _write_store(dist, nquads, [*loaded.quads, *asserted], digest)
+            del nquads
+            staged = staging.finish(target, progress)  # the other dumps, from the store
+            trig.result()
+        report.offloaded_cpu = offload.cpu
+        report.written.append(_switch_store(dist, target))
+        report.written.append(publish(settings, staged))
+        for name, path in final.items():
+            os.replace(hidden[name], path)
+            report.written.append(path)
+    except BaseException:
+        if staging is not None:
+            staging.discard()  # (once published, the folder is no longer there)
+        for path in hidden.values():
+            path.unlink(missing_ok=True)
+        raise
     return report
 
 

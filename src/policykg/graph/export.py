@@ -23,9 +23,9 @@ from policykg.namespaces import dump_prefixes
 if TYPE_CHECKING:
     from policykg.network.filters import Filters
 
-__all__ = ["EXPORT_FORMATS", "Exports", "export", "union_ntriples"]
+__all__ = ["EXPORT_FORMATS", "Exports", "export", "union_ntriples", "write_rdf"]
 
-_GRAPH = {".graphml": nx.write_graphml, ".gexf": nx.write_gexf}  # of network.views.flat()
+_GRAPH = (".graphml", ".gexf")  # the network's flat view (policykg.network.flatview)
 
 #: File endings ``export`` understands.
 EXPORT_FORMATS = (*(f".{f.extension}" for f in GRAPHS.formats), *_GRAPH)
@@ -99,32 +99,49 @@ def export(
     include_corrected: bool = False,
     filters: Filters | None = None,
     shared: Exports | None = None,
+    date: str | None = None,
 ) -> Path:
     """Write the graph to ``path`` in the format its ending names; return the path.
 
     GraphML and GEXF hold the network view chosen by ``filters`` (default: every
-    uncorrected claim, or every claim with ``include_corrected``). ``shared`` keeps what
-    another export of the same graph made (the union, the views)."""
+    uncorrected claim, or every claim with ``include_corrected``); the GEXF file is dated
+    ``date`` (``YYYY-MM-DD``, by default :func:`policykg.network.gexf.today`). ``shared``
+    keeps what another export of the same graph made (the union, the views)."""
     shared = shared or Exports()
     suffix = path.suffix.lower()
     if suffix in _GRAPH:
         from policykg.network.filters import Filters
-        from policykg.network.views import flat
+        from policykg.network.gexf import write_gexf
+        from policykg.network.graphml import write_graphml
 
         view = shared.view(graph, filters or Filters(include_corrected=include_corrected))
-        _GRAPH[suffix](flat(view), path)
+        with path.open("w", encoding="utf-8", newline="\n") as out:
+            if suffix == ".gexf":
+                write_gexf(view, out, date=date)
+            else:
+                write_graphml(view, out)
         return path
     known = GRAPHS.for_path(path)
     if known is None:
         raise BadRequest(f"cannot export to {path.name!r}; use one of {', '.join(EXPORT_FORMATS)}")
-    fmt = known.rdf
-    prefixes = {} if fmt in (RdfFormat.N_QUADS, RdfFormat.N_TRIPLES) else dump_prefixes()
-    if fmt.supports_datasets:  # every quad, in the store's order
-        text, read_as = shared.dataset(graph.store), RdfFormat.N_QUADS
+    if known.rdf.supports_datasets:  # every quad, in the store's order
+        write_rdf(shared.dataset(graph.store), path)
     else:
-        text, read_as = shared.triples(graph.store), RdfFormat.N_TRIPLES
+        write_rdf(shared.triples(graph.store), path)
+    return path
+
+
+def write_rdf(text: bytes, path: Path) -> None:
+    """Write ``text`` to ``path`` in the RDF format its ending names: ``text`` is N-Quads
+    (as a store dumps it) for a format with named graphs, else N-Triples (the union, as
+    :func:`union_ntriples` writes it)."""
+    known = GRAPHS.for_path(path)
+    if known is None:
+        raise BadRequest(f"cannot export to {path.name!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    fmt = known.rdf
+    read_as = RdfFormat.N_QUADS if fmt.supports_datasets else RdfFormat.N_TRIPLES
     if fmt == read_as:  # the text is already what pyoxigraph would write
         path.write_bytes(text)
     else:
+        prefixes = {} if fmt in (RdfFormat.N_QUADS, RdfFormat.N_TRIPLES) else dump_prefixes()
         serialize(parse(text, format=read_as), path, format=fmt, prefixes=prefixes)
-    return path

@@ -47,6 +47,7 @@ __all__ = [
     "describe",
     "description_turtle",
     "statistics",
+    "text_statistics",
     "vocabulary_of",
 ]
 
@@ -145,6 +146,53 @@ def statistics(store: Store) -> Statistics:
         property_triples={r["p"]: int(r["n"]) for r in _rows(store, _PROPERTIES)},
         graph_triples={r["g"]: int(r["n"]) for r in _rows(store, _GRAPHS)},
         sources=tuple(r["source"] for r in _rows(store, _SOURCES)),
+    )
+
+
+def text_statistics(nquads: bytes, union: bytes) -> Statistics | None:
+    """What :func:`statistics` counts, from the dataset's N-Quads text and its union's
+    N-Triples (:func:`policykg.graph.export.union_ntriples`: each triple once), both as
+    pyoxigraph writes them, without a store: one term, one text, so distinct terms are
+    distinct texts. None when a graph is not named by an IRI (the queries order by STR()).
+
+    Subjects and properties hold no space, so a line splits into subject, property and
+    object at its first two spaces; the graph is the last term of an N-Quads line.
+    """
+    graphs: dict[str, int] = {}
+    for line in nquads.decode("utf-8").split("\n")[:-1]:
+        graph = line[line.rindex(" ", 0, -2) + 1 : -2]
+        graphs[graph] = graphs.get(graph, 0) + 1
+    if not all(g.startswith("<") for g in graphs):
+        return None
+    subjects: set[str] = set()
+    objects: set[str] = set()
+    properties: dict[str, int] = {}
+    classes: dict[str, int] = {}
+    sources: set[str] = set()
+    kind, article = f"<{RDF}type>", f"<{SCHEMA}NewsArticle>"
+    lines = union.decode("utf-8").split("\n")[:-1]
+    for line in lines:
+        s, p, o = line[:-2].split(" ", 2)
+        subjects.add(s)
+        objects.add(o)
+        properties[p] = properties.get(p, 0) + 1
+        if p == kind and o.startswith("<"):
+            classes[o] = classes.get(o, 0) + 1
+            if o == article and s.startswith("<"):
+                sources.add(s)
+
+    def iris(counts: dict[str, int]) -> dict[str, int]:
+        return {term[1:-1]: counts[term] for term in sorted(counts, key=lambda t: t[1:-1])}
+
+    return Statistics(
+        triples=len(lines),
+        distinct_subjects=len(subjects),
+        distinct_objects=len(objects),
+        properties=len(properties),
+        classes=iris(classes),
+        property_triples=iris(properties),
+        graph_triples=iris(graphs),
+        sources=tuple(sorted(s[1:-1] for s in sources)),
     )
 
 

@@ -6,12 +6,16 @@ GraphML or GEXF (whose attributes are flat: lists become space-separated text)."
 from __future__ import annotations
 
 import io
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TextIO
 
 import networkx as nx
 
 from .build import short_name
 from .filters import Filters
+from .flatview import flat
+from .gexf import write_gexf
+from .graphml import write_graphml
 
 __all__ = [
     "GRAPH_FILES",
@@ -24,10 +28,10 @@ __all__ = [
     "write_graph_file",
 ]
 
-#: Graph file formats: writer and media type.
-GRAPH_FILES = {
-    "graphml": (nx.write_graphml, "application/graphml+xml"),
-    "gexf": (nx.write_gexf, "application/gexf+xml"),
+#: Graph file formats: writer (of the network, as text) and media type.
+GRAPH_FILES: dict[str, tuple[Callable[[nx.MultiDiGraph, TextIO], None], str]] = {
+    "graphml": (write_graphml, "application/graphml+xml"),
+    "gexf": (write_gexf, "application/gexf+xml"),
 }
 
 
@@ -136,39 +140,9 @@ def to_node_link(graph: nx.MultiDiGraph) -> dict[str, Any]:
     return data
 
 
-def flat(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy whose attributes are all text, numbers or booleans (for GraphML and GEXF).
-
-    Nodes keep ``label``, ``type`` and ``iri`` and one ``label_<lang>`` per language; edges
-    keep ``property``, ``label``, ``count``, ``disputed``, ``corrected`` and, space-separated,
-    their ``claims``, ``sources`` and ``stances``.
-    """
-    out = nx.MultiDiGraph()
-    for node, data in graph.nodes(data=True):
-        attrs = {"label": data["label"], "type": data["type"], "iri": data["iri"]}
-        attrs.update({f"label_{lang}": text for lang, text in data["labels"].items()})
-        out.add_node(node, **attrs)
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        claims = data["claims"]
-        out.add_edge(
-            u,
-            v,
-            key=key,
-            property=data["property"],
-            label=data["label"],
-            count=data["count"],
-            disputed=data["disputed"],
-            corrected=data["corrected"],
-            claims=" ".join(c["iri"] for c in claims),
-            sources=" ".join(sorted({c["source"] for c in claims})),
-            stances=" ".join(sorted({c["stance"] for c in claims})),
-        )
-    return out
-
-
 def write_graph_file(graph: nx.MultiDiGraph, fmt: str) -> bytes:
     """The network as a GraphML or GEXF document."""
     writer, _ = GRAPH_FILES[fmt]
-    buffer = io.BytesIO()
-    writer(flat(graph), buffer)
-    return buffer.getvalue()
+    buffer = io.StringIO()
+    writer(graph, buffer)
+    return buffer.getvalue().encode("utf-8")
