@@ -9,8 +9,8 @@ else today's, so a build's GEXF file carries the build's date as its other dumps
 As networkx does: node attributes ``label`` becomes the node's label and the others its
 ``attvalues``; an edge's ``label`` becomes its label, its key the ``networkx_key``
 attribute, and edges are numbered from 0; attribute ids count nodes' attributes first,
-then edges', and the edges' ``<attributes>`` come first. Characters XML does not allow are
-written as they are, as ElementTree does.
+then edges', and the edges' ``<attributes>`` come first. A character XML does not allow is
+written as U+FFFD (:mod:`policykg.network.xmltext`).
 """
 
 from __future__ import annotations

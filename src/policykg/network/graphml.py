@@ -5,8 +5,8 @@ tree of elements.
 The layout is lxml's incremental writer's: the declaration, the ``<graphml>`` start tag, one
 ``<key>`` line per attribute (the last made first), then ``<graph>`` and each node and edge
 on its own lines, ``</graph></graphml>`` last. Keys are numbered in the order their
-attribute is first met (nodes first, then edges), one per name, type and scope. A string
-holding a character XML does not allow raises ValueError, as lxml does.
+attribute is first met (nodes first, then edges), one per name, type and scope. A character
+XML does not allow is written as U+FFFD (:mod:`policykg.network.xmltext`).
 """
 
 from __future__ import annotations

@@ -1,38 +1,38 @@
 """XML text for the network's GraphML and GEXF files: attribute values and element text
 escaped exactly as the libraries networkx writes them with do.
 
-networkx writes GraphML with lxml (libxml2's escaping, which refuses any character XML 1.0
-does not allow) and GEXF with the standard library's ElementTree (which writes every
-character as it is). The writers in :mod:`policykg.network.graphml` and
+networkx writes GraphML with lxml (libxml2's escaping) and GEXF with the standard
+library's ElementTree. The writers in :mod:`policykg.network.graphml` and
 :mod:`policykg.network.gexf` write the same text directly, without building a tree; the
 tests compare their bytes with networkx's.
+
+One departure: a character XML 1.0 does not allow (an RDF literal may hold one, such as
+U+0001) is written as U+FFFD, so both files are always well-formed XML. networkx's GraphML
+refuses the whole graph there (lxml's ValueError), and its GEXF writes the character as it
+is, which no XML parser reads.
+
+>>> lxml_text("a\x01b"), etree_attribute('<"\ufffe">')
+('a\ufffdb', '&lt;&quot;\ufffd&quot;&gt;')
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["NOT_XML", "check_xml", "etree_attribute", "etree_text", "lxml_attribute", "lxml_text"]
-
-#: What lxml says when a string holds a character XML 1.0 does not allow.
-NOT_XML = (
-    "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters"
-)
+__all__ = ["etree_attribute", "etree_text", "lxml_attribute", "lxml_text", "xml_chars"]
 
 # Every character outside XML 1.0's Char production.
 _NOT_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def check_xml(text: str) -> str:
-    """``text``, or ValueError (lxml's) when it holds a character XML 1.0 does not allow."""
-    if _NOT_CHAR.search(text) is not None:
-        raise ValueError(NOT_XML)
-    return text
+def xml_chars(text: str) -> str:
+    """``text`` with each character XML 1.0 does not allow replaced by U+FFFD."""
+    return _NOT_CHAR.sub("\ufffd", text)
 
 
 def lxml_attribute(text: str) -> str:
     """An attribute value as lxml writes it between double quotes."""
-    check_xml(text)
+    text = xml_chars(text)
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
@@ -52,7 +52,7 @@ def lxml_attribute(text: str) -> str:
 
 def lxml_text(text: str) -> str:
     """Element text as lxml writes it."""
-    check_xml(text)
+    text = xml_chars(text)
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
@@ -65,8 +65,8 @@ def lxml_text(text: str) -> str:
 
 
 def etree_attribute(text: str) -> str:
-    """An attribute value as ElementTree writes it between double quotes (every other
-    character as it is, even one XML does not allow)."""
+    """An attribute value as ElementTree writes it between double quotes."""
+    text = xml_chars(text)
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
@@ -86,6 +86,7 @@ def etree_attribute(text: str) -> str:
 
 def etree_text(text: str) -> str:
     """Element text as ElementTree writes it."""
+    text = xml_chars(text)
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
