@@ -30,67 +30,38 @@ def xml_chars(text: str) -> str:
     return _NOT_CHAR.sub("\ufffd", text)
 
 
+_Table = tuple[tuple[str, str], ...]
+
+# Each library's escapes, "&" first (the others' replacements hold one).
+_MARKUP: _Table = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+_LXML_ATTRIBUTE = (*_MARKUP, ('"', "&quot;"), ("\t", "&#9;"), ("\n", "&#10;"), ("\r", "&#13;"))
+_LXML_TEXT = (*_MARKUP, ("\r", "&#13;"))
+_ETREE_ATTRIBUTE = (*_MARKUP, ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
+
+
+def _escaped(text: str, table: _Table) -> str:
+    text = xml_chars(text)
+    for char, entity in table:
+        if char in text:
+            text = text.replace(char, entity)
+    return text
+
+
 def lxml_attribute(text: str) -> str:
     """An attribute value as lxml writes it between double quotes."""
-    text = xml_chars(text)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\t" in text:
-        text = text.replace("\t", "&#9;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    return text
+    return _escaped(text, _LXML_ATTRIBUTE)
 
 
 def lxml_text(text: str) -> str:
     """Element text as lxml writes it."""
-    text = xml_chars(text)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    return text
+    return _escaped(text, _LXML_TEXT)
 
 
 def etree_attribute(text: str) -> str:
     """An attribute value as ElementTree writes it between double quotes."""
-    text = xml_chars(text)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
-    return text
+    return _escaped(text, _ETREE_ATTRIBUTE)
 
 
 def etree_text(text: str) -> str:
     """Element text as ElementTree writes it."""
-    text = xml_chars(text)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
+    return _escaped(text, _MARKUP)
