@@ -25,6 +25,7 @@ run after the switch, and they are a function of exactly the triples compared he
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -242,9 +243,20 @@ def _prune(store: RemoteStore, base: str, keep: int, progress: Progress) -> list
 
 
 def publish(
-    store: RemoteStore, build: Build, base: str, *, keep: int = 3, progress: Progress = _noop
+    store: RemoteStore,
+    build: Build,
+    base: str,
+    *,
+    keep: int = 3,
+    progress: Progress = _noop,
+    announce: float = 0.0,
 ) -> PublishReport:
-    """Load ``build`` beside the current version, verify it, switch to it, keep ``keep``."""
+    """Load ``build`` beside the current version, verify it, switch to it, keep ``keep``.
+
+    Where readers leave stored copies out by name (a store whose default graph is the union
+    of every graph: Virtuoso, :mod:`policykg.remote.served`), the version is described
+    ``announce`` seconds (the readers' re-check interval) before its copies are loaded, so
+    that every API process leaves them out before they exist."""
     if keep < 1:
         raise BadRequest("parameter 'keep': expected at least 1")
     state = read_state(store, base)
@@ -266,6 +278,9 @@ def publish(
         for i, g in enumerate(sorted(build.graphs))
     ]
     store.update(_describe(base, build.version, serial, copies))
+    if announce > 0 and store.endpoint.adapter.default_graph_is_union:
+        progress(f"waiting {announce:g} s for readers to see version {build.version} described")
+        time.sleep(announce)
     for number, copy in enumerate(copies, start=1):
         progress(f"loading {copy.public} ({copy.quads} quads, {number}/{len(copies)})")
         store.put_graph(copy.stored, build.ntriples(copy.public), RdfFormat.N_TRIPLES)
