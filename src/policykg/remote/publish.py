@@ -12,7 +12,10 @@ that request leaves the old version serving and its staged graphs behind, which 
 publish removes (a publish killed after sending it has switched: the store finishes it).
 Where a failed request keeps the operations before the failure (Virtuoso: see its adapter),
 the switch, whose operations cannot fail in themselves and which is idempotent, is sent again
-once; if that fails too the error says which versions to roll back or forward to.
+once; if that fails too the error says which versions to roll back or forward to. Each
+publish and rollback first checks the public graphs' quad counts against the current
+version's and, when they differ (a switch cut short: Virtuoso under load), sends the
+current version's switch again before anything else.
 Rollback is the same switch to a kept version.
 
 Verification, before the switch, is of what the store holds, graph by graph: its quad count
@@ -41,6 +44,7 @@ from policykg.remote.publication import (
     PUB,
     XSD,
     GraphCopy,
+    State,
     Version,
     control_graph,
     iri,
@@ -104,6 +108,8 @@ class PublishReport:
     quads: int = 0
     unchanged: bool = False
     dropped: list[str] = field(default_factory=list)
+    #: The current version's switch was sent again first (its public graphs were not whole).
+    repaired: bool = False
 
 
 def _signature(triples: Sequence[Triple]) -> Counter[tuple[str, str, str]]:
@@ -206,6 +212,25 @@ def _switch(
             ) from again
 
 
+def _repair(store: RemoteStore, base: str, state: State, progress: Progress) -> bool:
+    """Send the current version's switch again when its public graphs do not hold its quad
+    counts, or a public graph of another version that it lacks is still there (a switch cut
+    short, where a store keeps the first operations of a request that fails: Virtuoso);
+    whether it was sent."""
+    current = state.get(state.current) if state.current else None
+    if current is None or not current.graphs:
+        return False
+    others = [c for v in state.versions if v.id != current.id for c in v.graphs]
+    public = {c.public: c.quads for c in current.graphs}
+    expected = public | {c.public: 0 for c in others if c.public not in public}
+    counts = _counts(store, sorted(expected))
+    if all(counts.get(graph, 0) == quads for graph, quads in expected.items()):
+        return False
+    progress(f"the public graphs are not all version {current.id}'s: sending its switch again")
+    store.update(_switch_request(base, current.id, current.graphs, others))
+    return True
+
+
 def _drop_request(base: str, version: Version) -> str:
     control, node = iri(control_graph(base)), iri(version_iri(base, version.id))
     parts = [f"PREFIX pub: <{PUB}>"]
@@ -263,6 +288,7 @@ def publish(
     report = PublishReport(
         version=build.version, previous=state.current, graphs=len(build.graphs), quads=build.quads
     )
+    report.repaired = _repair(store, base, state, progress)
     if state.current == build.version:
         report.unchanged = True
         return report
@@ -302,6 +328,7 @@ def rollback(
     current = state.get(state.current) if state.current else None
     if current is None:
         raise NotFound("nothing has been published to this store")
+    repaired = _repair(store, base, state, progress)
     if to is not None:
         target = state.get(to)
         if target is None or target.status != "complete":
@@ -317,6 +344,7 @@ def rollback(
         previous=current.id,
         graphs=len(target.graphs),
         quads=sum(c.quads for c in target.graphs),
+        repaired=repaired,
     )
     if target.id == current.id:
         report.unchanged = True
