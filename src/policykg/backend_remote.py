@@ -205,6 +205,8 @@ class RemoteBackend:
                 await self.recheck_version()
             except PolicyKGError as exc:
                 log.warning("cannot read the store's published version: %s", exc.message)
+            except (SyntaxError, ValueError) as exc:  # an answer that is not SPARQL results
+                log.warning("cannot read the store's published version: %s", exc)
 
     async def recheck_version(self, *, force: bool = False) -> None:
         """Read the control graph's versions (one small query); when they changed (or

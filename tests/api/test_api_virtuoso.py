@@ -1,8 +1,8 @@
 """The API over a real Virtuoso 7 loaded with the build: its departures handled, its limits.
 
 Virtuoso's default graph is the union of *every* graph, its own system graphs among them;
-the backend names the data graphs on each query instead, so counts and graph lists are the
-embedded store's.
+the backend leaves those out of each query (``DEFINE input:default-graph-exclude``), so
+counts and graph lists are the embedded store's, at a thousand graphs too.
 """
 
 from __future__ import annotations
