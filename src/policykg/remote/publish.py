@@ -52,6 +52,7 @@ from policykg.remote.publication import (
     read_state,
     version_iri,
 )
+from policykg.remote.served import NAMED_AT_MOST
 
 __all__ = ["Build", "PublishReport", "current_graphs", "publish", "read_build", "rollback"]
 
@@ -304,7 +305,9 @@ def publish(
         for i, g in enumerate(sorted(build.graphs))
     ]
     store.update(_describe(base, build.version, serial, copies))
-    if announce > 0 and store.endpoint.adapter.default_graph_is_union:
+    current = state.get(state.current) if state.current else None
+    excluding = current is None or max(len(copies), len(current.graphs)) > NAMED_AT_MOST
+    if announce > 0 and store.endpoint.adapter.default_graph_is_union and excluding:
         progress(f"waiting {announce:g} s for readers to see version {build.version} described")
         time.sleep(announce)
     for number, copy in enumerate(copies, start=1):
@@ -313,7 +316,6 @@ def publish(
     progress("verifying quad counts and content")
     _verify_counts(store, copies)
     _verify_content(store, build, copies)
-    current = state.get(state.current) if state.current else None
     progress(f"switching to {build.version}")
     _switch(store, base, build.version, copies, current, progress)
     report.dropped = _prune(store, base, keep, progress)

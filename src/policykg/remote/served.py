@@ -15,14 +15,17 @@ How each server is told (measured at 10k synthetic claims, 1,013 graphs:
   protocol's ``default-graph-uri`` and ``named-graph-uri``. Exact; cheap for the seed
   build's few graphs, but Oxigraph evaluates each pattern once per named graph, so at a
   thousand graphs joins take seconds.
-- **Virtuoso**: naming graphs is slow there at any count beyond a few dozen (and the
-  protocol parameters are echoed as one response header each), so the graphs to leave
-  out are named instead, as ``DEFINE input:default-graph-exclude`` and
-  ``input:named-graph-exclude`` lines before the query: its system graphs (read at start),
-  and, over a published store, the control graph and every described version's stored
-  copies. A version is described in the control graph before its copies are loaded, and
-  ``policykg publish`` waits the readers' re-check interval between the two, so readers
-  leave a new version's copies out before they exist.
+- **Virtuoso**: up to ``NAMED_AT_MOST`` graphs, named as for Oxigraph (the current
+  version's public graphs; nothing published: every graph but its system graphs). Past a
+  few dozen, naming graphs is slow there (and the protocol parameters are echoed as one
+  response header each, which the client refuses), so the graphs to leave out are named
+  instead, as ``DEFINE input:default-graph-exclude`` and ``input:named-graph-exclude``
+  lines before the query: its system graphs (read at start), and, over a published store,
+  the control graph and every described version's stored copies. (Below that count the
+  list is kept: on the seed build, Virtuoso answers some named queries wrongly or not at
+  all with the exclusions.) A version is described in the control graph before its copies
+  are loaded, and ``policykg publish`` waits the readers' re-check interval between the
+  two, so readers leave a new version's copies out before they exist.
 
 A user's own dataset (``FROM``/``FROM NAMED``, or the protocol's parameters) is sent as it
 is. IRIs are written only as checked terms (:func:`policykg.remote.publication.iri`).
@@ -41,7 +44,17 @@ from dataclasses import dataclass
 from policykg.remote.adapters import Adapter
 from policykg.remote.publication import PUB, State, control_graph, iri
 
-__all__ = ["Served", "exclusions", "marker_query", "served_for", "version_marker"]
+__all__ = [
+    "NAMED_AT_MOST",
+    "Served",
+    "exclusions",
+    "marker_query",
+    "served_for",
+    "version_marker",
+]
+
+#: Virtuoso: the most graphs named one by one; past it, the others are left out instead.
+NAMED_AT_MOST = 40
 
 
 @dataclass(frozen=True)
@@ -55,7 +68,9 @@ class Served:
 
     def request(self, adapter: Adapter, text: str) -> tuple[str, dict[str, Sequence[str]]]:
         """The text to send for a query on the served dataset, and the protocol's dataset."""
-        if adapter.default_graph_is_union:
+        if adapter.default_graph_is_union and (
+            self.graphs is None or len(self.graphs) > NAMED_AT_MOST
+        ):
             return exclusions(self.hidden) + text, {}
         if self.graphs is None:
             return text, {}
@@ -72,17 +87,21 @@ def exclusions(graphs: Iterable[str]) -> str:
     return "".join(lines)
 
 
-def served_for(state: State, base: str, system: Iterable[str]) -> Served:
-    """The dataset to serve given the control graph's ``state`` and a server's own
-    ``system`` graphs."""
+def served_for(
+    state: State, base: str, system: Iterable[str], data: Sequence[str] | None = None
+) -> Served:
+    """The dataset to serve given the control graph's ``state``, a server's own ``system``
+    graphs and, where it was read, the store's other graphs (``data``)."""
     hidden = sorted(set(system))
     current = state.get(state.current) if state.current else None
     if current is None and not state.versions:
-        return Served(version=None, graphs=None, hidden=tuple(hidden))
+        graphs = tuple(data) if data is not None else None
+        return Served(version=None, graphs=graphs, hidden=tuple(hidden))
     copies = {copy.stored for version in state.versions for copy in version.graphs}
     hidden = sorted({*hidden, control_graph(base), *copies})
     if current is None:  # a first publish under way (or killed): no public graph yet
-        return Served(version=None, graphs=None, hidden=tuple(hidden))
+        others = tuple(g for g in data if g not in hidden) if data is not None else None
+        return Served(version=None, graphs=others, hidden=tuple(hidden))
     graphs = tuple(sorted(c.public for c in current.graphs))
     return Served(version=current.id, graphs=graphs, hidden=tuple(hidden))
 
