@@ -142,7 +142,12 @@ async def _open_remote(
             "load them into that store instead"
         )
     endpoint = endpoint_for(settings)
-    engine: Backend = RemoteBackend(endpoint, timeout=settings.query_timeout)
+    engine: Backend = RemoteBackend(
+        endpoint,
+        timeout=settings.query_timeout,
+        base_iri=settings.base_iri,
+        recheck=settings.remote.recheck,
+    )
     progress(f"checking the remote store at {endpoint.query_url}")
     await engine.start()
     try:

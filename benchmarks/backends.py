@@ -274,8 +274,9 @@ def _raw_text(query: NamedQuery, base_iri: str) -> str | None:
 
 def _raw_query(query: NamedQuery, text: str, backend: Backend, *, exclude: bool = False) -> Query:
     """The API's request to the store, sent directly: a POST of the query form. On
-    Virtuoso, the dataset is its data graphs named one by one, as the API names them, or
-    (``exclude``) the default dataset less Virtuoso's own graphs, by its pragmas."""
+    Virtuoso, the dataset is its data graphs named one by one (as the API named them until
+    it left Virtuoso's own graphs out), or (``exclude``) the default dataset less Virtuoso's
+    own graphs, by its pragmas, as the API now sends it (:mod:`policykg.remote.served`)."""
     accept = NTRIPLES if result_kind(query.sparql) == "graph" else JSON
     form = [("query", text)]
     if backend.name == "virtuoso":

@@ -14,9 +14,12 @@ embedded store's 503.
 
 Default graph: the API's is the union of the named graphs. An Oxigraph server must run
 with ``--union-default-graph`` (checked at start); Virtuoso's default graph is the union of
-*every* graph, its own system graphs included, so queries on the default dataset name the
-store's data graphs explicitly (``default-graph-uri`` and ``named-graph-uri``), the list
-read at start and after each write made here.
+*every* graph, its own system graphs included, which are left out of every query on the
+default dataset (read at start). Over a store written by ``policykg publish``, the served
+dataset is the current version's public graphs (:mod:`policykg.remote.served` says how each
+server is told); the control graph is read at start, re-checked every ``recheck`` seconds
+by a background task (one small query) and after each write made here, so a version
+published by another process is served within that bound.
 
 The client (:class:`policykg.remote.client.AsyncRemoteStore`, httpx on asyncio) is
 cancelled at the time limit, which closes the request's connection. A result is read whole from the store before it is written (the embedded store
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import io
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -56,9 +60,12 @@ from policykg.errors import (
     QueryTimeout,
 )
 from policykg.formats import GRAPHS
+from policykg.namespaces import DEFAULT_BASE
 from policykg.remote import Endpoint, virtuoso
 from policykg.remote.adapters import Adapter
 from policykg.remote.client import AsyncRemoteStore
+from policykg.remote.publication import State, state_from_rows, state_query
+from policykg.remote.served import Served, marker_query, served_for, version_marker
 from policykg.settings import Settings
 from policykg.sparql.results import NoFormat, write_graph, write_solutions
 from policykg.sparql.syntax import describe
@@ -83,6 +90,8 @@ VIRTUOSO_SYSTEM_GRAPHS = (
 _NTRIPLES = ox.RdfFormat.N_TRIPLES
 #: Seconds the checks at start may take (reading Virtuoso's graph list can take several).
 START_TIMEOUT = 60.0
+#: What is served before the store is read: every graph.
+_EVERY = Served(version=None, graphs=None)
 
 
 def endpoint_for(settings: Settings) -> Endpoint:
@@ -128,8 +137,16 @@ def _adapted(adapter: Adapter, text: str) -> str:
 class RemoteBackend:
     """A remote store behind the API; ``timeout`` bounds each request (seconds)."""
 
-    def __init__(self, endpoint: Endpoint, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        *,
+        timeout: float = 30.0,
+        base_iri: str = DEFAULT_BASE,
+        recheck: float = 5.0,
+    ) -> None:
         self.endpoint, self.timeout = endpoint, timeout
+        self.base_iri, self.recheck = base_iri, recheck
         self.client = AsyncRemoteStore(endpoint)
         self.size, self.generation = 1, 0
         self.opened: Opened | None = None
@@ -137,8 +154,14 @@ class RemoteBackend:
         self.answered: collections.Counter[str] = collections.Counter()
         self._alive = False
         self._stats: Stats | None = None
-        #: The data graphs named on every default-dataset query (Virtuoso), else None.
-        self._graphs: tuple[str, ...] | None = None
+        #: The served dataset (:mod:`policykg.remote.served`) and what it was read from.
+        self.served = _EVERY
+        self._system: tuple[str, ...] = ()
+        #: The store's other graphs (read where they may be named: Virtuoso).
+        self._data: tuple[str, ...] | None = None
+        self._marker: frozenset[tuple[str, str]] | None = None
+        self._state_lock = asyncio.Lock()
+        self._poller: asyncio.Task[None] | None = None
         self._write_lock = asyncio.Lock()
         #: The time limit of the next requests (longer for the checks at start).
         self._limit = timeout
@@ -162,11 +185,51 @@ class RemoteBackend:
                 await self._read_graphs()
             else:
                 await self._check_union()
+            await self.recheck_version(force=True)
         finally:
             self._limit = self.timeout
+        self._poller = asyncio.create_task(self._poll())
 
     async def close(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
         await self.client.aclose()
+
+    # -- the served version -------------------------------------------------------------
+
+    async def _poll(self) -> None:
+        """Re-check the published version every ``recheck`` seconds."""
+        while True:
+            await asyncio.sleep(self.recheck)
+            try:
+                await self.recheck_version()
+            except PolicyKGError as exc:
+                log.warning("cannot read the store's published version: %s", exc.message)
+            except (SyntaxError, ValueError) as exc:  # an answer that is not SPARQL results
+                log.warning("cannot read the store's published version: %s", exc)
+
+    async def recheck_version(self, *, force: bool = False) -> None:
+        """Read the control graph's versions (one small query); when they changed (or
+        ``force``), read its state and serve its current version."""
+        async with self._state_lock:
+            rows = await self._plain_rows(marker_query(self.base_iri))
+            marker = version_marker(rows)
+            if not force and marker == self._marker:
+                return
+            state = state_from_rows(await self._plain_rows(state_query(self.base_iri)))
+            self._serve(state, marker)
+
+    def _serve(self, state: State, marker: frozenset[tuple[str, str]]) -> None:
+        served = served_for(state, self.base_iri, self._system, self._data)
+        self._marker = marker
+        if served != self.served:
+            if self.served.version != served.version:
+                log.info("serving version %s of the store", served.version or "(unpublished)")
+            self.served = served
+            self.generation += 1
+            self._stats = None
 
     async def probe(self) -> None:
         """Ask the store ``ASK {}``; :meth:`serving` says whether it answered."""
@@ -210,25 +273,35 @@ class RemoteBackend:
                 f"the query exceeded the {limit:g} s time limit and was stopped"
             ) from None
 
-    def _dataset(self, job_default: bool) -> dict[str, Sequence[str]]:
-        if job_default and self._graphs is not None:
-            return {"default_graphs": self._graphs, "named_graphs": self._graphs}
-        return {}
+    def _on_served(self, text: str) -> tuple[str, dict[str, Sequence[str]]]:
+        """``text`` and the protocol's dataset for a query on the served dataset."""
+        return self.served.request(self.endpoint.adapter, text)
 
-    async def _rows(self, text: str, *, dataset: bool = True) -> list[ox.QuerySolution]:
-        """Our own SELECT, on the served dataset."""
+    async def _solutions(self, text: str, *, dataset: bool) -> ox.QuerySolutions:
+        sent, graphs = self._on_served(text) if dataset else (text, {})
         response = await self._call(
-            self.client.query, text, accept=self._solutions_accept, **self._dataset(dataset)
+            self.client.query, sent, accept=self._solutions_accept, **graphs
         )
         fmt = ox.QueryResultsFormat.from_media_type(self._solutions_accept)
         assert fmt is not None
         result = ox.parse_query_results(response.body, format=fmt)
         assert isinstance(result, ox.QuerySolutions)
-        return list(result)
+        return result
+
+    async def _rows(self, text: str, *, dataset: bool = True) -> list[ox.QuerySolution]:
+        """Our own SELECT, on the served dataset (or on the whole store)."""
+        return list(await self._solutions(text, dataset=dataset))
+
+    async def _plain_rows(self, text: str) -> list[dict[str, object]]:
+        """Our own SELECT on the whole store, each row as variable → term."""
+        result = await self._solutions(text, dataset=False)
+        names = [v.value for v in result.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in result]
 
     async def _ask(self, text: str) -> bool:
+        sent, graphs = self._on_served(text)
         response = await self._call(
-            self.client.query, text, accept=self._solutions_accept, **self._dataset(True)
+            self.client.query, sent, accept=self._solutions_accept, **graphs
         )
         fmt = ox.QueryResultsFormat.from_media_type(self._solutions_accept)
         assert fmt is not None
@@ -236,25 +309,23 @@ class RemoteBackend:
         return bool(result) if isinstance(result, ox.QueryBoolean) else False
 
     async def _read_graphs(self) -> None:
-        """The store's data graphs (Virtuoso: without its system graphs)."""
-        self._graphs = None
+        """The store's graphs: Virtuoso's own (left out of the served dataset), and the
+        others."""
         # GROUP BY, not DISTINCT: Virtuoso 7 answers DISTINCT ?g over GRAPH ?g { ?s ?p ?o }
         # by no index (over 20 s at 118k quads, against 0.1 s for this form)
-        rows = await self._rows("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-        graphs = sorted(
-            str(row["g"].value)
-            for row in rows
-            if isinstance(row["g"], ox.NamedNode)
-            and not row["g"].value.startswith(VIRTUOSO_SYSTEM_GRAPHS)
-        )
-        self._graphs = tuple(graphs)
+        text = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        rows = await self._rows(text, dataset=False)
+        graphs = sorted(str(row["g"].value) for row in rows if isinstance(row["g"], ox.NamedNode))
+        self._system = tuple(g for g in graphs if g.startswith(VIRTUOSO_SYSTEM_GRAPHS))
+        self._data = tuple(g for g in graphs if not g.startswith(VIRTUOSO_SYSTEM_GRAPHS))
 
     async def _check_union(self) -> None:
         """A named graph's triple must be in the default graph (Oxigraph:
         ``--union-default-graph``)."""
         rows = await self._rows(
             "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s) && !isBlank(?o)) } "
-            "LIMIT 1"
+            "LIMIT 1",
+            dataset=False,
         )
         if not rows:
             return
@@ -265,7 +336,10 @@ class RemoteBackend:
             if isinstance(term, ox.NamedNode | ox.Literal)
         }
         text = remote_text("ASK { ?s ?p ?o }", substitutions=bound)
-        if not await self._ask(text):
+        response = await self._call(self.client.query, text, accept=self._solutions_accept)
+        fmt = ox.QueryResultsFormat.from_media_type(self._solutions_accept)
+        assert fmt is not None
+        if not bool(ox.parse_query_results(response.body, format=fmt)):
             raise PolicyKGError(
                 f"the default graph of the store at {self.endpoint.query_url} is not the union "
                 "of its named graphs; start Oxigraph with 'oxigraph serve --union-default-graph'"
@@ -289,17 +363,19 @@ class RemoteBackend:
             prefixes=job.prefixes,
             substitutions=job.substitutions,
         )
+        adapter = self.endpoint.adapter
+        sent = await asyncio.to_thread(_adapted, adapter, text)
         if job.default_graph is not None or job.named_graphs is not None:
             dataset: dict[str, Sequence[str]] = {
                 "default_graphs": job.default_graph or (),
                 "named_graphs": job.named_graphs or (),
             }
+        elif job.default_dataset:
+            sent, dataset = self._on_served(sent)
         else:
-            dataset = self._dataset(job.default_dataset)
+            dataset = {}
         accept = "application/n-triples" if kind == "graph" else self._solutions_accept
         self.answered["remote"] += 1
-        adapter = self.endpoint.adapter
-        sent = await asyncio.to_thread(_adapted, adapter, text)
         try:
             response = await self._call(self.client.query, sent, accept=accept, **dataset)
         except BadRequest as exc:
@@ -389,8 +465,9 @@ class RemoteBackend:
             finally:
                 self.generation += 1
                 self._stats = None
-                if self._graphs is not None:
+                if self._data is not None:
                     await self._read_graphs()
+                await self.recheck_version(force=True)
 
     async def _graph_write(self, job: GraphWriteJob) -> bool:
         if job.graph is None:

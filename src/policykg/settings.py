@@ -41,6 +41,10 @@ class RemoteSettings(BaseSettings):
     #: Seconds each request of ``publish`` and ``rollback`` may take (``serve`` bounds a
     #: query by ``POLICYKG_QUERY_TIMEOUT``, as on the embedded store).
     timeout: float = 30.0
+    #: Seconds between an API process's checks of the store's published version (``serve``
+    #: serves a new version within this bound); ``publish`` waits as long between
+    #: describing a version and loading it where readers leave its copies out by name.
+    recheck: float = 5.0
 
 
 class Settings(BaseSettings):

@@ -13,7 +13,7 @@ import pytest
 from policykg.errors import NotFound
 from policykg.graph.build import BuildReport
 from policykg.remote import RemoteStore, StoreError
-from policykg.remote.publication import read_state
+from policykg.remote.publication import iri, read_state
 from policykg.remote.publish import Build, publish, read_build, rollback
 from policykg.settings import Settings
 
@@ -73,6 +73,39 @@ def test_publish_twice_then_rollback_restores_the_first(
     assert public_counts(clean, graphs) == counts_of(a)
     assert read_state(clean, BASE).current == a.version
     rollback(clean, BASE, b.version)  # and forward again
+    assert public_counts(clean, graphs) == counts_of(b)
+
+
+def _cut_short(store: RemoteStore, older: Build, graph: str) -> None:
+    """The public graphs as a switch to the current version cut short leaves them: public
+    ``graph`` still ``older``'s."""
+    state = read_state(store, BASE)
+    old = next(v for v in state.versions if v.id == older.version)
+    copy = next(c for c in old.graphs if c.public == BASE + "graph/" + graph)
+    store.update(f"COPY {iri(copy.stored)} TO {iri(copy.public)}")
+
+
+def test_publish_and_rollback_send_a_switch_cut_short_again_first(
+    clean: RemoteStore, builds: tuple[Build, Build, Build]
+) -> None:
+    a, b, _ = builds
+    graphs = _all_graphs(a, b)
+    publish(clean, a, BASE)
+    publish(clean, b, BASE)
+    _cut_short(clean, a, "ontology")  # A's ontology graph, 5 quads more than B's
+    assert public_counts(clean, graphs) not in (counts_of(a), counts_of(b))
+    report = publish(clean, b, BASE)  # B is current: nothing to load, but the switch is resent
+    assert (report.unchanged, report.repaired) == (True, True)
+    assert public_counts(clean, graphs) == counts_of(b)
+    assert not publish(clean, b, BASE).repaired
+    _cut_short(clean, a, "000_d336fba75509138b")  # a graph B lacks, not dropped yet
+    assert public_counts(clean, graphs) not in (counts_of(a), counts_of(b))
+    seen: list[str] = []
+    report = rollback(clean, BASE, b.version, progress=seen.append)
+    assert (report.unchanged, report.repaired) == (True, True)
+    assert seen == [
+        f"the public graphs are not all version {b.version}'s: sending its switch again"
+    ]
     assert public_counts(clean, graphs) == counts_of(b)
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from policykg.errors import PolicyKGError
+from policykg.settings import RemoteSettings
 
 if TYPE_CHECKING:
     from policykg.remote.client import RemoteStore
@@ -80,7 +81,14 @@ def publish(
         build = read_build(dist or settings.dist)
         store = _store(to, update_url, graph_store_url, user, kind, timeout)
         with store:
-            report = run_publish(store, build, settings.base_iri, keep=keep, progress=_progress)
+            report = run_publish(
+                store,
+                build,
+                settings.base_iri,
+                keep=keep,
+                progress=_progress,
+                announce=RemoteSettings().recheck,
+            )
     except PolicyKGError as err:
         typer.echo(f"policykg publish: {err.message}", err=True)
         raise typer.Exit(1) from None

@@ -28,6 +28,7 @@ policykg.errors.BadRequest: not an IRI: 'https://example.org/a b'
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode
@@ -44,6 +45,8 @@ __all__ = [
     "iri",
     "literal",
     "read_state",
+    "state_from_rows",
+    "state_query",
     "version_iri",
 ]
 
@@ -116,11 +119,10 @@ class State:
         return tuple(v for v in self.versions if v.status == "complete")
 
 
-def read_state(store: RemoteStore, base: str) -> State:
-    """Read the control graph (in one query, so one consistent answer)."""
+def state_query(base: str) -> str:
+    """The one query that reads the control graph (so one consistent answer)."""
     control = iri(control_graph(base))
-    rows = store.select(
-        f"""PREFIX pub: <{PUB}>
+    return f"""PREFIX pub: <{PUB}>
 SELECT ?current ?id ?status ?serial ?created ?copy ?public ?quads WHERE {{
   GRAPH {control} {{
     {{ {control} pub:current ?current }}
@@ -130,11 +132,19 @@ SELECT ?current ?id ?status ?serial ?created ?copy ?public ?quads WHERE {{
        OPTIONAL {{ ?version pub:graph ?copy . ?copy pub:public ?public ; pub:quads ?quads }} }}
   }}
 }}"""
-    )
+
+
+def read_state(store: RemoteStore, base: str) -> State:
+    """Read the control graph (in one query, so one consistent answer)."""
+    return state_from_rows(store.select(state_query(base)))
+
+
+def state_from_rows(rows: Iterable[Mapping[str, object]]) -> State:
+    """The state the rows of :func:`state_query` describe."""
     current: str | None = None
     found: dict[str, tuple[str, int, str, list[GraphCopy]]] = {}
     for row in rows:
-        if "current" in row:
+        if row.get("current") is not None:
             current = str(getattr(row["current"], "value", "")).rsplit("/", 1)[-1]
             continue
         version = str(getattr(row["id"], "value", ""))
@@ -142,7 +152,7 @@ SELECT ?current ?id ?status ?serial ?created ?copy ?public ?quads WHERE {{
         serial = int(str(getattr(row["serial"], "value", "0")))
         created = str(getattr(row["created"], "value", ""))
         *_, copies = found.setdefault(version, (status, serial, created, []))
-        if "copy" in row:
+        if row.get("copy") is not None:
             copies.append(
                 GraphCopy(
                     public=str(getattr(row["public"], "value", "")),

@@ -12,7 +12,10 @@ that request leaves the old version serving and its staged graphs behind, which 
 publish removes (a publish killed after sending it has switched: the store finishes it).
 Where a failed request keeps the operations before the failure (Virtuoso: see its adapter),
 the switch, whose operations cannot fail in themselves and which is idempotent, is sent again
-once; if that fails too the error says which versions to roll back or forward to.
+once; if that fails too the error says which versions to roll back or forward to. Each
+publish and rollback first checks the public graphs' quad counts against the current
+version's and, when they differ (a switch cut short: Virtuoso under load), sends the
+current version's switch again before anything else.
 Rollback is the same switch to a kept version.
 
 Verification, before the switch, is of what the store holds, graph by graph: its quad count
@@ -25,6 +28,7 @@ run after the switch, and they are a function of exactly the triples compared he
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +44,7 @@ from policykg.remote.publication import (
     PUB,
     XSD,
     GraphCopy,
+    State,
     Version,
     control_graph,
     iri,
@@ -47,6 +52,7 @@ from policykg.remote.publication import (
     read_state,
     version_iri,
 )
+from policykg.remote.served import NAMED_AT_MOST
 
 __all__ = ["Build", "PublishReport", "current_graphs", "publish", "read_build", "rollback"]
 
@@ -103,6 +109,8 @@ class PublishReport:
     quads: int = 0
     unchanged: bool = False
     dropped: list[str] = field(default_factory=list)
+    #: The current version's switch was sent again first (its public graphs were not whole).
+    repaired: bool = False
 
 
 def _signature(triples: Sequence[Triple]) -> Counter[tuple[str, str, str]]:
@@ -205,6 +213,25 @@ def _switch(
             ) from again
 
 
+def _repair(store: RemoteStore, base: str, state: State, progress: Progress) -> bool:
+    """Send the current version's switch again when its public graphs do not hold its quad
+    counts, or a public graph of another version that it lacks is still there (a switch cut
+    short, where a store keeps the first operations of a request that fails: Virtuoso);
+    whether it was sent."""
+    current = state.get(state.current) if state.current else None
+    if current is None or not current.graphs:
+        return False
+    others = [c for v in state.versions if v.id != current.id for c in v.graphs]
+    public = {c.public: c.quads for c in current.graphs}
+    expected = public | {c.public: 0 for c in others if c.public not in public}
+    counts = _counts(store, sorted(expected))
+    if all(counts.get(graph, 0) == quads for graph, quads in expected.items()):
+        return False
+    progress(f"the public graphs are not all version {current.id}'s: sending its switch again")
+    store.update(_switch_request(base, current.id, current.graphs, others))
+    return True
+
+
 def _drop_request(base: str, version: Version) -> str:
     control, node = iri(control_graph(base)), iri(version_iri(base, version.id))
     parts = [f"PREFIX pub: <{PUB}>"]
@@ -242,15 +269,27 @@ def _prune(store: RemoteStore, base: str, keep: int, progress: Progress) -> list
 
 
 def publish(
-    store: RemoteStore, build: Build, base: str, *, keep: int = 3, progress: Progress = _noop
+    store: RemoteStore,
+    build: Build,
+    base: str,
+    *,
+    keep: int = 3,
+    progress: Progress = _noop,
+    announce: float = 0.0,
 ) -> PublishReport:
-    """Load ``build`` beside the current version, verify it, switch to it, keep ``keep``."""
+    """Load ``build`` beside the current version, verify it, switch to it, keep ``keep``.
+
+    Where readers leave stored copies out by name (a store whose default graph is the union
+    of every graph: Virtuoso, :mod:`policykg.remote.served`), the version is described
+    ``announce`` seconds (the readers' re-check interval) before its copies are loaded, so
+    that every API process leaves them out before they exist."""
     if keep < 1:
         raise BadRequest("parameter 'keep': expected at least 1")
     state = read_state(store, base)
     report = PublishReport(
         version=build.version, previous=state.current, graphs=len(build.graphs), quads=build.quads
     )
+    report.repaired = _repair(store, base, state, progress)
     if state.current == build.version:
         report.unchanged = True
         return report
@@ -266,13 +305,17 @@ def publish(
         for i, g in enumerate(sorted(build.graphs))
     ]
     store.update(_describe(base, build.version, serial, copies))
+    current = state.get(state.current) if state.current else None
+    excluding = current is None or max(len(copies), len(current.graphs)) > NAMED_AT_MOST
+    if announce > 0 and store.endpoint.adapter.default_graph_is_union and excluding:
+        progress(f"waiting {announce:g} s for readers to see version {build.version} described")
+        time.sleep(announce)
     for number, copy in enumerate(copies, start=1):
         progress(f"loading {copy.public} ({copy.quads} quads, {number}/{len(copies)})")
         store.put_graph(copy.stored, build.ntriples(copy.public), RdfFormat.N_TRIPLES)
     progress("verifying quad counts and content")
     _verify_counts(store, copies)
     _verify_content(store, build, copies)
-    current = state.get(state.current) if state.current else None
     progress(f"switching to {build.version}")
     _switch(store, base, build.version, copies, current, progress)
     report.dropped = _prune(store, base, keep, progress)
@@ -287,6 +330,7 @@ def rollback(
     current = state.get(state.current) if state.current else None
     if current is None:
         raise NotFound("nothing has been published to this store")
+    repaired = _repair(store, base, state, progress)
     if to is not None:
         target = state.get(to)
         if target is None or target.status != "complete":
@@ -302,6 +346,7 @@ def rollback(
         previous=current.id,
         graphs=len(target.graphs),
         quads=sum(c.quads for c in target.graphs),
+        repaired=repaired,
     )
     if target.id == current.id:
         report.unchanged = True
