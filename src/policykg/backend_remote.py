@@ -219,10 +219,15 @@ class RemoteBackend:
             if not force and marker == self._marker:
                 return
             state = state_from_rows(await self._plain_rows(state_query(self.base_iri)))
-            self._serve(state, marker)
+            data = self._data
+            if data is None and state.current is None and state.versions:
+                data = (await self._graph_names())[1]  # a first publish under way
+            self._serve(state, marker, data)
 
-    def _serve(self, state: State, marker: frozenset[tuple[str, str]]) -> None:
-        served = served_for(state, self.base_iri, self._system, self._data)
+    def _serve(
+        self, state: State, marker: frozenset[tuple[str, str]], data: Sequence[str] | None
+    ) -> None:
+        served = served_for(state, self.base_iri, self._system, data)
         self._marker = marker
         if served != self.served:
             if self.served.version != served.version:
@@ -308,7 +313,7 @@ class RemoteBackend:
         result = ox.parse_query_results(response.body, format=fmt)
         return bool(result) if isinstance(result, ox.QueryBoolean) else False
 
-    async def _read_graphs(self) -> None:
+    async def _graph_names(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The store's graphs: Virtuoso's own (left out of the served dataset), and the
         others."""
         # GROUP BY, not DISTINCT: Virtuoso 7 answers DISTINCT ?g over GRAPH ?g { ?s ?p ?o }
@@ -316,8 +321,11 @@ class RemoteBackend:
         text = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
         rows = await self._rows(text, dataset=False)
         graphs = sorted(str(row["g"].value) for row in rows if isinstance(row["g"], ox.NamedNode))
-        self._system = tuple(g for g in graphs if g.startswith(VIRTUOSO_SYSTEM_GRAPHS))
-        self._data = tuple(g for g in graphs if not g.startswith(VIRTUOSO_SYSTEM_GRAPHS))
+        system = tuple(g for g in graphs if g.startswith(VIRTUOSO_SYSTEM_GRAPHS))
+        return system, tuple(g for g in graphs if not g.startswith(VIRTUOSO_SYSTEM_GRAPHS))
+
+    async def _read_graphs(self) -> None:
+        self._system, self._data = await self._graph_names()
 
     async def _check_union(self) -> None:
         """A named graph's triple must be in the default graph (Oxigraph:

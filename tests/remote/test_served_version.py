@@ -257,3 +257,31 @@ def test_a_version_published_by_another_process_is_served_within_the_bound(
     time.sleep(RECHECK + 1.0)
     assert _counts(api) == _counts(embedded)
     assert _sparql(api, QUERIES["per graph"]) == _sparql(embedded, QUERIES["per graph"])
+
+
+class _Stop(Exception):
+    """Stops a publish once its copies are loaded, before it verifies and switches."""
+
+
+def _stop_before_verifying(message: str) -> None:
+    if message.startswith("verifying"):
+        raise _Stop(message)
+
+
+def test_a_first_publish_cut_short_serves_none_of_its_copies(
+    built: tuple[Settings, BuildReport], server: RemoteServer, builds: tuple[Build, Build, Path]
+) -> None:
+    """Nothing is current yet, so nothing is public: the API serves an empty dataset, not
+    the staged copies and the control graph (on Oxigraph it served every graph)."""
+    a, _, _ = builds
+    with RemoteStore(server.endpoint(timeout=120)) as store:
+        wipe(store)
+        with pytest.raises(_Stop):
+            publish(store, a, BASE, progress=_stop_before_verifying)
+    with TestClient(create_app(_settings(built, server))) as client:
+        assert client.app.state.service.engine.served.version is None  # type: ignore[attr-defined]
+        nothing = ox.Store()
+        for query in QUERIES.values():
+            assert _sparql(client, query) == _answer(_local(nothing, query)), query
+        response = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers=JSON)
+        assert response.json() == {"head": {}, "boolean": False}

@@ -47,6 +47,7 @@ from policykg.remote.publication import PUB, State, control_graph, iri
 __all__ = [
     "NAMED_AT_MOST",
     "Served",
+    "empty_graph",
     "exclusions",
     "marker_query",
     "served_for",
@@ -91,7 +92,14 @@ def served_for(
     state: State, base: str, system: Iterable[str], data: Sequence[str] | None = None
 ) -> Served:
     """The dataset to serve given the control graph's ``state``, a server's own ``system``
-    graphs and, where it was read, the store's other graphs (``data``)."""
+    graphs and, where it was read, the store's other graphs (``data``; it must be, for a
+    first publish under way, else every graph is served).
+
+    >>> from policykg.remote.publication import Version
+    >>> staged = State(current=None, versions=(Version("0" * 16, "staged", 1, "", ()),))
+    >>> served_for(staged, "https://e/", (), data=["https://e/graph/publication"]).graphs
+    ('https://e/graph/publication/empty',)
+    """
     hidden = sorted(set(system))
     current = state.get(state.current) if state.current else None
     if current is None and not state.versions:
@@ -101,9 +109,17 @@ def served_for(
     hidden = sorted({*hidden, control_graph(base), *copies})
     if current is None:  # a first publish under way (or killed): no public graph yet
         others = tuple(g for g in data if g not in hidden) if data is not None else None
+        if others == ():  # no graph to serve: name one that is never written
+            others = (empty_graph(base),)
         return Served(version=None, graphs=others, hidden=tuple(hidden))
     graphs = tuple(sorted(c.public for c in current.graphs))
     return Served(version=current.id, graphs=graphs, hidden=tuple(hidden))
+
+
+def empty_graph(base: str) -> str:
+    """A graph no publish writes: naming it alone serves an empty dataset (a protocol
+    request that names no graph would get the store's whole default graph instead)."""
+    return control_graph(base) + "/empty"
 
 
 def marker_query(base: str) -> str:
