@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from policykg.errors import PolicyKGError
-from policykg.settings import RemoteSettings
 
 if TYPE_CHECKING:
     from policykg.remote.client import RemoteStore
@@ -87,7 +86,7 @@ def publish(
                 settings.base_iri,
                 keep=keep,
                 progress=_progress,
-                announce=RemoteSettings().recheck,
+                announce=settings.remote.recheck,
             )
     except PolicyKGError as err:
         typer.echo(f"policykg publish: {err.message}", err=True)

@@ -20,7 +20,7 @@ import rdflib
 from policykg.errors import BuildError
 from policykg.graph.build import CLAIM, RDF_TYPE, BuildReport
 from policykg.graph.neighbourhood import BackLinks, gather
-from policykg.graph.sources import _SHAPES, Loaded, load, resolved, term_key
+from policykg.graph.sources import SHAPE_FILES, Loaded, load, ontology_files, resolved, term_key
 from policykg.graph.validate import flagged, validate
 from policykg.namespaces import PKG
 from policykg.settings import Settings
@@ -47,11 +47,6 @@ def _graph_file(graph: str, settings: Settings, root: Path) -> Path | None:
     return None
 
 
-def _ontology_files(root: Path) -> list[Path]:
-    """The ontology files a build reads first (:func:`source_files`, without the sources)."""
-    return sorted(p for p in (root / "ontology").glob("*.ttl") if p.name not in _SHAPES)
-
-
 def build_order(settings: Settings, chosen: Sequence[Path]) -> Callable[[Path], tuple[int, str]]:
     """The rank of a file in the order a build reads them (:func:`source_files`: the
     ontology, entities, then the sources, each folder by name), then the ``chosen`` files
@@ -65,7 +60,7 @@ def build_order(settings: Settings, chosen: Sequence[Path]) -> Callable[[Path], 
     extra = {path: i for i, path in enumerate(dict.fromkeys(chosen))}
 
     def rank(path: Path) -> tuple[int, str]:
-        if path.parent == ontology and path.suffix == ".ttl" and path.name not in _SHAPES:
+        if path.parent == ontology and path.suffix == ".ttl" and path.name not in SHAPE_FILES:
             return (0, path.name)
         if path == entities:
             return (1, "")
@@ -107,7 +102,7 @@ def validate_against_build(
     progress(f"reading {len(chosen)} files")
     new = load(chosen, base=settings.base_iri)
     root = settings.root.resolve()
-    ontology = load(resolved(_ontology_files(root)), base=settings.base_iri)
+    ontology = load(resolved(ontology_files(root)), base=settings.base_iri)
     shapes_path = settings.root / "ontology" / "shapes.ttl"
     shapes = rdflib.Graph().parse(shapes_path, format="turtle")
     skip = {settings.base_iri + "graph/asserted"} | {term_key(q.graph_name) for q in ontology.quads}

@@ -23,7 +23,17 @@ from policykg.errors import BuildError
 from policykg.formats import GRAPHS
 from policykg.namespaces import DEFAULT_BASE
 
-__all__ = ["ONTOLOGY_GRAPH", "Loaded", "load", "rebase", "resolved", "source_files", "term_key"]
+__all__ = [
+    "ONTOLOGY_GRAPH",
+    "SHAPE_FILES",
+    "Loaded",
+    "load",
+    "ontology_files",
+    "rebase",
+    "resolved",
+    "source_files",
+    "term_key",
+]
 
 #: The named graph the ontology, declared vocabulary and shapes-free term list go into.
 ONTOLOGY_GRAPH = DEFAULT_BASE + "graph/ontology"
@@ -32,7 +42,8 @@ ONTOLOGY_GRAPH = DEFAULT_BASE + "graph/ontology"
 _SOURCE_FORMATS = frozenset({"turtle", "trig", "ntriples", "nquads"})
 
 #: Shapes graphs in ontology/: checked against, never loaded as data.
-_SHAPES = ("shapes.ttl", "advice.ttl")
+#: The ontology folder's shapes graphs: read by validation, not loaded as data.
+SHAPE_FILES = ("shapes.ttl", "advice.ttl")
 
 
 @dataclass
@@ -51,11 +62,19 @@ def term_key(term: Any) -> str:
     return str(term) if value is None else str(value)
 
 
+def ontology_files(root: Path) -> list[Path]:
+    """The ontology files a build reads first (not the shapes graphs), by name."""
+    return sorted(p for p in (root / "ontology").glob("*.ttl") if p.name not in SHAPE_FILES)
+
+
 def source_files(root: Path) -> list[Path]:
     """The files a full build reads: the ontology (not the shapes graphs), entities, then sources in order."""
-    ontology = sorted(p for p in (root / "ontology").glob("*.ttl") if p.name not in _SHAPES)
     graph = root / "graph"
-    return [*ontology, graph / "entities.trig", *sorted((graph / "sources").glob("*.trig"))]
+    return [
+        *ontology_files(root),
+        graph / "entities.trig",
+        *sorted((graph / "sources").glob("*.trig")),
+    ]
 
 
 def resolved(paths: Iterable[Path]) -> list[Path]:
