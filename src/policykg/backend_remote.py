@@ -61,7 +61,7 @@ from policykg.errors import (
 )
 from policykg.formats import GRAPHS
 from policykg.namespaces import DEFAULT_BASE
-from policykg.remote import Endpoint, virtuoso
+from policykg.remote import Endpoint, StoreError, virtuoso
 from policykg.remote.adapters import Adapter
 from policykg.remote.client import AsyncRemoteStore
 from policykg.remote.publication import State, state_from_rows, state_query
@@ -405,7 +405,21 @@ class RemoteBackend:
         return QueryResult.complete(whole)
 
     def _write(self, kind: str, body: bytes, job: QueryJob) -> WholeResult:
-        """Parse the store's answer and write it as the job asks."""
+        """Parse the store's answer and write it as the job asks; an answer that cannot be
+        read is the store's fault (502).
+
+        Runs on a worker thread. pyoxigraph's result sets may only be dropped on the thread
+        that made them, so no error leaves here holding one: the read error is dropped here,
+        and its message raised afresh."""
+        try:
+            return self._written(kind, body, job)
+        except SyntaxError as exc:
+            fault = str(exc)
+        raise StoreError(
+            f"the store at {self.endpoint.query_url} sent a result that cannot be read: {fault}"
+        )
+
+    def _written(self, kind: str, body: bytes, job: QueryJob) -> WholeResult:
         spec, sink = job.output, _Sink()
         if kind == "graph":
             if spec.graph is None:

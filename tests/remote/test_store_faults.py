@@ -1,15 +1,20 @@
-"""The time limit abandons a remote request at the deadline, whatever the store sends.
+"""What the API answers when the remote store misbehaves.
 
-A store on loopback (a socket server here) that answers the start-up checks at once and
-every other query by sending a result **one byte every 0.1 s**, never finishing: an HTTP
-client's read time-out never fires (bytes keep coming), so only a deadline on the whole
-request ends it. The API must answer 503 with the embedded store's time-limit body at the
-limit, and the store must see the connection closed then.
+A store on loopback (a socket server here) answers the start-up checks at once, and every
+other query either
+
+- by sending a result **one byte every 0.1 s**, never finishing: an HTTP client's read
+  time-out never fires (bytes keep coming), so only a deadline on the whole request ends
+  it. The API must answer 503 with the embedded store's time-limit body at the limit, and
+  the store must see the connection closed then; or
+- with a result that cannot be read (``answer``): a 502 that says so, never a 500.
 """
 
 from __future__ import annotations
 
+import gc
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -30,9 +35,11 @@ TRUE = b'{"head": {}, "boolean": true}'
 
 @dataclass
 class TricklingStore:
-    """The fake store: its port, and when each trickled answer's connection was closed."""
+    """The fake store: its port, when each trickled answer's connection was closed, and the
+    whole answer to send instead of trickling one."""
 
     port: int
+    answer: bytes | None = None
     closed_after: list[float] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
 
@@ -64,6 +71,8 @@ def _answer(conn: socket.socket, store: TricklingStore) -> None:
                 body = TRUE
             elif b"GRAPH" in request:
                 body = EMPTY
+            elif store.answer is not None:
+                body = store.answer
             else:
                 _trickle(conn, store)
                 return
@@ -129,3 +138,44 @@ def test_the_request_is_abandoned_at_the_deadline(trickling: TricklingStore) -> 
     assert LIMIT <= took < LIMIT + 1.5
     assert len(trickling.closed_after) == 1
     assert LIMIT - 0.2 <= trickling.closed_after[0] < LIMIT + 1.0
+
+
+#: A result set whose second row binds a term of no known kind.
+UNREADABLE = (
+    b'{"head": {"vars": ["s"]}, "results": {"bindings": ['
+    b'{"s": {"type": "literal", "value": "one"}}, {"s": {"type": "bogus", "value": "two"}}]}}'
+)
+
+
+@pytest.mark.parametrize(
+    ("query", "fault"),
+    [
+        ("SELECT ?s WHERE { ?s ?p ?o }", "Unexpected term type: 'bogus'"),
+        (
+            "CONSTRUCT WHERE { ?s ?p ?o }",
+            "Parser error at line 1 column 1: The subject of a triple must be an IRI or a "
+            "blank node (line 1)",
+        ),
+    ],
+)
+def test_a_result_that_cannot_be_read_is_a_bad_gateway(
+    trickling: TricklingStore, monkeypatch: pytest.MonkeyPatch, query: str, fault: str
+) -> None:
+    """A 502 naming the store and the fault; and pyoxigraph's result set is dropped on the
+    thread that read it (dropped elsewhere, it raises in a destructor)."""
+    trickling.answer = UNREADABLE
+    unraisable: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: unraisable.append(repr(u.exc_value)))
+    remote = RemoteSettings(url=f"sparql+http://127.0.0.1:{trickling.port}/query")
+    settings = Settings(workers=1, query_timeout=LIMIT, remote=remote)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        response = client.get("/sparql", params={"query": query})
+        gc.collect()
+    assert response.status_code == 502
+    assert response.json() == {
+        "error": "Store error",
+        "message": f"the store at http://127.0.0.1:{trickling.port}/query sent a result "
+        f"that cannot be read: {fault}",
+        "status": 502,
+    }
+    assert unraisable == []
