@@ -45,7 +45,7 @@ from policykg.engine.limits import INLINE_MAX_QUADS, ROW_BUDGET
 from policykg.engine.worker import open_store
 from policykg.sparql.lookup import Lookup
 from policykg.sparql.results import NoFormat, write_result
-from policykg.sparql.safety import IRI_PATTERN, STRING_PATTERN
+from policykg.sparql.tokens import IRI_PATTERN, STRING_PATTERN
 
 __all__ = [
     "INLINE_MAX_QUADS",

@@ -64,12 +64,11 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from policykg.errors import BadRequest, Forbidden
+from policykg.sparql.tokens import IRI_PATTERN, STRING_PATTERN
 
 __all__ = [
-    "IRI_PATTERN",
     "MAX_DEPTH",
     "PARSE_MAX_CHARS",
-    "STRING_PATTERN",
     "Scan",
     "enforce",
     "keyword_tokens",
@@ -83,15 +82,6 @@ __all__ = [
 _KEYWORDS = ("service", "load", "from", "using", "with")
 _RISKY = frozenset({"service", "load"})
 _ANY_KEYWORD = re.compile("|".join(_KEYWORDS), re.IGNORECASE)
-IRI_PATTERN = r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>"
-STRING_PATTERN = "|".join(
-    [
-        r"'''(?:'{0,2}(?:[^'\\]|\\.))*'''",
-        r'"""(?:"{0,2}(?:[^"\\]|\\.))*"""',
-        r"'(?:[^'\\\n\r]|\\.)*'",
-        r'"(?:[^"\\\n\r]|\\.)*"',
-    ]
-)
 _TOKEN = re.compile(
     "|".join(
         [

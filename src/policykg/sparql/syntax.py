@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from policykg.sparql.safety import IRI_PATTERN, STRING_PATTERN
+from policykg.sparql.tokens import IRI_PATTERN, STRING_PATTERN
 
 __all__ = ["KEYWORDS", "UPDATE_KEYWORDS", "describe", "update_keyword"]
 
