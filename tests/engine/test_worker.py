@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Literal
@@ -113,3 +115,18 @@ def test_large_results_are_held_until_the_flag_is_known(
     body = b"".join(payload for kind, payload in frames if kind is Frame.CHUNK)
     assert len(body) > FIRST_FLUSH
     assert len(json.loads(body)["results"]["bindings"]) == max_rows
+
+
+def test_a_worker_starts_without_the_servers_libraries() -> None:
+    """``python -m policykg.engine`` imports none of rdflib, networkx, fastapi or jinja2:
+    every worker the server starts (several at once, and again after each write) pays for
+    its imports before its first answer. rdflib is imported later only where a worker needs
+    it (JSON-LD output, a long result's variable order)."""
+    code = (
+        "import runpy, sys; sys.argv = ['policykg.engine'];"
+        "runpy.run_module('policykg.engine', run_name='not_main');"
+        "print(sorted({m.split('.')[0] for m in sys.modules}"
+        " & {'rdflib', 'networkx', 'fastapi', 'jinja2', 'pyshacl'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
