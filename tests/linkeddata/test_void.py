@@ -25,6 +25,8 @@ from policykg.settings import Settings
 
 from .rdfcheck import assert_same_graph, pyld_nquads, rapper_nquads
 
+#: A DCAT 3 term, not in rdflib's (DCAT 2) namespace.
+DCAT_VERSION = rdflib.URIRef("http://www.w3.org/ns/dcat#version")
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 SHAPES = Path(__file__).parent / "void-shapes.ttl"
@@ -124,7 +126,7 @@ def test_sources_are_the_articles(void: rdflib.Graph, kg: PolicyGraph) -> None:
 
 def test_identity_licence_and_endpoints(void: rdflib.Graph, manifest: Manifest) -> None:
     assert str(void.value(DATASET, DCTERMS.license)) == LICENCE
-    assert str(void.value(DATASET, DCAT.version)) == manifest.version
+    assert str(void.value(DATASET, DCAT_VERSION)) == manifest.version
     modified = void.value(DATASET, DCTERMS.modified)
     assert isinstance(modified, rdflib.Literal)
     assert modified.toPython() == datetime.fromisoformat(manifest.modified)
