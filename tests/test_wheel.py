@@ -64,8 +64,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", str(wheel)], check=True, cwd=home
-    )
+        [str(python), "-m", "pip", "install", "--quiet", "-c", str(ROOT / "constraints.txt"),
+         str(wheel)],
+        check=True, cwd=home,
+    )  # fmt: skip
     env = {
         "PATH": f"{env_dir / 'bin'}:{os.environ['PATH']}",
         "HOME": str(home),
