@@ -14,7 +14,7 @@ from typing import Literal
 from policykg.engine.jobs import HEADER, Frame, Job, Opened, decode, encode
 from policykg.errors import WorkerStopped
 
-__all__ = ["NotTaken", "WorkerProcess", "jemalloc"]
+__all__ = ["MALLOC_CONF", "NotTaken", "WorkerProcess", "jemalloc"]
 
 
 class NotTaken(WorkerStopped):
@@ -30,6 +30,13 @@ def jemalloc() -> str | None:
     111 vs 53 ms in memory).
     """
     return ctypes.util.find_library("jemalloc")
+
+
+#: jemalloc's settings for the workers (unless ``MALLOC_CONF`` is set): a background thread
+#: returns freed pages to the system about a second after a query lets them go. Without
+#: it, jemalloc purges only while allocating, so an idle worker kept a large query's
+#: working memory (at 1M claims, 274 MiB for one property path query, 55 MiB after).
+MALLOC_CONF = "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0"
 
 
 _STOPPED = (
@@ -58,6 +65,7 @@ class WorkerProcess:
         env = dict(os.environ)  # the worker is imported from the same installation
         if self.use_jemalloc and (library := jemalloc()):
             env["LD_PRELOAD"] = " ".join(filter(None, [env.get("LD_PRELOAD"), library]))
+            env.setdefault("MALLOC_CONF", MALLOC_CONF)
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "policykg.engine", str(self.store), self.mode,
             str(self.max_quads), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env,
