@@ -20,7 +20,8 @@ One run per size, every step in this process's children, each measured on its ow
    memory copies are in service (or refused: ``/healthz`` is kept), and the resident
    memory of each process tree then and each second (its peak and a few samples).
 5. ``queries``: the benchmark queries (``queries/*.rq``, or ``--queries``), sequential,
-   interleaved between the servers, a few seconds each.
+   interleaved between the servers, a few seconds each; each server's memory right after
+   them and again after ``IDLE_S`` seconds idle.
 
 The machine is shared: the load average is recorded before and after, CPU seconds beside
 wall seconds, and the servers' figures are meant to be compared within a run. The API over
@@ -56,6 +57,8 @@ from vocabulary import BASE
 __all__ = ["main", "new_source", "run_size"]
 
 HERE = Path(__file__).resolve().parent
+#: Seconds both servers are left idle after the queries before their memory is read again.
+IDLE_S = 5.0
 #: One JSON file per size (committed: they are the figures in README.md).
 RESULTS = HERE / "costs"
 _STEP = re.compile(r"^✓ (?P<step>.+) \((?P<s>[\d.]+) s(, (?P<cpu>[\d.]+) s CPU)?\)$")
@@ -327,6 +330,9 @@ def _serve(
             if errors[s.name]:
                 out[s.name]["errors"] = errors[s.name]
             out[s.name]["rss_after_queries_mib"] = s.rss_mib()
+        time.sleep(IDLE_S)  # both servers idle: what they keep between bursts of queries
+        for s in servers:
+            out[s.name]["rss_idle_mib"] = s.rss_mib()
     finally:
         sampler.done.set()
         sampler.join()
