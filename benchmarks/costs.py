@@ -7,12 +7,13 @@ One run per size, every step in this process's children, each measured on its ow
     python benchmarks/costs_plot.py                  # the PNG and table from results/
 
 1. ``sources``: the synthetic graph as TriG source files (``generate.py --sources``).
-2. ``build``: ``policykg build`` of those sources, with its wall and CPU time, peak memory
-   (``wait4``'s ``ru_maxrss``), and its steps' times (reading, validating, ...) as it
-   prints them; stopped after ``--build-timeout`` seconds (the step it was in is kept).
-   When it did not finish (or with ``--build-timeout 0``), the store is made from the same
-   files without validation (one pyoxigraph ``bulk_load`` of them all, ``nice``-d by the
-   caller if wanted), so the other steps still run on the same data.
+2. ``build``: ``policykg build`` of those sources into an empty ``dist/``, with its wall
+   and CPU time, peak memory (``wait4``'s ``ru_maxrss``), and its steps' times (reading,
+   validating, ...) as it prints them; stopped after ``--build-timeout`` seconds (the
+   step it was in is kept). When it did not finish (or with ``--build-timeout 0``), the
+   store is made from the same files without validation (one pyoxigraph ``bulk_load`` of
+   them all, ``nice``-d by the caller if wanted), so the other steps still run on the
+   same data.
 3. ``check``: ``policykg check`` of one new source file against that store, three times.
 4. ``serve``: ``policykg serve`` on the store (the default: workers start on disk and are
    replaced by memory copies) and ``oxigraph serve-read-only`` on the same store
@@ -363,6 +364,9 @@ def run_size(claims: int, work: Path, args: argparse.Namespace) -> dict[str, Any
             build = kept.get("build", build)
             result.update({k: v for k, v in kept.items() if k.startswith("unvalidated_load")})
     elif args.build_timeout > 0:
+        # a build from nothing: over an earlier run's dist/, a build of the same sources
+        # reuses its store and dumps (the same version) and skips most of its work
+        shutil.rmtree(dist, ignore_errors=True)
         build = _timed(
             [str(BIN / "policykg"), "build"], env, args.build_timeout, work / "build.log"
         )

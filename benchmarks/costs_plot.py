@@ -81,6 +81,8 @@ ROWS: list[tuple[str, Any]] = [
     ("oxigraph first answer s", lambda r: _get(r, "serve", "oxigraph", "first_answer_s")),
     ("policykg MiB at first answer", lambda r: _get(r, "serve", "policykg", "rss_at_first_answer_mib")),
     ("policykg MiB with memory copies", lambda r: _with_copies(r, "rss_mib")),
+    ("policykg MiB after the queries", lambda r: _get(r, "serve", "policykg", "rss_after_queries_mib")),
+    ("policykg MiB 5 s after the queries", lambda r: _get(r, "serve", "policykg", "rss_idle_mib")),
     ("oxigraph MiB", lambda r: _get(r, "serve", "oxigraph", "rss_after_queries_mib")),
     ("policykg peak MiB (sampled each second)", lambda r: _get(r, "serve", "policykg", "peak_rss_mib")),
     ("oxigraph peak MiB (sampled each second)", lambda r: _get(r, "serve", "oxigraph", "peak_rss_mib")),
