@@ -32,7 +32,8 @@ router = APIRouter(tags=["dumps"])
 
 _NO_DUMPS = (
     "this server has no dumps: they are written by 'policykg build' for the policy graph "
-    "(not for --data files); run 'policykg build' and restart the server"
+    "(not for --data files); run 'policykg build' and restart the server (over a remote "
+    "store: give the server the dist/ of the version published there)"
 )
 
 

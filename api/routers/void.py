@@ -80,7 +80,8 @@ async def void(
     if path is None or build.manifest is None or not path.is_file():
         raise NotFound(
             "this server has no dataset description: it is written by 'policykg build' "
-            "for the policy graph (not for --data files)"
+            "for the policy graph (not for --data files; over a remote store, give the "
+            "server the dist/ of the version published there)"
         )
     body = await _description(path, fmt.name)
     return Response(body, media_type=content_type(fmt), headers={"Vary": "Accept"})

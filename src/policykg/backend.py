@@ -67,6 +67,12 @@ class Backend(Protocol):
     def copying(self) -> bool:
         """Whether readers are being moved onto memory copies in the background."""
 
+    @property
+    def published_version(self) -> str | None:
+        """The build version a remote store serves as current (``policykg publish``: the
+        build's digest, as ``policykg build`` names its store); None for the embedded store
+        (its build is the store's folder) and over a store nothing was published to."""
+
     async def query(
         self, job: QueryJob, not_acceptable: dict[str, NotAcceptable] | None = None
     ) -> QueryResult:

@@ -255,6 +255,10 @@ class RemoteBackend:
     def copying(self) -> bool:
         return False
 
+    @property
+    def published_version(self) -> str | None:
+        return self.served.version
+
     # -- helpers --------------------------------------------------------------------------
 
     @property

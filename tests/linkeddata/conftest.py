@@ -40,10 +40,12 @@ def manifest(built: tuple[Settings, BuildReport]) -> Manifest:
     return found
 
 
-#: Tests of what only a server over a local build has: a remote store's data is the store's
-#: own, so a server over it has no build to name (no dumps, no dataset description with
-#: their checksums, no build ETag) and no worker pool to count (README, "Serving from a
-#: triplestore"). Each is marked as that named departure on the remote backends.
+#: Tests of what only a server over a known build has: the remote stores here are loaded
+#: by hand, not by ``policykg publish``, so a server over them cannot name a build (no
+#: dumps, no dataset description with their checksums, no build ETag; over a published
+#: store it can: tests/remote/test_served_version.py) and has no worker pool to count
+#: (README, "Serving from a triplestore"). Each is marked as that named departure on the
+#: remote backends.
 NO_LOCAL_BUILD = (
     "test_api_dumps.py::test_index",
     "test_api_dumps.py::test_every_file",
@@ -71,7 +73,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if backend in ("oxigraph", "virtuoso") and any(n in item.nodeid for n in NO_LOCAL_BUILD):
             item.add_marker(
                 pytest.mark.xfail(
-                    reason=f"{backend}: a remote store has no local build (dumps, VoID, ETag)",
+                    reason=f"{backend}: a store loaded by hand names no build (dumps, VoID, ETag)",
                     strict=True,
                 )
             )

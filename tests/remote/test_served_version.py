@@ -222,6 +222,35 @@ def test_default_graph_graphs_and_counts_are_the_current_versions(
     assert health["status"] == "ok"
 
 
+#: What a server over a build serves beside its data: its dumps' index and one file, the
+#: dataset description.
+LINKED_DATA = ("/dumps/?format=json", "/dumps/policykg.nt", "/.well-known/void")
+
+
+def _linked_data(client: TestClient) -> dict[str, tuple[int, bytes]]:
+    """Each of ``LINKED_DATA``'s status and body; a dump file's with its ETag (its
+    checksum: the others' build ETags also hash the server's settings)."""
+    answers = {}
+    for path in LINKED_DATA:
+        response = client.get(path)
+        tag = response.headers.get("etag", "") if path.endswith(".nt") else ""
+        answers[path] = (response.status_code, response.content + tag.encode())
+    return answers
+
+
+def test_the_current_versions_dumps_and_description_are_served(
+    api: TestClient, embedded: TestClient, builds: tuple[Build, Build, Path]
+) -> None:
+    """A server whose ``dist/`` holds the current version's build serves its dumps and
+    dataset description as a server over the embedded store of that build does, and tags
+    its answers with that version (build ETags)."""
+    assert _linked_data(api) == _linked_data(embedded)
+    assert all(status == 200 for status, _ in _linked_data(api).values())
+    response = api.get("/queries/sources", headers=JSON)
+    assert response.status_code == 200
+    assert response.headers["etag"].startswith(f'W/"{builds[0].version}-')
+
+
 def test_a_version_published_by_another_process_is_served_within_the_bound(
     api: TestClient,
     embedded: TestClient,
@@ -251,12 +280,17 @@ def test_a_version_published_by_another_process_is_served_within_the_bound(
     assert graphs == sorted(b.graphs)
     triples = _sparql(api, QUERIES["triples"])[1][0][0]
     assert triples == str(b.quads) != str(a.quads)
+    # B's dumps are not in this server's dist/: none are served; answers are tagged B's
+    assert {status for status, _ in _linked_data(api).values()} == {404}
+    assert api.get("/queries/sources", headers=JSON).headers["etag"].startswith(f'W/"{b.version}-')
     # rolled back to A: the embedded store's answers again
     with RemoteStore(published.endpoint(timeout=120)) as store:
         assert rollback(store, BASE).version == a.version
     time.sleep(RECHECK + 1.0)
     assert _counts(api) == _counts(embedded)
     assert _sparql(api, QUERIES["per graph"]) == _sparql(embedded, QUERIES["per graph"])
+    assert _linked_data(api) == _linked_data(embedded)
+    assert api.get("/queries/sources", headers=JSON).headers["etag"].startswith(f'W/"{a.version}-')
 
 
 class _Stop(Exception):

@@ -214,6 +214,11 @@ class Engine:
         """Whether memory copies are being made to replace disk workers."""
         return self._upgrade_task is not None and not self._upgrade_task.done()
 
+    @property
+    def published_version(self) -> None:
+        """None: the build of an on-disk store is the folder it was opened from."""
+        return None
+
     def _start_upgrade(self, *, writing: bool = False) -> None:
         """Replace disk workers by memory copies in the background, unless already doing so
         (a write in progress starts them itself once done)."""
