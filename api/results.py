@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 from collections.abc import Mapping, Sequence
 
 from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
 from pyoxigraph import Literal, NamedNode, Variable
 from starlette.datastructures import URL
-from starlette.types import Scope
+from starlette.types import Scope, Send
 
 from policykg.engine.inline import is_bounded
 from policykg.engine.jobs import QueryJob
 from policykg.engine.pool import QueryResult
-from policykg.errors import BadRequest, NotAcceptable
+from policykg.errors import BadRequest, NotAcceptable, PolicyKGError
 from policykg.formats import GRAPHS, SOLUTIONS, FormatList, content_type, negotiate
 from policykg.sparql.results import ResultSpec
 from policykg.sparql.safety import enforce, scan_query_async
@@ -102,6 +103,33 @@ def query_job(
     )
 
 
+log = logging.getLogger("policykg.api")
+
+
+class ResultStream(StreamingResponse):
+    """A result streamed as a worker produces it.
+
+    An error once the first bytes are sent (the time limit, a worker that stopped) can no
+    longer change the status. The response then ends without its last chunk, so the server
+    closes the connection and the client sees an incomplete body (never a complete-looking
+    short one), and one warning is logged instead of a traceback."""
+
+    async def stream_response(self, send: Send) -> None:
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
+        sent = 0
+        try:
+            async for chunk in self.body_iterator:
+                assert isinstance(chunk, bytes)
+                sent += len(chunk)
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        except PolicyKGError as exc:
+            log.warning("result cut after %d bytes, the connection closed: %s", sent, exc)
+            return
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
 def result_response(service: Service, result: QueryResult) -> Response:
     """The response for a query result: whole, or streamed; headers state the row cap."""
     head = result.head
@@ -113,7 +141,7 @@ def result_response(service: Service, result: QueryResult) -> Response:
     }
     if result.whole is not None:
         return Response(result.whole, media_type=content_type(fmt), headers=headers)
-    return StreamingResponse(result.body, media_type=content_type(fmt), headers=headers)
+    return ResultStream(result.body, media_type=content_type(fmt), headers=headers)
 
 
 async def run_query(

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import threading
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from policykg.api.app import create_app
+from policykg.api.results import ResultStream
 
 from policykg.engine.process import jemalloc
+from policykg.errors import PolicyKGError, QueryTimeout, WorkerStopped
 
 from .apisupport import PEOPLE, select
 from .conftest import make_settings
@@ -311,3 +316,42 @@ def test_access_log_is_json_lines(client: TestClient, caplog: pytest.LogCaptureF
     assert entry["path"] == "/healthz"
     assert entry["status"] == 200
     assert isinstance(entry["ms"], float)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        QueryTimeout("the query exceeded the 1 s time limit and was stopped"),
+        WorkerStopped("the worker running this request stopped"),
+    ],
+)
+def test_a_stream_cut_short_never_looks_complete(
+    error: PolicyKGError, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An error after a streamed result's first bytes: the response ends without its last
+    chunk, so the server closes the connection (uvicorn does when the app returns with the
+    response incomplete) and the client sees an incomplete body; one warning, no traceback."""
+
+    async def body() -> AsyncIterator[bytes]:
+        yield b"?name\n"
+        raise error
+
+    messages: list[dict[str, object]] = []
+
+    async def send(message: dict[str, object]) -> None:
+        messages.append(message)
+
+    async def receive() -> dict[str, object]:
+        await asyncio.sleep(3600)  # no disconnect while the body is sent
+        return {"type": "http.disconnect"}
+
+    scope = {"type": "http", "asgi": {"spec_version": "2.4"}, "method": "GET", "path": "/"}
+    with caplog.at_level(logging.WARNING, logger="policykg.api"):
+        asyncio.run(ResultStream(body())(scope, receive, send))  # type: ignore[arg-type]
+    assert [(m["type"], m.get("body"), m.get("more_body")) for m in messages] == [
+        ("http.response.start", None, None),
+        ("http.response.body", b"?name\n", True),
+    ]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"result cut after 6 bytes, the connection closed: {error}"
+    ]
