@@ -15,7 +15,8 @@ from pyoxigraph import (
     serialize,
 )
 
-from policykg.graph.build import asserted_statements, canonical_nquads, canonical_quads
+from policykg.graph.build import asserted_statements
+from policykg.graph.canonical import canonical_nquads, canonical_quads
 from policykg.graph.sources import load, source_files
 from policykg.settings import Settings
 

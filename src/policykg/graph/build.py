@@ -1,36 +1,29 @@
 """``policykg build``: sources → validated dataset → on-disk store and dumps.
 
-Nothing is written until the sources parse and conform to the shapes. The store is built in
+Nothing is switched in unless the sources parse and conform to the shapes (what is written
+before the shapes are checked has a hidden name, and is removed). The store is built in
 a fresh folder and switched in with one atomic rename of the ``dist/store`` link, so a
 failed build leaves the last good store (and any server reading it) untouched. The full-text
 index (:mod:`policykg.search.index`) is written beside the store before the switch and found
 through the same link, so it always belongs to the store it is read with. Dumps are
 canonical: blank nodes get RDFC-1.0 labels and quads are sorted, so two builds of the same
-input are byte-identical.
+input are byte-identical (:mod:`policykg.graph.canonical`; a large build canonicalises in
+its second process while this one validates).
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import (
-    CanonicalizationAlgorithm,
-    Dataset,
-    DefaultGraph,
-    NamedNode,
-    Quad,
-    RdfFormat,
-    Store,
-    parse,
-    serialize,
-)
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
 
 from policykg.errors import BuildError
+from policykg.graph.canonical import canonical_file, nquads_text
 from policykg.graph.sources import Loaded, load, source_files, term_key
 from policykg.graph.validate import Problem, validate, validate_fast
 from policykg.leftovers import remove_stale_staging
@@ -41,7 +34,6 @@ __all__ = [
     "BuildReport",
     "asserted_statements",
     "build",
-    "canonical_quads",
     "check",
 ]
 
@@ -95,6 +87,13 @@ def check(
     """
     progress(f"reading {len(paths)} files")
     loaded = load(paths, base=settings.base_iri)
+    return loaded, _validated(loaded, settings, progress, focus)
+
+
+def _validated(
+    loaded: Loaded, settings: Settings, progress: Progress, focus: Sequence[Path] = ()
+) -> BuildReport:
+    """Validate ``loaded``: the report of :func:`check`, or BuildError on a violation."""
     shapes = settings.root / "ontology" / "shapes.ttl"
     if settings.full_validation:
         progress("validating against ontology/shapes.ttl (pyshacl over the whole graph)")
@@ -122,7 +121,7 @@ def check(
             f"{len(report.violations)} shape violation(s); nothing was written",
             [str(p) for p in report.violations],
         )
-    return loaded, report
+    return report
 
 
 def asserted_statements(quads: Sequence[Quad], graph: NamedNode) -> list[Quad]:
@@ -153,61 +152,8 @@ def asserted_statements(quads: Sequence[Quad], graph: NamedNode) -> list[Quad]:
     return sorted(out, key=str)
 
 
-def _canonical_graphs(quads: Iterable[Quad]) -> dict[str, list[str]]:
-    """The N-Quads lines of ``quads`` with RDFC-1.0 blank-node labels, each once, by graph.
-
-    Only the lines that may hold a blank node (those with ``_:`` anywhere: a blank node, or
-    a literal that says ``_:``) are canonicalised: RDFC-1.0 hashes each blank node from the
-    quads it appears in (and from the blank nodes they reach), so the other quads change no
-    label, and canonicalising these alone gives the labels of the whole dataset (a test
-    compares the two); a quad without a blank node among them comes out as it went in.
-    pyoxigraph writes every quad once and the lines are sorted out as text, so no quad is
-    taken apart into Python terms.
-    """
-    quads = list(quads)
-    for quad in quads:
-        if isinstance(quad.graph_name, DefaultGraph):
-            raise ValueError(f"a quad outside any named graph: {quad}")
-    lines = _serialize(quads, RdfFormat.N_QUADS, {}).decode("utf-8").split("\n")
-    del quads
-    lines.pop()  # the text ends with a newline
-    plain = {line for line in lines if "_:" not in line}
-    blank = Dataset(parse("\n".join(line for line in lines if "_:" in line), RdfFormat.N_QUADS))
-    del lines
-    blank.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
-    text = _serialize(blank, RdfFormat.N_QUADS, {}).decode("utf-8").split("\n")
-    text.pop()
-    plain.update(text)
-    by_graph: dict[str, list[str]] = {}
-    for line in plain:
-        by_graph.setdefault(line[line.rindex(" ", 0, -2) + 1 : -2], []).append(line)
-    return by_graph
-
-
-def canonical_nquads(quads: Iterable[Quad]) -> list[str]:
-    """The N-Quads lines of ``quads`` with RDFC-1.0 blank-node labels, sorted by graph,
-    subject, predicate and object: the same input always gives the same lines."""
-    return _ordered(_canonical_graphs(quads))
-
-
-def _ordered(by_graph: dict[str, list[str]]) -> list[str]:
-    """The lines of every graph, by graph and then by line."""
-    ordered = []
-    for graph in sorted(by_graph):
-        # Within a graph, whole lines sort as (subject, predicate, object) do: no term is
-        # followed by a character below the space that ends it (a test compares the two).
-        ordered.extend(sorted(by_graph[graph]))
-    return ordered
-
-
-def canonical_quads(quads: Sequence[Quad]) -> list[Quad]:
-    """Quads with RDFC-1.0 blank-node labels, sorted: the same input always gives the same list."""
-    lines = canonical_nquads(quads)
-    return list(parse("".join(f"{line}\n" for line in lines), format=RdfFormat.N_QUADS))
-
-
-def _write_store(dist: Path, nquads: bytes, quads: Iterable[Quad], digest: str) -> Path:
-    """The store of ``nquads`` under ``dist/stores/<digest>``, with its search index made
+def _write_store(dist: Path, nquads: Path, quads: Iterable[Quad], digest: str) -> Path:
+    """The store of the N-Quads file ``nquads`` under ``dist/stores/<digest>``, with its search index made
     from ``quads`` (the same dataset before canonicalisation: the index reads no blank node)."""
     stores = dist / "stores"
     stores.mkdir(parents=True, exist_ok=True)
@@ -218,7 +164,7 @@ def _write_store(dist: Path, nquads: bytes, quads: Iterable[Quad], digest: str) 
         shutil.rmtree(staging, ignore_errors=True)
         store = Store(str(staging))
         # bulk_extend keeps the canonical blank-node labels (bulk_load would rename them)
-        store.bulk_extend(parse(nquads, format=RdfFormat.N_QUADS))
+        store.bulk_extend(parse(path=str(nquads), format=RdfFormat.N_QUADS))
         store.flush()
         store.optimize()
         del store
@@ -263,34 +209,37 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     from policykg.linkeddata.dumps import Staging, publish  # the query engine: not for checks
     from policykg.linkeddata.offload import SEPARATE_FROM, Offload
 
-    loaded, report = check(source_files(settings.root), settings, progress)
+    paths = source_files(settings.root)
+    progress(f"reading {len(paths)} files")
+    loaded = load(paths, base=settings.base_iri)
     progress("deriving the graph of asserted statements")
     asserted = asserted_statements(loaded.quads, NamedNode(settings.base_iri + "graph/asserted"))
-    progress("canonicalising")
-    by_graph = _canonical_graphs([*loaded.quads, *asserted])
-    report.graphs = len(by_graph)
-    lines = _ordered(by_graph)
-    del by_graph
-    report.triples = len(lines)
-    nquads = "".join(f"{line}\n" for line in lines).encode("utf-8")
-    del lines
-    digest = hashlib.sha256(nquads).hexdigest()[:16]
     dist = settings.dist
+    made_dist = not dist.exists()
     dist.mkdir(parents=True, exist_ok=True)
     final = {name: dist / name for name in ("policykg.nq", "policykg.trig")}
-    hidden = {name: dist / f".{name}.tmp-{os.getpid()}" for name in final}
+    hidden = {name: dist / f".{name}.tmp-{os.getpid()}" for name in (*final, "raw.nq")}
     staging: Staging | None = None
     try:
-        hidden["policykg.nq"].write_bytes(nquads)
-        with Offload(separate=report.triples >= SEPARATE_FROM) as offload:
+        hidden["raw.nq"].write_bytes(nquads_text([*loaded.quads, *asserted]))
+        separate = len(loaded.quads) + len(asserted) >= SEPARATE_FROM
+        with Offload(separate=separate) as offload:
+            # canonicalised by the second process while this one validates
+            canonical = offload.submit(
+                canonical_file, str(hidden["raw.nq"]), str(hidden["policykg.nq"])
+            )
+            report = _validated(loaded, settings, progress)
+            progress("canonicalising")
+            made = canonical.result()
+            hidden["raw.nq"].unlink()
+            report.triples, report.graphs, digest = made.quads, made.graphs, made.digest
             trig = offload.submit(
                 trig_file, str(hidden["policykg.nq"]), str(hidden["policykg.trig"]),
                 settings.base_iri,
             )  # fmt: skip
             staging = Staging(settings, digest, hidden["policykg.nq"], offload)
             progress("writing the store")
-            target = _write_store(dist, nquads, [*loaded.quads, *asserted], digest)
-            del nquads
+            target = _write_store(dist, hidden["policykg.nq"], [*loaded.quads, *asserted], digest)
             staged = staging.finish(target, progress)  # the other dumps, from the store
             trig.result()
         report.offloaded_cpu = offload.cpu
@@ -304,11 +253,8 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
             staging.discard()  # (once published, the folder is no longer there)
         for path in hidden.values():
             path.unlink(missing_ok=True)
+        if made_dist:
+            with contextlib.suppress(OSError):  # left as it was: not there
+                dist.rmdir()
         raise
     return report
-
-
-def _serialize(quads: Iterable[Quad], fmt: RdfFormat, prefixes: dict[str, str]) -> bytes:
-    data = serialize(quads, format=fmt, prefixes=prefixes)
-    assert data is not None  # no output file given: pyoxigraph returns the bytes
-    return data
