@@ -100,6 +100,7 @@ def _rows(labels: list[str], extra: str = "") -> NetworkRows:
                 "period_start": None,
                 "period_end": None,
                 "jurisdiction": None,
+                "jurisdictions": None,
                 "corrected": "true" if i % 4 == 0 else "false",
             }
         )

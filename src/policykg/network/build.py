@@ -189,7 +189,7 @@ def _claim(row: Record, labels: dict[str, str]) -> dict[str, Any]:
         "source": source,
         "source_label": labels.get(source, short_name(source)),
         "stance": _stance(row["stance"]),
-        "quote": row["quote"],
+        "quote": row["quote"] or None,  # "" where a claim has none (Virtuoso's STRAFTER)
         "quote_lang": row["quote_lang"] or None,
         "paragraph": paragraphs[0] if paragraphs else None,
         "corrected": row["corrected"] == "true",
@@ -204,7 +204,8 @@ def _keep(row: Record, filters: Filters) -> bool:
     if filters.stances and _stance(row["stance"]) not in filters.stances:
         return False
     jurisdiction = filters.jurisdiction
-    return jurisdiction is None or row["jurisdiction"] in (None, jurisdiction)
+    held = (row["jurisdictions"] or "").split()  # a claim may hold for several
+    return jurisdiction is None or not held or jurisdiction in held
 
 
 def _disputed(claims: list[Record]) -> set[str]:
