@@ -16,6 +16,7 @@ from pyoxigraph import (
     RdfFormat,
     Store,
     Triple,
+    parse,
     serialize,
 )
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
@@ -28,6 +29,7 @@ from policykg.graph.export import Exports, export, union_ntriples
 from policykg.kg import PolicyGraph
 from policykg.namespaces import dump_prefixes
 from policykg.settings import Settings
+from policykg.sparql.queries import QueryLibrary
 
 
 def union_from_store(kg: PolicyGraph) -> rdflib.Graph:
@@ -147,11 +149,38 @@ def test_the_union_of_the_seed_graph_is_what_sorting_its_triples_gives(kg: Polic
 
 
 @pytest.mark.parametrize("suffix", [".trig", ".nq", ".jsonld"])
-def test_dataset_exports_are_the_stores_own_dump(
-    kg: PolicyGraph, tmp_path: Path, suffix: str
+def test_dataset_exports_are_the_builds_canonical_nquads(
+    kg: PolicyGraph, built: tuple[Settings, BuildReport], tmp_path: Path, suffix: str
 ) -> None:
     fmt = RdfFormat.from_extension(suffix[1:])
     assert fmt is not None
-    prefixes = {} if fmt == RdfFormat.N_QUADS else dump_prefixes()
+    canonical = (built[0].dist / "policykg.nq").read_bytes()
+    if fmt != RdfFormat.N_QUADS:
+        written = serialize(parse(canonical, format=RdfFormat.N_QUADS), format=fmt,
+                            prefixes=dump_prefixes())  # fmt: skip
+        assert written is not None
+        canonical = written
     path = export(kg, tmp_path / f"policykg{suffix}")
-    assert path.read_bytes() == kg.store.dump(format=fmt, prefixes=prefixes)
+    assert path.read_bytes() == canonical
+
+
+def test_a_dataset_export_puts_the_default_graph_first_then_each_graph_sorted(
+    tmp_path: Path,
+) -> None:
+    e = "http://e/"
+    store = Store()
+    store.extend(
+        [
+            Quad(NamedNode(e + "b"), NamedNode(e + "p"), Literal("2"), NamedNode(e + "g")),
+            Quad(NamedNode(e + "z"), NamedNode(e + "p"), NamedNode(e + "g")),  # default graph
+            Quad(NamedNode(e + "a"), NamedNode(e + "p"), Literal("1"), NamedNode(e + "g")),
+            Quad(NamedNode(e + "c"), NamedNode(e + "p"), Literal("3"), NamedNode(e + "a")),
+        ]
+    )
+    path = export(PolicyGraph(store, QueryLibrary.load(Settings().queries_dir)), tmp_path / "x.nq")
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        f"<{e}z> <{e}p> <{e}g> .",
+        f'<{e}c> <{e}p> "3" <{e}a> .',
+        f'<{e}a> <{e}p> "1" <{e}g> .',
+        f'<{e}b> <{e}p> "2" <{e}g> .',
+    ]

@@ -201,11 +201,11 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
 
     Raises BuildError (with each problem in plain words) and writes nothing when the sources
     do not parse or violate the shapes. From :data:`~policykg.linkeddata.offload.SEPARATE_FROM`
-    quads on, a second process writes the RDF dump files and ``policykg.trig`` while this one
-    writes the store and the network's files; everything is written under hidden names and
-    switched in at the end, so a build that fails or is killed leaves the last one in place.
+    quads on, a second process canonicalises while this one validates, and writes the dumps
+    while this one writes the store and its search index; everything is written under hidden
+    names and switched in at the end, so a build that fails or is killed leaves the last one
+    in place.
     """
-    from policykg.linkeddata.dumpfiles import trig_file
     from policykg.linkeddata.dumps import Staging, publish  # the query engine: not for checks
     from policykg.linkeddata.offload import SEPARATE_FROM, Offload
 
@@ -233,15 +233,11 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
             made = canonical.result()
             hidden["raw.nq"].unlink()
             report.triples, report.graphs, digest = made.quads, made.graphs, made.digest
-            trig = offload.submit(
-                trig_file, str(hidden["policykg.nq"]), str(hidden["policykg.trig"]),
-                settings.base_iri,
-            )  # fmt: skip
             staging = Staging(settings, digest, hidden["policykg.nq"], offload)
             progress("writing the store")
             target = _write_store(dist, hidden["policykg.nq"], [*loaded.quads, *asserted], digest)
-            staged = staging.finish(target, progress)  # the other dumps, from the store
-            trig.result()
+            staged = staging.finish(target, progress)
+            shutil.copyfile(staged.folder / "policykg.trig", hidden["policykg.trig"])
         report.offloaded_cpu = offload.cpu
         report.written.append(_switch_store(dist, target))
         report.written.append(publish(settings, staged))

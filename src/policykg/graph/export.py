@@ -17,6 +17,7 @@ from pyoxigraph import DefaultGraph, RdfFormat, Store, Triple, parse, serialize
 
 from policykg.errors import BadRequest
 from policykg.formats import GRAPHS
+from policykg.graph.canonical import in_order
 from policykg.kg import PolicyGraph
 from policykg.namespaces import dump_prefixes
 
@@ -34,12 +35,10 @@ EXPORT_FORMATS = (*(f".{f.extension}" for f in GRAPHS.formats), *_GRAPH)
 @dataclass
 class Exports:
     """What several exports of one graph share, made once: the dataset's N-Quads in the
-    store's order, the union's N-Triples and the network views (the dumps write six RDF
-    files and two network files from one store).
+    order of the build's canonical files, the union's N-Triples and the network views (the
+    dumps write six RDF files and two network files from one dataset).
 
-    ``nquads`` may be given: the N-Quads dump of the store (``Store.dump``), as the build
-    reads it once from its on-disk store while the network is made from a copy in memory,
-    whose quads come in another order.
+    ``nquads`` may be given: the dataset's N-Quads in that order, as the build has them.
     """
 
     nquads: bytes | None = None
@@ -54,9 +53,12 @@ class Exports:
         return self.views[filters]
 
     def dataset(self, store: Store) -> bytes:
-        """Every quad of ``store`` as N-Quads, in the store's order (read once)."""
+        """Every quad of ``store`` as N-Quads, by graph and then by line
+        (:func:`policykg.graph.canonical.in_order`): an export of a built store is the
+        build's dump, byte for byte."""
         if self.nquads is None:
-            self.nquads = _dump(store, RdfFormat.N_QUADS)
+            default = store.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph())
+            self.nquads = in_order(_dump(store, RdfFormat.N_QUADS), default or b"")
         return self.nquads
 
     def triples(self, store: Store) -> bytes:
@@ -124,7 +126,7 @@ def export(
     known = GRAPHS.for_path(path)
     if known is None:
         raise BadRequest(f"cannot export to {path.name!r}; use one of {', '.join(EXPORT_FORMATS)}")
-    if known.rdf.supports_datasets:  # every quad, in the store's order
+    if known.rdf.supports_datasets:  # every quad, by graph and then by line
         write_rdf(shared.dataset(graph.store), path)
     else:
         write_rdf(shared.triples(graph.store), path)

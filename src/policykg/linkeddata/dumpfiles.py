@@ -14,10 +14,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, Store, parse, serialize
+from pyoxigraph import RdfFormat, Store, parse
 
 from ..graph.export import Exports, export, union_ntriples, write_rdf
-from ..namespaces import dump_prefixes
 from .void import Statistics, text_statistics
 
 __all__ = [
@@ -27,7 +26,6 @@ __all__ = [
     "gzip_copy",
     "network_files",
     "sha256",
-    "trig_file",
     "union_files",
     "written",
 ]
@@ -113,9 +111,8 @@ def network_files(
 ) -> NetworkFiles:
     """Write the network files ``names`` (GraphML, GEXF dated ``day``) into ``folder``, each
     with its gzip copy: the network of uncorrected claims, queried from a store in memory
-    made from the N-Quads file ``source`` in its order (the on-disk store's, so the queries
-    meet the quads as they would there: SAMPLE picks by that order).
-    ``bulk_extend`` keeps the blank nodes' labels."""
+    made from the N-Quads file ``source`` (``bulk_extend`` keeps the blank nodes' labels;
+    the network's queries do not depend on the order of the quads)."""
     from ..kg import PolicyGraph
     from ..network.filters import Filters
     from ..sparql.queries import QueryLibrary
@@ -129,14 +126,3 @@ def network_files(
         name: written(export(graph, Path(folder) / name, shared=shared, date=day)) for name in names
     }
     return NetworkFiles(files, network.number_of_nodes(), network.number_of_edges())
-
-
-def trig_file(source: str, target: str, base_iri: str) -> None:
-    """The N-Quads file ``source`` as TriG in ``target``, with the dataset's prefixes."""
-    data = serialize(
-        parse(Path(source).read_bytes(), format=RdfFormat.N_QUADS),
-        format=RdfFormat.TRIG,
-        prefixes=dump_prefixes(base_iri),
-    )
-    assert data is not None  # no output file given: pyoxigraph returns the bytes
-    Path(target).write_bytes(data)

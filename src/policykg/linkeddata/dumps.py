@@ -10,11 +10,11 @@ name and no time in the header):
 - ``void.ttl``: the dataset description (:mod:`policykg.linkeddata.void`);
 - ``manifest.json``: each file's size, triple/quad count and SHA-256.
 
-A build writes them from its new store (the union's files, equal whatever the order, from its
-canonical N-Quads while the store is written: :class:`Staging`), staged in a hidden folder
-moved into place once all are written, before the ``dist/store`` link is switched; a failed
-build leaves the previous dumps (and store) in place. A large build has a second process
-write part of them (:mod:`policykg.linkeddata.offload`).
+A build writes them from its canonical N-Quads (:class:`Staging`), the files a
+``policykg export`` of its store writes, staged in a hidden folder moved into place once all
+are written, before the ``dist/store`` link is switched; a failed build leaves the previous
+dumps (and store) in place. A large build has a second process write them
+(:mod:`policykg.linkeddata.offload`) while it writes its store.
 ``dist/dumps/manifest.json`` is a copy of the latest build's manifest; the previous build's
 folder is kept, as its store is, for a server still reading it.
 """
@@ -30,11 +30,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, Store
+from pyoxigraph import Store
 
 from ..formats import GRAPHS
 from ..settings import Settings
-from .dumpfiles import Written, dataset_files, network_files, union_files
+from .dumpfiles import NetworkFiles, Written, dataset_files, network_files, union_files
 from .dumpfiles import written as written_file
 from .manifest import MANIFEST_NAME, DumpFile, Manifest
 from .offload import Offload
@@ -176,6 +176,12 @@ def _complete(folder: Path, manifest: Manifest) -> bool:
     )
 
 
+def _lines(path: Path) -> int:
+    """The lines of a text file (the quads of an N-Quads file)."""
+    with path.open("rb") as handle:
+        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+
+
 def _names(holds: str) -> tuple[str, ...]:
     return tuple(spec.name for spec in DUMP_FILES if spec.holds == holds)
 
@@ -183,16 +189,16 @@ def _names(holds: str) -> tuple[str, ...]:
 class Staging:
     """The dumps of one build, written into a hidden staging folder under ``dist/dumps``.
 
-    Begun as soon as the build has its canonical N-Quads (``nquads``, a file): the union's
-    files need only those, so ``offload`` writes them while the build writes its store.
-    :meth:`finish` then writes the rest from the store the build made, so they are the
-    files ``policykg export`` writes from it (the dataset files in the store's order).
+    Begun as soon as the build has its canonical N-Quads (``nquads``, a file): every dump is
+    made from them, so ``offload`` writes them all while the build writes its store and
+    search index; they are the files ``policykg export`` writes from that store (a test
+    compares the bytes). :meth:`finish` waits for them and writes the description.
     A complete folder for the same version is reused as it is (its date stays the date
     this data was first built).
     """
 
     def __init__(self, settings: Settings, version: str, nquads: Path, offload: Offload) -> None:
-        self.settings, self.version, self.offload = settings, version, offload
+        self.settings, self.version = settings, version
         root = dumps_dir(settings)
         root.mkdir(parents=True, exist_ok=True)
         self.target = root / version
@@ -202,54 +208,54 @@ class Staging:
         )
         self.modified = existing.modified if existing is not None else _now()
         self.folder = root / f".{version}.tmp-{os.getpid()}"
-        self.union: Future[tuple[dict[str, Written], Statistics | None]] | None = None
-        if self.reused is None:
-            shutil.rmtree(self.folder, ignore_errors=True)
-            self.folder.mkdir()
-            self.union = offload.submit(union_files, str(self.folder), str(nquads), _names("union"))
+        self._written: list[Future[dict[str, Written]]] = []
+        self._union: Future[tuple[dict[str, Written], Statistics | None]] | None = None
+        self._network: Future[NetworkFiles] | None = None
+        self.quads = 0
+        if self.reused is not None:
+            return
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir()
+        dataset = self.folder / "policykg.nq"
+        shutil.copyfile(nquads, dataset)
+        self.quads = _lines(dataset)
+        folder, source = str(self.folder), str(dataset)
+        self._written.append(offload.submit(dataset_files, folder, source, _names("dataset")))
+        self._union = offload.submit(union_files, folder, source, _names("union"))
+        self._network = offload.submit(
+            network_files,
+            folder,
+            source,
+            _names("network"),
+            str(settings.queries_dir),
+            self.modified[:10],  # the GEXF file's date
+        )
 
     def finish(self, store: Path, progress: Progress) -> StagedDumps:
-        """Write the other files from the on-disk ``store``, then the description."""
+        """Wait for the files, then write the description (counted from the dumps' text, or,
+        where a graph is a blank node, by queries on the on-disk ``store``)."""
         if self.reused is not None:
             return StagedDumps(self.target, self.reused, reused=True)
-        assert self.union is not None
+        assert self._union is not None
+        assert self._network is not None
         progress("writing the dumps")
-        # The store read once, as N-Quads in its order (the dataset files keep it); the
-        # network is queried from a copy in memory made from this text, whose queries run
-        # several times faster than on disk (bulk_extend keeps the blank nodes' labels).
-        disk = Store.read_only(str(store))
-        nquads = disk.dump(format=RdfFormat.N_QUADS)
-        assert nquads is not None  # no output file given: pyoxigraph returns the bytes
-        dataset = self.folder / "policykg.nq"
-        dataset.write_bytes(nquads)
-        quads = nquads.count(b"\n")
-        del nquads
-        day = self.modified[:10]  # the GEXF file's date
-        network = self.offload.submit(
-            network_files,
-            str(self.folder),
-            str(dataset),
-            _names("network"),
-            str(self.settings.queries_dir),
-            day,
-        )
-        written = dataset_files(str(self.folder), str(dataset), _names("dataset"))
-        union, counted = self.union.result()
-        # counted from the text, unless a graph is a blank node (then by the queries)
-        stats = counted or statistics(disk)
-        drawn = network.result()
-        written_all = {**union, **written, **drawn.files}
+        union, counted = self._union.result()
+        written_all = dict(union)
+        for future in self._written:
+            written_all.update(future.result())
+        drawn = self._network.result()
+        written_all.update(drawn.files)
+        stats = counted or statistics(Store.read_only(str(store)))
         files: list[DumpFile] = []
         for spec in DUMP_FILES:
             if spec.holds == "network":
                 counts = _counts(nodes=drawn.nodes, edges=drawn.edges)
             else:
-                holds_quads = quads if spec.holds == "dataset" else None
+                holds_quads = self.quads if spec.holds == "dataset" else None
                 counts = _counts(triples=stats.triples, quads=holds_quads)
             files.extend(_entries(spec, counts, written_all[spec.name]))
         progress("describing the dataset")
         void = describe(
-            disk,
             base_iri=self.settings.base_iri,
             version=self.version,
             modified=self.modified,

@@ -230,20 +230,18 @@ class _Graph:
 
 
 def describe(
-    store: Store,
     *,
     base_iri: str,
     version: str,
     modified: str,
     files: Sequence[DumpFile],
-    stats: Statistics | None = None,
+    stats: Statistics,
 ) -> list[Triple]:
-    """The description of the dataset in ``store`` and of its dumps ``files``.
+    """The description of the dataset counted in ``stats`` and of its dumps ``files``.
 
     ``modified`` is an ``xsd:dateTime`` (UTC, ``…Z``); dumps are described at
     ``<base>dumps/<name>``, the SPARQL endpoint at ``<base>sparql``.
     """
-    stats = stats or statistics(store)
     g = _Graph()
     ds = NamedNode(dataset_iri(base_iri))
     for kind in (VOID + "Dataset", DCAT + "Dataset", SCHEMA + "Dataset", SD + "Dataset"):
