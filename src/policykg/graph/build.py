@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +39,7 @@ __all__ = [
 
 RDF_TYPE = RDF + "type"
 CLAIM = PKG + "Claim"
+SEED = PKG + "seedFile"
 _ASSERTING = {PKG + "Asserted", PKG + "ReportedSpeech"}
 _INVALIDATED = PROV + "wasInvalidatedBy"
 _STANCE = PKG + "stance"
@@ -68,6 +69,19 @@ class BuildReport:
     def violations(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "violation"]
 
+    def count(self, quads: Sequence[Quad]) -> None:
+        """Set the counts of triples, graphs, claims and sources to those of ``quads``."""
+        graphs, typed, claim, seed = set(), NamedNode(RDF_TYPE), NamedNode(CLAIM), NamedNode(SEED)
+        self.triples, self.claims, self.sources = len(quads), 0, 0
+        for q in quads:  # one pass: 1.2M quads at 100k claims
+            graphs.add(q.graph_name)
+            predicate = q.predicate
+            if predicate == typed:
+                self.claims += q.object == claim
+            elif predicate == seed:
+                self.sources += 1
+        self.graphs = len(graphs)
+
 
 def _noop(_: str) -> None:
     return None
@@ -91,31 +105,29 @@ def check(
 
 
 def _validated(
-    loaded: Loaded, settings: Settings, progress: Progress, focus: Sequence[Path] = ()
+    loaded: Loaded,
+    settings: Settings,
+    progress: Progress,
+    focus: Sequence[Path] = (),
+    store: Store | None = None,
 ) -> BuildReport:
-    """Validate ``loaded``: the report of :func:`check`, or BuildError on a violation."""
+    """Validate ``loaded``: the report of :func:`check`, or BuildError on a violation.
+    ``store``, if given, holds the quads of ``loaded`` in memory (and nothing else)."""
     shapes = settings.root / "ontology" / "shapes.ttl"
     if settings.full_validation:
         progress("validating against ontology/shapes.ttl (pyshacl over the whole graph)")
         problems = validate(loaded, shapes)
     else:
         progress("validating against ontology/shapes.ttl")
-        problems = validate_fast(loaded, shapes)
+        problems = validate_fast(loaded, shapes, store)
     chosen = {str(p) for p in focus}
     if chosen:
         problems = [p for p in problems if p.file in chosen]
-    mine = [
-        q
-        for q in loaded.quads
-        if not chosen or str(loaded.origin.get(term_key(q.subject))) in chosen
-    ]
+    mine = loaded.quads
+    if chosen:
+        mine = [q for q in mine if str(loaded.origin.get(term_key(q.subject))) in chosen]
     report = BuildReport(files=list(loaded.files), problems=problems)
-    report.triples = len(mine)
-    report.graphs = len({q.graph_name for q in mine})
-    report.claims = len(
-        [q for q in mine if q.predicate.value == RDF_TYPE and term_key(q.object) == CLAIM]
-    )
-    report.sources = len([q for q in mine if q.predicate.value == PKG + "seedFile"])
+    report.count(mine)
     if report.violations:
         raise BuildError(
             f"{len(report.violations)} shape violation(s); nothing was written",
@@ -152,9 +164,8 @@ def asserted_statements(quads: Sequence[Quad], graph: NamedNode) -> list[Quad]:
     return sorted(out, key=str)
 
 
-def _write_store(dist: Path, nquads: Path, quads: Iterable[Quad], digest: str) -> Path:
-    """The store of the N-Quads file ``nquads`` under ``dist/stores/<digest>``, with its search index made
-    from ``quads`` (the same dataset before canonicalisation: the index reads no blank node)."""
+def _write_store(dist: Path, nquads: Path, digest: str) -> Path:
+    """The store of the N-Quads file ``nquads`` under ``dist/stores/<digest>``."""
     stores = dist / "stores"
     stores.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(dist)  # left by builds that were killed
@@ -169,11 +180,6 @@ def _write_store(dist: Path, nquads: Path, quads: Iterable[Quad], digest: str) -
         store.optimize()
         del store
         os.replace(staging, target)
-    from policykg.search.index import index_path, write_index
-
-    search_index = index_path(target)
-    if not search_index.exists():  # the store's full-text index, switched with it by the link
-        write_index(quads, search_index)
     return target
 
 
@@ -206,8 +212,10 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     names and switched in at the end, so a build that fails or is killed leaves the last one
     in place.
     """
+    from policykg.linkeddata.dumpfiles import index_file
     from policykg.linkeddata.dumps import Staging, publish  # the query engine: not for checks
     from policykg.linkeddata.offload import SEPARATE_FROM, Offload
+    from policykg.search.index import index_path
 
     paths = source_files(settings.root)
     progress(f"reading {len(paths)} files")
@@ -228,15 +236,25 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
             canonical = offload.submit(
                 canonical_file, str(hidden["raw.nq"]), str(hidden["policykg.nq"])
             )
-            report = _validated(loaded, settings, progress)
+            memory = Store()  # validated, then asked for the network's dumps
+            memory.bulk_extend(loaded.quads)
+            report = _validated(loaded, settings, progress, store=memory)
             progress("canonicalising")
             made = canonical.result()
             hidden["raw.nq"].unlink()
             report.triples, report.graphs, digest = made.quads, made.graphs, made.digest
+            memory.extend(asserted)  # the network's queries read the asserted graph too
+            del loaded, asserted
+            stores = dist / "stores"
+            stores.mkdir(parents=True, exist_ok=True)
+            index = offload.submit(  # the store's full-text index, switched in with it
+                index_file, str(hidden["policykg.nq"]), str(index_path(stores / digest))
+            )
             staging = Staging(settings, digest, hidden["policykg.nq"], offload)
             progress("writing the store")
-            target = _write_store(dist, hidden["policykg.nq"], [*loaded.quads, *asserted], digest)
-            staged = staging.finish(target, progress)
+            target = _write_store(dist, hidden["policykg.nq"], digest)
+            staged = staging.finish(target, memory, progress)
+            index.result()
             shutil.copyfile(staged.folder / "policykg.trig", hidden["policykg.trig"])
         report.offloaded_cpu = offload.cpu
         report.written.append(_switch_store(dist, target))

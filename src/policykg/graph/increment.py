@@ -18,11 +18,10 @@ from pathlib import Path
 import rdflib
 
 from policykg.errors import BuildError
-from policykg.graph.build import CLAIM, RDF_TYPE, BuildReport
+from policykg.graph.build import BuildReport
 from policykg.graph.neighbourhood import BackLinks, gather
 from policykg.graph.sources import SHAPE_FILES, Loaded, load, ontology_files, resolved, term_key
 from policykg.graph.validate import flagged, validate
-from policykg.namespaces import PKG
 from policykg.settings import Settings
 
 __all__ = ["build_order", "check_against_build", "validate_against_build"]
@@ -131,10 +130,5 @@ def validate_against_build(
 
     mine = [q for q in new.quads if origins.get(term_key(q.subject)) in set(chosen)]
     report = BuildReport(files=list(new.files), problems=problems)
-    report.triples = len(mine)
-    report.graphs = len({q.graph_name for q in mine})
-    report.claims = len(
-        [q for q in mine if q.predicate.value == RDF_TYPE and term_key(q.object) == CLAIM]
-    )
-    report.sources = len([q for q in mine if q.predicate.value == PKG + "seedFile"])
+    report.count(mine)
     return loaded, report

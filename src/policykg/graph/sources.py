@@ -5,8 +5,8 @@ read even when an earlier one fails, so a curator sees all syntax errors at once
 
 >>> from policykg.settings import Settings
 >>> data = load(source_files(Settings().root))
->>> len(data.files) >= 7, data.graph_of["https://w3id.org/policykg/claim/000/eu-excluded"]
-(True, 'https://w3id.org/policykg/graph/000_d336fba75509138b')
+>>> len(data.files) >= 7, data.origin["https://w3id.org/policykg/claim/000/eu-excluded"].name
+(True, '000_d336fba75509138b.trig')
 """
 
 from __future__ import annotations
@@ -48,12 +48,11 @@ SHAPE_FILES = ("shapes.ttl", "advice.ttl")
 
 @dataclass
 class Loaded:
-    """The quads of a set of files, and where each subject and graph came from."""
+    """The quads of a set of files, and the file each subject was first written in."""
 
     quads: list[Quad] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     origin: dict[str, Path] = field(default_factory=dict)
-    graph_of: dict[str, str] = field(default_factory=dict)
 
 
 def term_key(term: Any) -> str:
@@ -131,10 +130,8 @@ def load(paths: Sequence[Path], *, base: str = DEFAULT_BASE) -> Loaded:
             )
             continue
         loaded.files.append(path)
-        for quad in quads:
-            subject = term_key(quad.subject)
-            loaded.origin.setdefault(subject, path)
-            loaded.graph_of.setdefault(subject, term_key(quad.graph_name))
+        for subject in {quad.subject for quad in quads}:  # each once: 1.2M quads, 0.4M subjects
+            loaded.origin.setdefault(term_key(subject), path)
         loaded.quads.extend(quads)
     if problems:
         raise BuildError(f"{len(problems)} file(s) could not be read", problems)

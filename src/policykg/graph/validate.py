@@ -98,15 +98,17 @@ def validate(loaded: Loaded, shapes: Path) -> list[Problem]:
     return _results(loaded, shapes)
 
 
-def validate_fast(loaded: Loaded, shapes: Path) -> list[Problem]:
+def validate_fast(loaded: Loaded, shapes: Path, store: Store | None = None) -> list[Problem]:
     """The results :func:`validate` gives, from pyshacl run only on the focus nodes that
     Oxigraph finds may violate (:mod:`policykg.graph.triage`) and what the shapes reach
-    from them (:mod:`policykg.graph.neighbourhood`)."""
+    from them (:mod:`policykg.graph.neighbourhood`). ``store`` may hold the quads of
+    ``loaded`` already (and nothing else)."""
     from policykg.graph.neighbourhood import BackLinks, gather_around
     from policykg.graph.triage import Triage
 
-    store = Store()
-    store.bulk_extend(loaded.quads)
+    if store is None:
+        store = Store()
+        store.bulk_extend(loaded.quads)
     shapes_graph = rdflib.Graph().parse(shapes, format="turtle")
     found = Triage(store, shapes_graph).candidates()
     seeds = {n for n in found if isinstance(n, NamedNode | BlankNode)}

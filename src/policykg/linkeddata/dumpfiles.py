@@ -24,6 +24,7 @@ __all__ = [
     "Written",
     "dataset_files",
     "gzip_copy",
+    "index_file",
     "network_files",
     "sha256",
     "union_files",
@@ -107,22 +108,27 @@ class NetworkFiles:
 
 
 def network_files(
-    folder: str, source: str, names: tuple[str, ...], queries: str, day: str
+    store: Store, folder: Path, names: tuple[str, ...], queries: Path, day: str
 ) -> NetworkFiles:
     """Write the network files ``names`` (GraphML, GEXF dated ``day``) into ``folder``, each
-    with its gzip copy: the network of uncorrected claims, queried from a store in memory
-    made from the N-Quads file ``source`` (``bulk_extend`` keeps the blank nodes' labels;
-    the network's queries do not depend on the order of the quads)."""
+    with its gzip copy: the network of uncorrected claims, queried from ``store`` (which may
+    hold the quads in any order, with any blank-node labels: the network's queries depend
+    on neither)."""
     from ..kg import PolicyGraph
     from ..network.filters import Filters
     from ..sparql.queries import QueryLibrary
 
-    store = Store()
-    store.bulk_extend(parse(Path(source).read_bytes(), format=RdfFormat.N_QUADS))
-    graph = PolicyGraph(store, QueryLibrary.load(Path(queries)))
+    graph = PolicyGraph(store, QueryLibrary.load(queries))
     shared = Exports()
     network = shared.view(graph, Filters(include_corrected=False))
-    files = {
-        name: written(export(graph, Path(folder) / name, shared=shared, date=day)) for name in names
-    }
+    files = {name: written(export(graph, folder / name, shared=shared, date=day)) for name in names}
     return NetworkFiles(files, network.number_of_nodes(), network.number_of_edges())
+
+
+def index_file(source: str, target: str) -> None:
+    """The full-text index (:mod:`policykg.search.index`) of the N-Quads file ``source``,
+    written to ``target`` unless it is there (an index belongs to one version)."""
+    from ..search.index import write_index
+
+    if not Path(target).exists():
+        write_index(parse(path=source, format=RdfFormat.N_QUADS), Path(target))

@@ -34,7 +34,7 @@ from pyoxigraph import Store
 
 from ..formats import GRAPHS
 from ..settings import Settings
-from .dumpfiles import NetworkFiles, Written, dataset_files, network_files, union_files
+from .dumpfiles import Written, dataset_files, network_files, union_files
 from .dumpfiles import written as written_file
 from .manifest import MANIFEST_NAME, DumpFile, Manifest
 from .offload import Offload
@@ -189,10 +189,11 @@ def _names(holds: str) -> tuple[str, ...]:
 class Staging:
     """The dumps of one build, written into a hidden staging folder under ``dist/dumps``.
 
-    Begun as soon as the build has its canonical N-Quads (``nquads``, a file): every dump is
-    made from them, so ``offload`` writes them all while the build writes its store and
-    search index; they are the files ``policykg export`` writes from that store (a test
-    compares the bytes). :meth:`finish` waits for them and writes the description.
+    Begun as soon as the build has its canonical N-Quads (``nquads``, a file): the RDF dumps
+    are made from them, so ``offload`` writes them while the build writes its store; they are
+    the files ``policykg export`` writes from that store (a test compares the bytes).
+    :meth:`finish` writes the network's files, waits for the others and writes the
+    description.
     A complete folder for the same version is reused as it is (its date stays the date
     this data was first built).
     """
@@ -210,7 +211,6 @@ class Staging:
         self.folder = root / f".{version}.tmp-{os.getpid()}"
         self._written: list[Future[dict[str, Written]]] = []
         self._union: Future[tuple[dict[str, Written], Statistics | None]] | None = None
-        self._network: Future[NetworkFiles] | None = None
         self.quads = 0
         if self.reused is not None:
             return
@@ -222,29 +222,26 @@ class Staging:
         folder, source = str(self.folder), str(dataset)
         self._written.append(offload.submit(dataset_files, folder, source, _names("dataset")))
         self._union = offload.submit(union_files, folder, source, _names("union"))
-        self._network = offload.submit(
-            network_files,
-            folder,
-            source,
-            _names("network"),
-            str(settings.queries_dir),
-            self.modified[:10],  # the GEXF file's date
-        )
 
-    def finish(self, store: Path, progress: Progress) -> StagedDumps:
-        """Wait for the files, then write the description (counted from the dumps' text, or,
-        where a graph is a blank node, by queries on the on-disk ``store``)."""
+    def finish(self, store: Path, memory: Store, progress: Progress) -> StagedDumps:
+        """Write the network's files here, from ``memory`` (the dataset in a store in memory,
+        in any order), wait for the others, then write the description (counted from the
+        dumps' text, or, where a graph is a blank node, by queries on the on-disk ``store``)."""
         if self.reused is not None:
             return StagedDumps(self.target, self.reused, reused=True)
         assert self._union is not None
-        assert self._network is not None
         progress("writing the dumps")
+        drawn = network_files(
+            memory,
+            self.folder,
+            _names("network"),
+            self.settings.queries_dir,
+            self.modified[:10],  # the GEXF file's date
+        )
         union, counted = self._union.result()
-        written_all = dict(union)
+        written_all = {**union, **drawn.files}
         for future in self._written:
             written_all.update(future.result())
-        drawn = self._network.result()
-        written_all.update(drawn.files)
         stats = counted or statistics(Store.read_only(str(store)))
         files: list[DumpFile] = []
         for spec in DUMP_FILES:
