@@ -207,10 +207,10 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
 
     Raises BuildError (with each problem in plain words) and writes nothing when the sources
     do not parse or violate the shapes. From :data:`~policykg.linkeddata.offload.SEPARATE_FROM`
-    quads on, a second process canonicalises while this one validates, and writes the dumps
-    while this one writes the store and its search index; everything is written under hidden
-    names and switched in at the end, so a build that fails or is killed leaves the last one
-    in place.
+    quads on, a second process canonicalises while this one validates, and writes the RDF
+    dumps and the search index while this one writes the store and the network's files;
+    everything is written under hidden names and switched in at the end, so a build that
+    fails or is killed leaves the last one in place.
     """
     from policykg.linkeddata.dumpfiles import index_file
     from policykg.linkeddata.dumps import Staging, publish  # the query engine: not for checks
