@@ -37,6 +37,7 @@ from policykg.sparql.syntax import describe, update_keyword
 __all__ = ["PolicyGraph", "Rows", "term_value"]
 
 Term = NamedNode | BlankNode | Literal
+_VALUED = (NamedNode, Literal)
 
 
 def term_value(term: object) -> str | None:
@@ -45,7 +46,7 @@ def term_value(term: object) -> str | None:
         return None
     if isinstance(term, BlankNode):
         return f"_:{term.value}"
-    if isinstance(term, NamedNode | Literal):
+    if isinstance(term, _VALUED):
         return str(term.value)
     return str(term)
 

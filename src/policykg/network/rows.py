@@ -68,7 +68,8 @@ def select_store(store: Store, text: str, substitutions: Substitutions) -> list[
     result = store.query(text, use_default_graph_as_union=True, substitutions=dict(substitutions))
     assert isinstance(result, QuerySolutions)
     columns = [v.value for v in result.variables]
-    return [{c: term_value(solution[c]) for c in columns} for solution in result]
+    # a solution iterates its values in the variables' order (by name, each took a lookup)
+    return [dict(zip(columns, map(term_value, solution), strict=True)) for solution in result]
 
 
 def records_from_json(body: bytes) -> list[Record]:
