@@ -185,29 +185,11 @@ def _local_named(store: ox.Store, name: str) -> Answer:
     return _answer(body, query.sparql)
 
 
-#: Named queries a server answers wrongly over a published store. Virtuoso 7.2 loses the
-#: groups of ``sources`` whose GROUP BY keys an OPTIONAL left unbound (every source but the
-#: one with an author) once the store holds the stored copies, even with the dataset named
-#: graph by graph: a plan its optimiser picks for the larger store.
-DEPARTURES = {"virtuoso": {"sources"}}
-
-
-def _check_named(server: RemoteServer, name: str, mine: Answer, reference: Answer) -> None:
-    if name not in DEPARTURES.get(server.kind, set()):
-        assert mine == reference, name
-        return
-    lost = [row for row in reference[1] if row not in mine[1]]
-    assert mine[0] == reference[0]
-    assert lost, name
-    assert all(row in reference[1] for row in mine[1]), name
-    assert all(None in row for row in lost), name
-
-
 @pytest.mark.parametrize("name", NAMED)
 def test_named_queries_answer_as_the_embedded_store_of_the_current_version(
     api: TestClient, embedded: TestClient, published: RemoteServer, name: str
 ) -> None:
-    _check_named(published, name, _named(api, name), _named(embedded, name))
+    assert _named(api, name) == _named(embedded, name), name
 
 
 def test_default_graph_graphs_and_counts_are_the_current_versions(
@@ -275,7 +257,7 @@ def test_a_version_published_by_another_process_is_served_within_the_bound(
     for query in QUERIES.values():
         assert _sparql(api, query) == _answer(_local(reference, query)), query
     for name in NAMED:
-        _check_named(published, name, _named(api, name), _local_named(reference, name))
+        assert _named(api, name) == _local_named(reference, name), name
     graphs = [row[0] for row in _sparql(api, QUERIES["per graph"])[1]]
     assert graphs == sorted(b.graphs)
     triples = _sparql(api, QUERIES["triples"])[1][0][0]
