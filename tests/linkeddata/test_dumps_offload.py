@@ -53,15 +53,15 @@ class Interrupted(Exception):
 
 
 @pytest.mark.usefixtures("fixed_date")
-@pytest.mark.parametrize("where", ["_write_store", "_switch_store"])
+@pytest.mark.parametrize("where", ["_validated", "_write_store", "_switch_store"])
 def test_a_build_that_fails_midway_leaves_the_previous_one(
     built: tuple[Settings, BuildReport],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     where: str,
 ) -> None:
-    """The second process is at work when the store is written; the switch comes after
-    everything is written."""
+    """The second process is at work while the sources are validated (canonicalising) and
+    when the store is written (the dumps); the switch comes after everything is written."""
     root = copy_project(built[0].root, tmp_path / "root")
     settings = Settings(root=root, dist=tmp_path / "dist")
     build(settings)
@@ -72,7 +72,7 @@ def test_a_build_that_fails_midway_leaves_the_previous_one(
     entities.write_text(text.replace('"LinkedIn"@en', '"LinkedIn Corp."@en'), encoding="utf-8")
     monkeypatch.setattr(offload, "SEPARATE_FROM", 0)
 
-    def interrupt(*_: object) -> None:
+    def interrupt(*_: object, **__: object) -> None:
         raise Interrupted(where)
 
     monkeypatch.setattr(build_module, where, interrupt)
