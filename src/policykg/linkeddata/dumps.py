@@ -209,7 +209,7 @@ class Staging:
         )
         self.modified = existing.modified if existing is not None else _now()
         self.folder = root / f".{version}.tmp-{os.getpid()}"
-        self._written: list[Future[dict[str, Written]]] = []
+        self._dataset: Future[dict[str, Written]] | None = None
         self._union: Future[tuple[dict[str, Written], Statistics | None]] | None = None
         self.quads = 0
         if self.reused is not None:
@@ -220,7 +220,7 @@ class Staging:
         shutil.copyfile(nquads, dataset)
         self.quads = _lines(dataset)
         folder, source = str(self.folder), str(dataset)
-        self._written.append(offload.submit(dataset_files, folder, source, _names("dataset")))
+        self._dataset = offload.submit(dataset_files, folder, source, _names("dataset"))
         self._union = offload.submit(union_files, folder, source, _names("union"))
 
     def finish(self, store: Path, memory: Store, progress: Progress) -> StagedDumps:
@@ -230,6 +230,7 @@ class Staging:
         if self.reused is not None:
             return StagedDumps(self.target, self.reused, reused=True)
         assert self._union is not None
+        assert self._dataset is not None
         progress("writing the dumps")
         drawn = network_files(
             memory,
@@ -239,9 +240,7 @@ class Staging:
             self.modified[:10],  # the GEXF file's date
         )
         union, counted = self._union.result()
-        written_all = {**union, **drawn.files}
-        for future in self._written:
-            written_all.update(future.result())
+        written_all = {**union, **self._dataset.result(), **drawn.files}
         stats = counted or statistics(Store.read_only(str(store)))
         files: list[DumpFile] = []
         for spec in DUMP_FILES:
