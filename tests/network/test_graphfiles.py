@@ -99,7 +99,6 @@ def _rows(labels: list[str], extra: str = "") -> NetworkRows:
                 "paragraphs": "1",
                 "period_start": None,
                 "period_end": None,
-                "jurisdiction": None,
                 "jurisdictions": None,
                 "corrected": "true" if i % 4 == 0 else "false",
             }

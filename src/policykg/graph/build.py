@@ -250,7 +250,7 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
             index = offload.submit(  # the store's full-text index, switched in with it
                 index_file, str(hidden["policykg.nq"]), str(index_path(stores / digest))
             )
-            staging = Staging(settings, digest, hidden["policykg.nq"], offload)
+            staging = Staging(settings, digest, hidden["policykg.nq"], made.quads, offload)
             progress("writing the store")
             target = _write_store(dist, hidden["policykg.nq"], digest)
             staged = staging.finish(target, memory, progress)

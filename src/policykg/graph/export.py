@@ -38,7 +38,7 @@ class Exports:
     order of the build's canonical files, the union's N-Triples and the network views (the
     dumps write six RDF files and two network files from one dataset).
 
-    ``nquads`` may be given: the dataset's N-Quads in that order, as the build has them.
+    ``nquads`` and ``union`` hold those texts once made.
     """
 
     nquads: bytes | None = None

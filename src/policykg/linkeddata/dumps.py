@@ -176,12 +176,6 @@ def _complete(folder: Path, manifest: Manifest) -> bool:
     )
 
 
-def _lines(path: Path) -> int:
-    """The lines of a text file (the quads of an N-Quads file)."""
-    with path.open("rb") as handle:
-        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
-
-
 def _names(holds: str) -> tuple[str, ...]:
     return tuple(spec.name for spec in DUMP_FILES if spec.holds == holds)
 
@@ -198,7 +192,9 @@ class Staging:
     this data was first built).
     """
 
-    def __init__(self, settings: Settings, version: str, nquads: Path, offload: Offload) -> None:
+    def __init__(
+        self, settings: Settings, version: str, nquads: Path, quads: int, offload: Offload
+    ) -> None:
         self.settings, self.version = settings, version
         root = dumps_dir(settings)
         root.mkdir(parents=True, exist_ok=True)
@@ -211,14 +207,13 @@ class Staging:
         self.folder = root / f".{version}.tmp-{os.getpid()}"
         self._dataset: Future[dict[str, Written]] | None = None
         self._union: Future[tuple[dict[str, Written], Statistics | None]] | None = None
-        self.quads = 0
+        self.quads = quads  # the lines of ``nquads``
         if self.reused is not None:
             return
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir()
         dataset = self.folder / "policykg.nq"
         shutil.copyfile(nquads, dataset)
-        self.quads = _lines(dataset)
         folder, source = str(self.folder), str(dataset)
         self._dataset = offload.submit(dataset_files, folder, source, _names("dataset"))
         self._union = offload.submit(union_files, folder, source, _names("union"))

@@ -180,8 +180,14 @@ def _stance(iri: str | None) -> str:
     return short_name(iri or "").lower()
 
 
+def _jurisdictions(row: Record) -> list[str]:
+    """The jurisdictions a claim holds for, by code point (none: it states none)."""
+    return sorted((row["jurisdictions"] or "").split())
+
+
 def _claim(row: Record, labels: dict[str, str]) -> dict[str, Any]:
     paragraphs = sorted(int(p) for p in (row["paragraphs"] or "").split())
+    held = _jurisdictions(row)
     start, end = row["period_start"], row["period_end"]
     source = row["source"] or ""
     return {
@@ -194,7 +200,7 @@ def _claim(row: Record, labels: dict[str, str]) -> dict[str, Any]:
         "paragraph": paragraphs[0] if paragraphs else None,
         "corrected": row["corrected"] == "true",
         "period": {"start": start, "end": end} if start or end else None,
-        "jurisdiction": row["jurisdiction"],
+        "jurisdiction": held[0] if held else None,
     }
 
 
@@ -204,7 +210,7 @@ def _keep(row: Record, filters: Filters) -> bool:
     if filters.stances and _stance(row["stance"]) not in filters.stances:
         return False
     jurisdiction = filters.jurisdiction
-    held = (row["jurisdictions"] or "").split()  # a claim may hold for several
+    held = _jurisdictions(row)  # a claim may hold for several
     return jurisdiction is None or not held or jurisdiction in held
 
 
