@@ -212,10 +212,9 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     everything is written under hidden names and switched in at the end, so a build that
     fails or is killed leaves the last one in place.
     """
-    from policykg.linkeddata.dumpfiles import index_file
     from policykg.linkeddata.dumps import Staging, publish  # the query engine: not for checks
     from policykg.linkeddata.offload import SEPARATE_FROM, Offload
-    from policykg.search.index import index_path
+    from policykg.search.index import index_file, index_path
 
     paths = source_files(settings.root)
     progress(f"reading {len(paths)} files")

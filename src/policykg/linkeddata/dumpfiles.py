@@ -14,7 +14,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, Store, parse
+from pyoxigraph import Store
 
 from ..graph.export import Exports, export, union_ntriples, write_rdf
 from .void import Statistics, text_statistics
@@ -24,7 +24,6 @@ __all__ = [
     "Written",
     "dataset_files",
     "gzip_copy",
-    "index_file",
     "network_files",
     "sha256",
     "union_files",
@@ -123,12 +122,3 @@ def network_files(
     network = shared.view(graph, Filters(include_corrected=False))
     files = {name: written(export(graph, folder / name, shared=shared, date=day)) for name in names}
     return NetworkFiles(files, network.number_of_nodes(), network.number_of_edges())
-
-
-def index_file(source: str, target: str) -> None:
-    """The full-text index (:mod:`policykg.search.index`) of the N-Quads file ``source``,
-    written to ``target`` unless it is there (an index belongs to one version)."""
-    from ..search.index import write_index
-
-    if not Path(target).exists():
-        write_index(parse(path=source, format=RdfFormat.N_QUADS), Path(target))

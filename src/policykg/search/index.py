@@ -18,13 +18,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import tantivy
-from pyoxigraph import Quad
+from pyoxigraph import Quad, RdfFormat, parse
 
 from policykg.errors import NotFound
 from policykg.search.analysis import ANY, STEMMED, fold, language, register, tokenizer_name
 from policykg.search.documents import documents
 
-__all__ = ["SUFFIX", "index_path", "open_index", "schema", "write_index"]
+__all__ = ["SUFFIX", "index_file", "index_path", "open_index", "schema", "write_index"]
 
 SUFFIX = ".search-v1"
 
@@ -94,3 +94,10 @@ def open_index(store: Path) -> tantivy.Index:
             register(index)
             _open[path] = index
     return index
+
+
+def index_file(source: str, target: str) -> None:
+    """Write the index of the N-Quads file ``source`` to ``target`` unless it is there (an
+    index belongs to one version). Takes only paths: the build's second process runs it."""
+    if not Path(target).exists():
+        write_index(parse(path=source, format=RdfFormat.N_QUADS), Path(target))
