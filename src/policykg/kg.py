@@ -111,9 +111,7 @@ class PolicyGraph:
         loaded, _ = check(source_files(settings.root), settings)
         store = Store()
         store.extend(loaded.quads)
-        store.extend(
-            asserted_statements(loaded.quads, NamedNode(settings.base_iri + "graph/asserted"))
-        )
+        store.extend(asserted_statements(store, NamedNode(settings.base_iri + "graph/asserted")))
         return cls(store, QueryLibrary.load(settings.queries_dir), all_prefixes(settings.base_iri))
 
     def _run(self, sparql: str, substitutions: Mapping[Variable, Term] | None = None) -> Any:

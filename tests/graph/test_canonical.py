@@ -11,6 +11,7 @@ from pyoxigraph import (
     NamedNode,
     Quad,
     RdfFormat,
+    Store,
     parse,
     serialize,
 )
@@ -40,7 +41,9 @@ def _lines(quads: list[Quad]) -> bytes:
 def test_the_project_sources_canonicalise_as_the_whole_dataset() -> None:
     settings = Settings()
     loaded = load(source_files(settings.root), base=settings.base_iri)
-    asserted = asserted_statements(loaded.quads, NamedNode(settings.base_iri + "graph/asserted"))
+    store = Store()
+    store.extend(loaded.quads)
+    asserted = asserted_statements(store, NamedNode(settings.base_iri + "graph/asserted"))
     quads = [*loaded.quads, *asserted]
     assert any(isinstance(q.object, BlankNode) for q in quads)
     assert _lines(quads) == _whole(quads)

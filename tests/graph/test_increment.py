@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from policykg.cli.commands import app
 from policykg.graph.build import BuildReport
 from policykg.graph.increment import build_order, validate_against_build
-from policykg.graph.sources import load, source_files
+from policykg.graph.sources import load, read, source_files
 from policykg.graph.validate import Problem, validate, validate_fast
 from policykg.settings import Settings
 
@@ -149,10 +149,12 @@ def test_a_build_validates_only_what_oxigraph_flags_and_finds_what_pyshacl_finds
     the project's sources as they are (no result), and with each new file."""
     settings = Settings()
     files = [] if case is None else [_write(tmp_path, "005_x.trig", NEW_FILES[case])]
-    loaded = load([*source_files(settings.root), *files], base=settings.base_iri)
+    paths = [*source_files(settings.root), *files]
+    loaded = load(paths, base=settings.base_iri)
     shapes = settings.root / "ontology" / "shapes.ttl"
     full = validate(loaded, shapes)
-    assert validate_fast(loaded, shapes) == full
+    sources = read(paths, base=settings.base_iri)  # as the build reads them
+    assert validate_fast(sources.store, shapes, sources.origin) == full
     assert bool(full) == (case not in (None, "conforming"))
 
 

@@ -16,15 +16,15 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
 
 from policykg.errors import BuildError
 from policykg.graph.canonical import canonical_file, nquads_text
-from policykg.graph.sources import Loaded, load, source_files, term_key
+from policykg.graph.sources import Loaded, load, read, source_files, term_key
 from policykg.graph.validate import Problem, validate, validate_fast
 from policykg.leftovers import remove_stale_staging
 from policykg.namespaces import PKG, PROV, RDF
@@ -69,18 +69,14 @@ class BuildReport:
     def violations(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "violation"]
 
-    def count(self, quads: Sequence[Quad]) -> None:
-        """Set the counts of triples, graphs, claims and sources to those of ``quads``."""
-        graphs, typed, claim, seed = set(), NamedNode(RDF_TYPE), NamedNode(CLAIM), NamedNode(SEED)
-        self.triples, self.claims, self.sources = len(quads), 0, 0
-        for q in quads:  # one pass: 1.2M quads at 100k claims
-            graphs.add(q.graph_name)
-            predicate = q.predicate
-            if predicate == typed:
-                self.claims += q.object == claim
-            elif predicate == seed:
-                self.sources += 1
-        self.graphs = len(graphs)
+    def count(self, store: Store) -> None:
+        """Set the counts of triples, graphs, claims and sources to those of ``store``."""
+        self.triples = len(store)
+        default = next(iter(store.quads_for_pattern(None, None, None, DefaultGraph())), None)
+        self.graphs = sum(1 for _ in store.named_graphs()) + (default is not None)
+        claims = store.quads_for_pattern(None, NamedNode(RDF_TYPE), NamedNode(CLAIM), None)
+        self.claims = sum(1 for _ in claims)
+        self.sources = sum(1 for _ in store.quads_for_pattern(None, NamedNode(SEED), None, None))
 
 
 def _noop(_: str) -> None:
@@ -101,33 +97,39 @@ def check(
     """
     progress(f"reading {len(paths)} files")
     loaded = load(paths, base=settings.base_iri)
-    return loaded, _validated(loaded, settings, progress, focus)
+    store = Store()
+    store.bulk_extend(loaded.quads)
+    return loaded, _validated(store, loaded.origin, loaded.files, settings, progress, focus)
 
 
 def _validated(
-    loaded: Loaded,
+    store: Store,
+    origin: Mapping[str, Path],
+    files: Sequence[Path],
     settings: Settings,
     progress: Progress,
     focus: Sequence[Path] = (),
-    store: Store | None = None,
 ) -> BuildReport:
-    """Validate ``loaded``: the report of :func:`check`, or BuildError on a violation.
-    ``store``, if given, holds the quads of ``loaded`` in memory (and nothing else)."""
+    """Validate the sources ``files``, whose quads ``store`` holds (and nothing else), and
+    whose subjects ``origin`` says the first file of: the report of :func:`check`, or
+    BuildError on a violation."""
     shapes = settings.root / "ontology" / "shapes.ttl"
     if settings.full_validation:
         progress("validating against ontology/shapes.ttl (pyshacl over the whole graph)")
-        problems = validate(loaded, shapes)
+        problems = validate(Loaded(list(store), list(files), origin), shapes)
     else:
         progress("validating against ontology/shapes.ttl")
-        problems = validate_fast(loaded, shapes, store)
+        problems = validate_fast(store, shapes, origin)
     chosen = {str(p) for p in focus}
+    report = BuildReport(files=list(files))
     if chosen:
         problems = [p for p in problems if p.file in chosen]
-    mine = loaded.quads
-    if chosen:
-        mine = [q for q in mine if str(loaded.origin.get(term_key(q.subject))) in chosen]
-    report = BuildReport(files=list(loaded.files), problems=problems)
-    report.count(mine)
+        mine = Store()
+        mine.extend(q for q in store if str(origin.get(term_key(q.subject))) in chosen)
+        report.count(mine)
+    else:
+        report.count(store)
+    report.problems = problems
     if report.violations:
         raise BuildError(
             f"{len(report.violations)} shape violation(s); nothing was written",
@@ -136,8 +138,9 @@ def _validated(
     return report
 
 
-def asserted_statements(quads: Sequence[Quad], graph: NamedNode) -> list[Quad]:
-    """The triple of every claim that is asserted or reported, and not corrected, as a plain quad.
+def asserted_statements(store: Store, graph: NamedNode) -> list[Quad]:
+    """The triple of every claim in ``store`` that is asserted or reported, and not corrected,
+    as a plain quad.
 
     This "truthy" view (as Wikidata calls it) lets researchers follow property paths such as
     ownership chains; the claims remain the record of who said what. Only the stances
@@ -146,13 +149,14 @@ def asserted_statements(quads: Sequence[Quad], graph: NamedNode) -> list[Quad]:
     may be so (pkg:modality).
     """
     parts: dict[object, dict[str, object]] = {}
-    left_out = set()
-    for q in quads:
-        key = q.predicate.value
-        if key in (RDF + "subject", RDF + "predicate", RDF + "object", _STANCE):
+    for key in (RDF + "subject", RDF + "predicate", RDF + "object", _STANCE):
+        for q in store.quads_for_pattern(None, NamedNode(key), None, None):
             parts.setdefault(q.subject, {})[key] = q.object
-        elif key in (_INVALIDATED, _MODALITY):
-            left_out.add(q.subject)
+    left_out = {
+        q.subject
+        for key in (_INVALIDATED, _MODALITY)
+        for q in store.quads_for_pattern(None, NamedNode(key), None, None)
+    }
     out = set()
     for claim, p in parts.items():
         stance = p.get(_STANCE)
@@ -218,9 +222,10 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
 
     paths = source_files(settings.root)
     progress(f"reading {len(paths)} files")
-    loaded = load(paths, base=settings.base_iri)
+    sources = read(paths, base=settings.base_iri)
+    memory = sources.store  # validated, then asked for the network's dumps
     progress("deriving the graph of asserted statements")
-    asserted = asserted_statements(loaded.quads, NamedNode(settings.base_iri + "graph/asserted"))
+    asserted = asserted_statements(memory, NamedNode(settings.base_iri + "graph/asserted"))
     dist = settings.dist
     made_dist = not dist.exists()
     dist.mkdir(parents=True, exist_ok=True)
@@ -228,22 +233,22 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     hidden = {name: dist / f".{name}.tmp-{os.getpid()}" for name in (*final, "raw.nq")}
     staging: Staging | None = None
     try:
-        hidden["raw.nq"].write_bytes(nquads_text([*loaded.quads, *asserted]))
-        separate = len(loaded.quads) + len(asserted) >= SEPARATE_FROM
+        with hidden["raw.nq"].open("wb") as raw:
+            memory.dump(raw, format=RdfFormat.N_QUADS)
+            raw.write(nquads_text(asserted))
+        separate = len(memory) + len(asserted) >= SEPARATE_FROM
         with Offload(separate=separate) as offload:
             # canonicalised by the second process while this one validates
             canonical = offload.submit(
                 canonical_file, str(hidden["raw.nq"]), str(hidden["policykg.nq"])
             )
-            memory = Store()  # validated, then asked for the network's dumps
-            memory.bulk_extend(loaded.quads)
-            report = _validated(loaded, settings, progress, store=memory)
+            report = _validated(memory, sources.origin, sources.files, settings, progress)
             progress("canonicalising")
             made = canonical.result()
             hidden["raw.nq"].unlink()
             report.triples, report.graphs, digest = made.quads, made.graphs, made.digest
             memory.extend(asserted)  # the network's queries read the asserted graph too
-            del loaded, asserted
+            del sources, asserted
             stores = dist / "stores"
             stores.mkdir(parents=True, exist_ok=True)
             index = offload.submit(  # the store's full-text index, switched in with it

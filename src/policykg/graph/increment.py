@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import rdflib
+from pyoxigraph import Store
 
 from policykg.errors import BuildError
 from policykg.graph.build import BuildReport
@@ -128,7 +129,8 @@ def validate_against_build(
     if flagged(loaded, shapes_path) & part.complete:  # else pyshacl would find nothing here
         problems = [p for p in validate(loaded, shapes_path) if p.focus in part.complete]
 
-    mine = [q for q in new.quads if origins.get(term_key(q.subject)) in set(chosen)]
+    mine = Store()
+    mine.extend(q for q in new.quads if origins.get(term_key(q.subject)) in set(chosen))
     report = BuildReport(files=list(new.files), problems=problems)
     report.count(mine)
     return loaded, report

@@ -14,7 +14,7 @@ the ontology (ontology/*.ttl). SPARQL-based targets and constraints need pyshacl
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -98,27 +98,28 @@ def validate(loaded: Loaded, shapes: Path) -> list[Problem]:
     return _results(loaded, shapes)
 
 
-def validate_fast(loaded: Loaded, shapes: Path, store: Store | None = None) -> list[Problem]:
-    """The results :func:`validate` gives, from pyshacl run only on the focus nodes that
-    Oxigraph finds may violate (:mod:`policykg.graph.triage`) and what the shapes reach
-    from them (:mod:`policykg.graph.neighbourhood`). ``store`` may hold the quads of
-    ``loaded`` already (and nothing else)."""
+def validate_fast(store: Store, shapes: Path, origin: Mapping[str, Path]) -> list[Problem]:
+    """The results :func:`validate` gives for the quads of ``store`` (the sources' and
+    nothing else; ``origin`` gives each subject's file), from pyshacl run only on the focus
+    nodes that Oxigraph finds may violate (:mod:`policykg.graph.triage`) and what the shapes
+    reach from them (:mod:`policykg.graph.neighbourhood`)."""
     from policykg.graph.neighbourhood import BackLinks, gather_around
     from policykg.graph.triage import Triage
 
-    if store is None:
-        store = Store()
-        store.bulk_extend(loaded.quads)
     shapes_graph = rdflib.Graph().parse(shapes, format="turtle")
     found = Triage(store, shapes_graph).candidates()
     seeds = {n for n in found if isinstance(n, NamedNode | BlankNode)}
     if not seeds:
         return []
-    ontology = [q for q in loaded.quads if q.graph_name.value.endswith("graph/ontology")]  # type: ignore[union-attr]
+    ontology = [
+        quad
+        for graph in store.named_graphs()
+        if isinstance(graph, NamedNode) and graph.value.endswith("graph/ontology")
+        for quad in store.quads_for_pattern(None, None, None, graph)
+    ]
     part = gather_around(store, seeds, [], ontology, set(), BackLinks.of(shapes_graph))
     quads = list(dict.fromkeys([*ontology, *part.quads]))
-    subset = Loaded(quads=quads, files=loaded.files, origin=loaded.origin)
-    return [p for p in _results(subset, shapes) if p.focus in part.complete]
+    return [p for p in _results(Loaded(quads, [], origin), shapes) if p.focus in part.complete]
 
 
 def flagged(loaded: Loaded, shapes: Path) -> set[str]:
