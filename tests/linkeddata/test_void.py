@@ -12,7 +12,7 @@ import pytest
 import rdflib
 from fastapi.testclient import TestClient
 from policykg.api.app import create_app
-from pyoxigraph import RdfFormat, parse
+from pyoxigraph import RdfFormat, Triple, parse
 from pyshacl import validate
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
@@ -273,3 +273,35 @@ def test_a_data_server_has_no_dumps_no_description_and_no_build_etag(
     assert "etag" not in result.headers
     description = data_client.get("/sparql", headers={"Accept": "application/n-triples"})
     assert "seeAlso" not in description.text
+
+
+def test_the_description_is_its_triples_in_the_same_bytes_each_time(manifest: Manifest) -> None:
+    """The description (``void.ttl``) is what :func:`describe` makes, written without
+    canonicalising: the same input gives the same bytes, holding the triples described."""
+    from pyoxigraph import Store
+
+    from policykg.linkeddata.void import describe, description_turtle, statistics
+
+    settings = Settings()
+    stats = statistics(Store.read_only(str(settings.store_path)))
+    made = [
+        describe(
+            base_iri=settings.base_iri,
+            version=manifest.version,
+            modified=manifest.modified,
+            files=[f for f in manifest.files if f.name not in (VOID_NAME, VOID_NAME + ".gz")],
+            stats=stats,
+        )
+        for _ in range(2)
+    ]
+    text = description_turtle(made[0])
+    assert text == description_turtle(made[1])
+    assert_same_graph(_as_rdflib(text, RdfFormat.TURTLE), _triples_graph(made[0]), "void.ttl")
+
+
+def _triples_graph(triples: list[Triple]) -> rdflib.Graph:
+    from pyoxigraph import serialize
+
+    data = serialize(triples, format=RdfFormat.N_TRIPLES)
+    assert data is not None
+    return rdflib.Graph().parse(data=data, format="nt")

@@ -21,12 +21,8 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import (
     BlankNode,
-    CanonicalizationAlgorithm,
-    Dataset,
-    DefaultGraph,
     Literal,
     NamedNode,
-    Quad,
     QuerySolutions,
     RdfFormat,
     Store,
@@ -215,6 +211,13 @@ class _Graph:
 
     def __init__(self) -> None:
         self.triples: list[Triple] = []
+        self._blanks = 0
+
+    def blank(self) -> BlankNode:
+        """A new blank node, labelled by the order it was made in: :func:`describe` makes
+        them in the same order for the same input, so its labels need no canonicalising."""
+        self._blanks += 1
+        return BlankNode(f"b{self._blanks}")
 
     def add(self, s: NamedNode | BlankNode, p: str, o: NamedNode | BlankNode | Literal) -> None:
         self.triples.append(Triple(s, NamedNode(p), o))
@@ -252,7 +255,7 @@ def describe(
         g.text(ds, p, DESCRIPTION, "en")
     for p in (DCT + "license", SCHEMA + "license"):
         g.iri(ds, p, LICENCE)
-    publisher = BlankNode()
+    publisher = g.blank()
     for p in (DCT + "publisher", SCHEMA + "publisher"):
         g.add(ds, p, publisher)
     g.iri(publisher, RDF + "type", FOAF + "Agent")
@@ -282,17 +285,17 @@ def describe(
     for vocabulary in sorted({vocabulary_of(t, namespaces) for t in terms}):
         g.iri(ds, VOID + "vocabulary", vocabulary)
     for cls, count in stats.classes.items():
-        part = BlankNode()
+        part = g.blank()
         g.add(ds, VOID + "classPartition", part)
         g.iri(part, VOID + "class", cls)
         g.integer(part, VOID + "entities", count)
     for prop, count in stats.property_triples.items():
-        part = BlankNode()
+        part = g.blank()
         g.add(ds, VOID + "propertyPartition", part)
         g.iri(part, VOID + "property", prop)
         g.integer(part, VOID + "triples", count)
     for name, count in stats.graph_triples.items():
-        named, graph = BlankNode(), BlankNode()
+        named, graph = g.blank(), g.blank()
         g.add(ds, SD + "namedGraph", named)
         g.iri(named, RDF + "type", SD + "NamedGraph")
         g.iri(named, SD + "name", name)
@@ -308,7 +311,7 @@ def describe(
 def _distribution(g: _Graph, ds: NamedNode, url: str, dump: DumpFile) -> None:
     if dump.is_rdf:
         g.iri(ds, VOID + "dataDump", url)
-    dist = BlankNode()
+    dist = g.blank()
     g.add(ds, DCAT + "distribution", dist)
     g.add(ds, SCHEMA + "distribution", dist)
     g.iri(dist, RDF + "type", DCAT + "Distribution")
@@ -327,7 +330,7 @@ def _distribution(g: _Graph, ds: NamedNode, url: str, dump: DumpFile) -> None:
         g.iri(dist, DCAT + "compressFormat", IANA + dump.media_type)
     g.integer(dist, DCAT + "byteSize", dump.size, "nonNegativeInteger")
     g.text(dist, SCHEMA + "contentSize", f"{dump.size} bytes")
-    checksum = BlankNode()
+    checksum = g.blank()
     g.add(dist, SPDX + "checksum", checksum)
     g.iri(checksum, RDF + "type", SPDX + "Checksum")
     g.iri(checksum, SPDX + "algorithm", SPDX + "checksumAlgorithm_sha256")
@@ -339,12 +342,14 @@ def _distribution(g: _Graph, ds: NamedNode, url: str, dump: DumpFile) -> None:
 
 
 def description_turtle(triples: Sequence[Triple]) -> bytes:
-    """The description as Turtle with canonical blank-node labels, so equal input gives equal bytes."""
-    dataset = Dataset(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples)
-    dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
+    """The description :func:`describe` made as Turtle, each subject's triples together; its
+    blank-node labels are made in order, so equal input gives equal bytes.
+
+    (RDFC-1.0 took 4.8 s at 100k claims: the graphs' blank nodes that only their triple
+    counts tell apart need its n-degree hashing.)
+    """
     ordered = sorted(
-        (Triple(q.subject, q.predicate, q.object) for q in dataset),
-        key=lambda t: (str(t.subject), str(t.predicate), str(t.object)),
+        dict.fromkeys(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
     )
     data = serialize(ordered, format=RdfFormat.TURTLE, prefixes=PREFIXES_VOID)
     assert data is not None
