@@ -3,7 +3,7 @@
 A server started with ``--data`` loads the files into a ``policykg-store-*`` folder in
 the temporary directory and removes it when it stops; ``policykg build`` writes a new
 store into ``dist/stores/.DIGEST.tmp-PID`` (and its dumps into
-``dist/dumps/.DIGEST.tmp-PID``) before switching to it. A process killed with
+``dist/dumps/.staging.tmp-PID``) before switching to it. A process killed with
 ``kill -9`` leaves these behind, so each start removes the ones whose owner is gone: a
 temporary store records its owner's process id in ``owner.pid``; a staging folder's name
 ends with it.

@@ -102,8 +102,10 @@ def test_build_shows_its_steps_with_times(tmp_path: Path) -> None:
         f"reading {len(source_files(Settings().root))} files",
         "deriving the graph of asserted statements",
         "validating against ontology/shapes.ttl",
+        "writing the network's files",
         "canonicalising",
         "writing the store",
+        "writing the search index",
         "writing the dumps",
         "describing the dataset",
     ]

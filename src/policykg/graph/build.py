@@ -40,10 +40,14 @@ __all__ = [
 RDF_TYPE = RDF + "type"
 CLAIM = PKG + "Claim"
 SEED = PKG + "seedFile"
-_ASSERTING = {PKG + "Asserted", PKG + "ReportedSpeech"}
-_INVALIDATED = PROV + "wasInvalidatedBy"
-_STANCE = PKG + "stance"
-_MODALITY = PKG + "modality"
+#: The statements of :func:`asserted_statements`, in every graph.
+_ASSERTED = """
+CONSTRUCT { ?s ?p ?o } WHERE {
+  ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; pkg:stance ?stance .
+  FILTER (?stance IN (pkg:Asserted, pkg:ReportedSpeech) && isIRI(?p))
+  FILTER NOT EXISTS { ?claim prov:wasInvalidatedBy ?correction }
+  FILTER NOT EXISTS { ?claim pkg:modality ?modality }
+}"""
 
 Progress = Callable[[str], None]
 
@@ -148,23 +152,10 @@ def asserted_statements(store: Store, graph: NamedNode) -> list[Quad]:
     curators' inferences (pkg:Inferred) stay out, and so do claims that say only that something
     may be so (pkg:modality).
     """
-    parts: dict[object, dict[str, object]] = {}
-    for key in (RDF + "subject", RDF + "predicate", RDF + "object", _STANCE):
-        for q in store.quads_for_pattern(None, NamedNode(key), None, None):
-            parts.setdefault(q.subject, {})[key] = q.object
-    left_out = {
-        q.subject
-        for key in (_INVALIDATED, _MODALITY)
-        for q in store.quads_for_pattern(None, NamedNode(key), None, None)
-    }
-    out = set()
-    for claim, p in parts.items():
-        stance = p.get(_STANCE)
-        if claim in left_out or not isinstance(stance, NamedNode) or stance.value not in _ASSERTING:
-            continue
-        s, pred, o = p.get(RDF + "subject"), p.get(RDF + "predicate"), p.get(RDF + "object")
-        if s is not None and isinstance(pred, NamedNode) and o is not None:
-            out.add(Quad(s, pred, o, graph))  # type: ignore[arg-type]
+    found = store.query(
+        _ASSERTED, use_default_graph_as_union=True, prefixes={"pkg": PKG, "prov": PROV, "rdf": RDF}
+    )
+    out = {Quad(t.subject, t.predicate, t.object, graph) for t in found}  # type: ignore[union-attr]
     return sorted(out, key=str)
 
 
@@ -211,8 +202,9 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
 
     Raises BuildError (with each problem in plain words) and writes nothing when the sources
     do not parse or violate the shapes. From :data:`~policykg.linkeddata.offload.SEPARATE_FROM`
-    quads on, a second process canonicalises while this one validates, and writes the RDF
-    dumps and the search index while this one writes the store and the network's files;
+    quads on, a second process canonicalises while this one validates and writes the
+    network's files, and writes the RDF dumps while this one writes the store and its
+    search index;
     everything is written under hidden names and switched in at the end, so a build that
     fails or is killed leaves the last one in place.
     """
@@ -243,26 +235,26 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
                 canonical_file, str(hidden["raw.nq"]), str(hidden["policykg.nq"])
             )
             report = _validated(memory, sources.origin, sources.files, settings, progress)
+            memory.extend(asserted)  # the network's queries read the asserted graph too
+            del sources, asserted
+            staging = Staging(settings, offload)
+            progress("writing the network's files")
+            staging.draw(memory)  # while the second process canonicalises
             progress("canonicalising")
             made = canonical.result()
             hidden["raw.nq"].unlink()
             report.triples, report.graphs, digest = made.quads, made.graphs, made.digest
-            memory.extend(asserted)  # the network's queries read the asserted graph too
-            del sources, asserted
-            stores = dist / "stores"
-            stores.mkdir(parents=True, exist_ok=True)
-            index = offload.submit(  # the store's full-text index, switched in with it
-                index_file, str(hidden["policykg.nq"]), str(index_path(stores / digest))
-            )
-            staging = Staging(settings, digest, hidden["policykg.nq"], made.quads, offload)
+            staging.begin(digest, hidden["policykg.nq"], made.quads)
             progress("writing the store")
             target = _write_store(dist, hidden["policykg.nq"], digest)
+            progress("writing the search index")  # the store's, switched in with it
+            index_file(str(hidden["policykg.nq"]), str(index_path(target)))
             staged = staging.finish(target, memory, progress)
-            index.result()
             shutil.copyfile(staged.folder / "policykg.trig", hidden["policykg.trig"])
         report.offloaded_cpu = offload.cpu
         report.written.append(_switch_store(dist, target))
         report.written.append(publish(settings, staged))
+        staging.discard()  # what is left of it: the network's files, when the dumps were reused
         for name, path in final.items():
             os.replace(hidden[name], path)
             report.written.append(path)

@@ -99,11 +99,13 @@ def union_files(
 
 @dataclass(frozen=True)
 class NetworkFiles:
-    """The network's files: each one's :class:`Written`, and the network's size."""
+    """The network's files: each one's :class:`Written`, the network's size, and the
+    date the GEXF file gives."""
 
     files: dict[str, Written]
     nodes: int
     edges: int
+    day: str
 
 
 def network_files(
@@ -121,4 +123,4 @@ def network_files(
     shared = Exports()
     network = shared.view(graph, Filters(include_corrected=False))
     files = {name: written(export(graph, folder / name, shared=shared, date=day)) for name in names}
-    return NetworkFiles(files, network.number_of_nodes(), network.number_of_edges())
+    return NetworkFiles(files, network.number_of_nodes(), network.number_of_edges(), day)

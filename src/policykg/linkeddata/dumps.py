@@ -34,7 +34,7 @@ from pyoxigraph import Store
 
 from ..formats import GRAPHS
 from ..settings import Settings
-from .dumpfiles import Written, dataset_files, network_files, union_files
+from .dumpfiles import NetworkFiles, Written, dataset_files, network_files, union_files
 from .dumpfiles import written as written_file
 from .manifest import MANIFEST_NAME, DumpFile, Manifest
 from .offload import Offload
@@ -183,57 +183,71 @@ def _names(holds: str) -> tuple[str, ...]:
 class Staging:
     """The dumps of one build, written into a hidden staging folder under ``dist/dumps``.
 
-    Begun as soon as the build has its canonical N-Quads (``nquads``, a file): the RDF dumps
-    are made from them, so ``offload`` writes them while the build writes its store; they are
-    the files ``policykg export`` writes from that store (a test compares the bytes).
-    :meth:`finish` writes the network's files, waits for the others and writes the
-    description.
-    A complete folder for the same version is reused as it is (its date stays the date
-    this data was first built).
+    Made as soon as the build has validated its sources: :meth:`draw` writes the network's
+    files from the validated store while the build's second process canonicalises.
+    :meth:`begin`, given the canonical N-Quads (``nquads``, a file) and so the version, has
+    ``offload`` write the RDF dumps from them while the build writes its store (they are the
+    files ``policykg export`` writes from that store: a test compares the bytes).
+    :meth:`finish` waits for them and writes the description. A complete folder for the
+    same version is reused as it is (its date stays the date this data was first built).
     """
 
-    def __init__(
-        self, settings: Settings, version: str, nquads: Path, quads: int, offload: Offload
-    ) -> None:
-        self.settings, self.version = settings, version
+    def __init__(self, settings: Settings, offload: Offload) -> None:
+        self.settings, self.offload = settings, offload
         root = dumps_dir(settings)
         root.mkdir(parents=True, exist_ok=True)
-        self.target = root / version
-        existing = Manifest.read(self.target) if self.target.is_dir() else None
-        self.reused = (
-            existing if existing is not None and _complete(self.target, existing) else None
-        )
-        self.modified = existing.modified if existing is not None else _now()
-        self.folder = root / f".{version}.tmp-{os.getpid()}"
-        self._dataset: Future[dict[str, Written]] | None = None
-        self._union: Future[tuple[dict[str, Written], Statistics | None]] | None = None
-        self.quads = quads  # the lines of ``nquads``
-        if self.reused is not None:
-            return
+        self.folder = root / f".staging.tmp-{os.getpid()}"
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir()
-        dataset = self.folder / "policykg.nq"
-        shutil.copyfile(nquads, dataset)
-        folder, source = str(self.folder), str(dataset)
-        self._dataset = offload.submit(dataset_files, folder, source, _names("dataset"))
-        self._union = offload.submit(union_files, folder, source, _names("union"))
+        self.version = ""
+        self.modified = _now()
+        self.reused: Manifest | None = None
+        self.quads = 0  # the lines of the canonical N-Quads
+        self._drawn: NetworkFiles | None = None
+        self._dataset: Future[dict[str, Written]] | None = None
+        self._union: Future[tuple[dict[str, Written], Statistics | None]] | None = None
 
-    def finish(self, store: Path, memory: Store, progress: Progress) -> StagedDumps:
-        """Write the network's files here, from ``memory`` (the dataset in a store in memory,
-        in any order), wait for the others, then write the description (counted from the
-        dumps' text, or, where a graph is a blank node, by queries on the on-disk ``store``)."""
-        if self.reused is not None:
-            return StagedDumps(self.target, self.reused, reused=True)
-        assert self._union is not None
-        assert self._dataset is not None
-        progress("writing the dumps")
-        drawn = network_files(
+    def draw(self, memory: Store) -> None:
+        """Write the network's files from ``memory`` (the dataset in a store in memory, in
+        any order, with any blank-node labels: the network's queries depend on neither)."""
+        self._drawn = network_files(
             memory,
             self.folder,
             _names("network"),
             self.settings.queries_dir,
             self.modified[:10],  # the GEXF file's date
         )
+
+    def begin(self, version: str, nquads: Path, quads: int) -> None:
+        """Start writing the RDF dumps of version ``version`` from the canonical N-Quads
+        ``nquads`` (``quads`` lines), unless a complete folder of it is there to reuse."""
+        self.version, self.quads = version, quads
+        target = dumps_dir(self.settings) / version
+        existing = Manifest.read(target) if target.is_dir() else None
+        if existing is not None and _complete(target, existing):
+            self.reused = existing
+            return
+        if existing is not None:
+            self.modified = existing.modified  # the date this data was first built
+        dataset = self.folder / "policykg.nq"
+        shutil.copyfile(nquads, dataset)
+        folder, source = str(self.folder), str(dataset)
+        self._dataset = self.offload.submit(dataset_files, folder, source, _names("dataset"))
+        self._union = self.offload.submit(union_files, folder, source, _names("union"))
+
+    def finish(self, store: Path, memory: Store, progress: Progress) -> StagedDumps:
+        """Wait for the dumps, then write the description (counted from the dumps' text,
+        or, where a graph is a blank node, by queries on the on-disk ``store``). The
+        network is drawn again from ``memory`` if its date turned out to be another."""
+        if self.reused is not None:
+            return StagedDumps(dumps_dir(self.settings) / self.version, self.reused, reused=True)
+        assert self._union is not None
+        assert self._dataset is not None
+        progress("writing the dumps")
+        if self._drawn is None or self._drawn.day != self.modified[:10]:
+            self.draw(memory)
+        drawn = self._drawn
+        assert drawn is not None
         union, counted = self._union.result()
         written_all = {**union, **self._dataset.result(), **drawn.files}
         stats = counted or statistics(Store.read_only(str(store)))
@@ -262,9 +276,8 @@ class Staging:
         return StagedDumps(self.folder, manifest, reused=False)
 
     def discard(self) -> None:
-        """Remove the staging folder (a build that failed)."""
-        if self.reused is None:
-            shutil.rmtree(self.folder, ignore_errors=True)
+        """Remove the staging folder (a build that failed, or one whose dumps were reused)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def publish(settings: Settings, staged: StagedDumps) -> Path:
