@@ -275,14 +275,16 @@ def test_a_data_server_has_no_dumps_no_description_and_no_build_etag(
     assert "seeAlso" not in description.text
 
 
-def test_the_description_is_its_triples_in_the_same_bytes_each_time(manifest: Manifest) -> None:
+def test_the_description_is_its_triples_in_the_same_bytes_each_time(
+    built: tuple[Settings, BuildReport], manifest: Manifest, void_path: Path
+) -> None:
     """The description (``void.ttl``) is what :func:`describe` makes, written without
     canonicalising: the same input gives the same bytes, holding the triples described."""
     from pyoxigraph import Store
 
     from policykg.linkeddata.void import describe, description_turtle, statistics
 
-    settings = Settings()
+    settings = built[0]
     stats = statistics(Store.read_only(str(settings.store_path)))
     made = [
         describe(
@@ -295,7 +297,7 @@ def test_the_description_is_its_triples_in_the_same_bytes_each_time(manifest: Ma
         for _ in range(2)
     ]
     text = description_turtle(made[0])
-    assert text == description_turtle(made[1])
+    assert text == description_turtle(made[1]) == void_path.read_bytes()
     assert_same_graph(_as_rdflib(text, RdfFormat.TURTLE), _triples_graph(made[0]), "void.ttl")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from policykg.graph.build import build
+from policykg.graph.build import BuildReport, build
 from policykg.search import search
 from policykg.search.index import SUFFIX, index_path
 from policykg.settings import Settings
@@ -64,3 +64,19 @@ def test_an_added_article_is_found_only_after_the_build(root: Path, tmp_path: Pa
     assert index_path(before) == before.with_name(before.name + SUFFIX)
     assert index_path(before).is_dir()
     assert search(before, "Zwiebelkuchenbäcker").hits == []
+
+
+def test_the_documents_are_those_of_every_quad_of_the_graph(
+    built: tuple[Settings, BuildReport],
+) -> None:
+    """The build indexes only the quads the documents read (:func:`read_quads`), from the
+    store it validated: the same documents as from every quad of the published graph."""
+    from pyoxigraph import Store
+
+    from policykg.search.documents import documents, read_quads
+
+    store = Store.read_only(str(built[0].store_path))
+    everything = list(store)
+    assert len(list(read_quads(store))) < len(everything)
+    assert documents(read_quads(store)) == documents(everything)
+    assert {d.kind for d in documents(everything)} == {"claim", "source", "entity"}

@@ -210,7 +210,7 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
     """
     from policykg.linkeddata.dumps import Staging, publish  # the query engine: not for checks
     from policykg.linkeddata.offload import SEPARATE_FROM, Offload
-    from policykg.search.index import index_file, index_path
+    from policykg.search.index import index_path, index_store
 
     paths = source_files(settings.root)
     progress(f"reading {len(paths)} files")
@@ -248,7 +248,7 @@ def build(settings: Settings, progress: Progress = _noop) -> BuildReport:
             progress("writing the store")
             target = _write_store(dist, hidden["policykg.nq"], digest)
             progress("writing the search index")  # the store's, switched in with it
-            index_file(str(hidden["policykg.nq"]), str(index_path(target)))
+            index_store(memory, index_path(target))
             staged = staging.finish(target, memory, progress)
             shutil.copyfile(staged.folder / "policykg.trig", hidden["policykg.trig"])
         report.offloaded_cpu = offload.cpu

@@ -10,15 +10,15 @@ whether it was corrected (``prov:wasInvalidatedBy``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from policykg.namespaces import PKG, PROV, RDF
 
-__all__ = ["Document", "Text", "documents"]
+__all__ = ["Document", "Text", "documents", "read_quads"]
 
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -74,6 +74,12 @@ class Document:
             "speakers": self.speakers,
             "corrected": self.corrected,
         }
+
+
+def read_quads(store: Store) -> Iterator[Quad]:
+    """The quads of ``store`` that :func:`documents` reads (a tenth of a policy graph's)."""
+    for prop in sorted(_READ):
+        yield from store.quads_for_pattern(None, NamedNode(prop), None, None)
 
 
 def documents(quads: Iterable[Quad]) -> list[Document]:

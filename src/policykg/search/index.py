@@ -18,13 +18,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import tantivy
-from pyoxigraph import Quad, RdfFormat, parse
+from pyoxigraph import Quad, Store
 
 from policykg.errors import NotFound
 from policykg.search.analysis import ANY, STEMMED, fold, language, register, tokenizer_name
-from policykg.search.documents import documents
+from policykg.search.documents import documents, read_quads
 
-__all__ = ["SUFFIX", "index_file", "index_path", "open_index", "schema", "write_index"]
+__all__ = ["SUFFIX", "index_path", "index_store", "open_index", "schema", "write_index"]
 
 SUFFIX = ".search-v1"
 
@@ -96,8 +96,9 @@ def open_index(store: Path) -> tantivy.Index:
     return index
 
 
-def index_file(source: str, target: str) -> None:
-    """Write the index of the N-Quads file ``source`` to ``target`` unless it is there (an
-    index belongs to one version). Takes only paths: the build's second process runs it."""
-    if not Path(target).exists():
-        write_index(parse(path=source, format=RdfFormat.N_QUADS), Path(target))
+def index_store(store: Store, target: Path) -> None:
+    """Write the index of ``store`` to ``target`` unless it is there (an index belongs to one
+    version). The documents are about IRIs, so the store's blank-node labels do not matter:
+    the build indexes the store it validated in memory."""
+    if not target.exists():
+        write_index(read_quads(store), target)
