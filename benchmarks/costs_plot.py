@@ -66,14 +66,17 @@ ROWS: list[tuple[str, Any]] = [
     ("build CPU s", lambda r: _get(r, "build", "cpu_s") if _build_seconds(r, "wall") else None),
     ("of which validation, wall s", lambda r: _build_seconds(r, "validate")),
     ("of which reading, CPU s", lambda r: _step_cpu(r, "reading")),
-    ("of which deriving, and the store to validate, CPU s", lambda r: _step_cpu(r, "deriving")),
+    ("of which deriving (the asserted graph, the text to canonicalise), CPU s",
+     lambda r: _step_cpu(r, "deriving")),
     ("of which validation, CPU s", lambda r: _step_cpu(r, "validating")),
-    # From 100,000 quads on a second process canonicalises, and writes the RDF dumps and the
-    # search index: its CPU is in none of these rows, and these steps wait for it.
-    ("of which canonicalising (what is left after validation), CPU s",
+    # From 100,000 quads on a second process canonicalises, and writes the RDF dumps: its
+    # CPU is in none of these rows, and the steps that wait for it say so.
+    ("of which the network's files, CPU s", lambda r: _step_cpu(r, "writing the network")),
+    ("of which canonicalising (what is left of it then), CPU s",
      lambda r: _step_cpu(r, "canonicalising")),
     ("of which writing the store, CPU s", lambda r: _step_cpu(r, "writing the store")),
-    ("of which the network's files and the other dumps, CPU s",
+    ("of which the search index, CPU s", lambda r: _step_cpu(r, "writing the search index")),
+    ("of which the other dumps (what is left of them then), CPU s",
      lambda r: _step_cpu(r, "writing the dumps")),
     ("of which describing the dataset, CPU s", lambda r: _step_cpu(r, "describing")),
     ("build peak MiB", lambda r: _get(r, "build", "peak_mib") if _build_seconds(r, "wall") else None),
