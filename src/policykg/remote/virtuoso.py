@@ -30,13 +30,16 @@ by a test in tests/remote/test_virtuoso_departures.py:
   path's ends are a set), which Virtuoso answers right. Virtuoso evaluates a transitive
   path only from a given start ("transitive start not given"): a sub-select whose two ends
   are variables is accepted directly inside an ``OPTIONAL`` whose left side (the patterns
-  before it in its group) names one of them, and refused elsewhere, so elsewhere only a
-  path with an IRI at one end is rewritten; a path in ``EXISTS``, ``MINUS`` or ``GRAPH``
-  (where rows are not counted, or a sub-select reads another graph) is left as it is.
+  before it in its group) names one of them, or, outside any ``OPTIONAL``, when the
+  sub-select first finds the starts itself: for ``?s p+ ?o`` (one IRI, or ``^p+``) those
+  are the subjects of ``?s p ?start``, each once, so the pairs are the standard's. Other
+  paths with two variable ends (``*``, alternatives, or in an ``OPTIONAL`` that gives
+  neither end) are left as they are, and so is a path in ``EXISTS``, ``MINUS`` or ``GRAPH``
+  (where rows are not counted, or a sub-select reads another graph).
 
 The rewrites work on the query's tokens (strings, IRIs and comments skipped, as
-:mod:`policykg.backend_text` reads them) and add only fixed SPARQL text and the query's
-own variable names.
+:mod:`policykg.backend_text` reads them) and add only fixed SPARQL text, the query's own
+variable names, and a variable name the query does not hold (the starts').
 
 >>> print(inline_exists("SELECT * WHERE { ?s ?p ?o BIND(EXISTS { ?s a ?t } AS ?typed) FILTER(!?typed) }"))
 SELECT * WHERE { ?s ?p ?o BIND(EXISTS { ?s a ?t } AS ?typed) FILTER(!(EXISTS { ?s a ?t })) }
@@ -346,16 +349,43 @@ def _path_triple(
         names = {e[1:] for e in ends}
         if not ends or len(names) < len(ends):
             return None  # no variable, or the same at both ends: nothing to count twice
+        triple = text[tokens[s].start() : tokens[o].end()]
+        starts = ""
         if len(ends) == 2 and not (
             openers[-1] == "OPTIONAL"
             and len(groups) > 1
             and names & _given(tokens, groups[-2], groups[-1] - 1)
         ):
-            return None  # Virtuoso would refuse it or read it otherwise: no start given
-        triple = text[tokens[s].start() : tokens[o].end()]
-        sub = "{ SELECT DISTINCT " + " ".join(ends) + " WHERE { " + triple + " } }"
+            first = _first_step(tokens[s + 1 : o])
+            if first is None or "OPTIONAL" in openers:
+                return None  # Virtuoso would refuse it or read it otherwise: no start given
+            # the start given: the subjects of the path's first step, each once
+            start = _fresh(text, "policykg_start")
+            starts = f"{{ SELECT DISTINCT {ends[0]} WHERE {{ {ends[0]} {first} ?{start} }} }} "
+        sub = "{ SELECT DISTINCT " + " ".join(ends) + " WHERE { " + starts + triple + " } }"
         return o, tokens[s].start(), tokens[o].end(), sub
     return None
+
+
+def _first_step(path: list[re.Match[str]]) -> str | None:
+    """For a one-or-more path of one IRI (``p+``, ``^p+``, ``<p>+``): its first step
+    (``p``, ``^p``), whose subjects are the path's starts; None for any other path."""
+    inverse = "^" if path and path[0].group() == "^" else ""
+    rest = path[1:] if inverse else path
+    if len(rest) == 1 and rest[0].group().endswith("+"):
+        return inverse + rest[0].group()[:-1]  # one word: ``_transitive`` checked it
+    if len(rest) == 2 and rest[1].group() == "+" and (_is_iri(rest[0]) or rest[0].group() == "a"):
+        return inverse + rest[0].group()
+    return None
+
+
+def _fresh(text: str, name: str) -> str:
+    """A variable name ``text`` does not hold: ``name``, or it with a number."""
+    fresh, n = name, 0
+    while fresh in text:
+        n += 1
+        fresh = f"{name}{n}"
+    return fresh
 
 
 # -- booleans -------------------------------------------------------------------------------
