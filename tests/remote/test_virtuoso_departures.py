@@ -280,7 +280,12 @@ def test_a_transitive_path_from_its_starts_is_the_standards_on_virtuoso(
     that has the starts' name, and elsewhere in a query (:data:`ELSEWHERE`): each pair
     once, as on the embedded store."""
     client, graph = hierarchy
-    for path in ("ex:broader+", "^ex:broader+", "<https://example.org/broader>+"):
+    for path in (
+        "ex:broader+",
+        "^ex:broader+",
+        "<https://example.org/broader>+",
+        "(ex:broader|ex:label)+",
+    ):
         query = OUTSIDE_OPTIONAL.replace("ex:broader+", path).replace(
             "?x ex:label ?l", "?x ex:label ?policykg_start"
         )
@@ -343,6 +348,12 @@ def test_distinct_paths_sends_the_jurisdictions_path_as_a_set() -> None:
             "{ ?x skos:broader ?policykg_start } } ?x skos:broader+ ?up } }",
         ),
         (
+            "?x a ?t . ?x (skos:broader|^skos:narrower)+ ?up",
+            "?x a ?t . { SELECT DISTINCT ?x ?up WHERE { { SELECT DISTINCT ?x WHERE "
+            "{ ?x (skos:broader|^skos:narrower) ?policykg_start } } "
+            "?x (skos:broader|^skos:narrower)+ ?up } }",
+        ),
+        (
             "?x a ?t . ?x ^ <https://e/p> + ?up",
             "?x a ?t . { SELECT DISTINCT ?x ?up WHERE { { SELECT DISTINCT ?x WHERE "
             "{ ?x ^<https://e/p> ?policykg_start } } ?x ^ <https://e/p> + ?up } }",
@@ -359,7 +370,7 @@ def test_distinct_paths_rewrites(pattern: str, sent: str) -> None:
     "pattern",
     [
         "?x a ?t . ?x skos:broader* ?up",  # two variables, zero or more: no start to give
-        "?x a ?t . ?x (skos:broader|skos:related)+ ?up",  # nor for alternatives
+        "?x a ?t . ?x (skos:broader|skos:related)* ?up",  # nor for alternatives under *
         "?x a ?t OPTIONAL { { ?x skos:broader+ ?up } }",  # not directly inside OPTIONAL
         "?x a ?t { OPTIONAL { ?x skos:broader+ ?up } }",  # nothing on the OPTIONAL's left
         "?y a ?t OPTIONAL { ?x skos:broader+ ?up }",  # its left gives neither end

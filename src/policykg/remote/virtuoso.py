@@ -31,10 +31,10 @@ by a test in tests/remote/test_virtuoso_departures.py:
   path only from a given start ("transitive start not given"): a sub-select whose two ends
   are variables is accepted directly inside an ``OPTIONAL`` whose left side (the patterns
   before it in its group) names one of them, or, outside any ``OPTIONAL``, when the
-  sub-select first finds the starts itself: for ``?s p+ ?o`` (one IRI, or ``^p+``) those
+  sub-select first finds the starts itself: for ``?s p+ ?o`` (``^p+``, ``(p|q)+``) those
   are the subjects of ``?s p ?start``, each once, so the pairs are the standard's. Other
-  paths with two variable ends (``*``, alternatives, or in an ``OPTIONAL`` that gives
-  neither end) are left as they are, and so is a path in ``EXISTS``, ``MINUS`` or ``GRAPH``
+  paths with two variable ends (``*``: Virtuoso answers unbound starts for the nodes
+  without a step; or in an ``OPTIONAL`` that gives neither end) are left as they are, and so is a path in ``EXISTS``, ``MINUS`` or ``GRAPH``
   (where rows are not counted, or a sub-select reads another graph).
 
 The rewrites work on the query's tokens (strings, IRIs and comments skipped, as
@@ -368,15 +368,17 @@ def _path_triple(
 
 
 def _first_step(path: list[re.Match[str]]) -> str | None:
-    """For a one-or-more path of one IRI (``p+``, ``^p+``, ``<p>+``): its first step
-    (``p``, ``^p``), whose subjects are the path's starts; None for any other path."""
+    """For a one-or-more path of one element (``p+``, ``^p+``, ``<p>+``, ``(p|q)+``, as
+    :func:`_transitive` accepts them): its first step (``p``, ``^p``, ``(p|q)``), whose
+    subjects are the path's starts; None for a zero-or-more path."""
     inverse = "^" if path and path[0].group() == "^" else ""
     rest = path[1:] if inverse else path
-    if len(rest) == 1 and rest[0].group().endswith("+"):
-        return inverse + rest[0].group()[:-1]  # one word: ``_transitive`` checked it
-    if len(rest) == 2 and rest[1].group() == "+" and (_is_iri(rest[0]) or rest[0].group() == "a"):
-        return inverse + rest[0].group()
-    return None
+    if len(rest) == 1:
+        word = rest[0].group()  # one word: ``p+`` or ``p*``
+        return inverse + word[:-1] if word.endswith("+") else None
+    if rest[-1].group() != "+":
+        return None
+    return inverse + rest[0].string[rest[0].start() : rest[-2].end()]
 
 
 def _fresh(text: str, name: str) -> str:
