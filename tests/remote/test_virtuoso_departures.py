@@ -277,8 +277,8 @@ def test_a_transitive_path_from_its_starts_is_the_standards_on_virtuoso(
     hierarchy: tuple[RemoteStore, str],
 ) -> None:
     """Two variable ends outside ``OPTIONAL``, forwards and backwards, beside a variable
-    that has the starts' name, and elsewhere in a query (:data:`ELSEWHERE`): each pair
-    once, as on the embedded store."""
+    that has the starts' name, and elsewhere in a query (:data:`ELSEWHERE`, in
+    ``OPTIONAL`` too): each pair once, as on the embedded store."""
     client, graph = hierarchy
     for path in (
         "ex:broader+",
@@ -298,7 +298,7 @@ def test_a_transitive_path_from_its_starts_is_the_standards_on_virtuoso(
         assert _on(client, graph, sent) == _embedded(query), query
 
 
-#: Two variable ends outside OPTIONAL, in other places of a query.
+#: Two variable ends in other places of a query.
 ELSEWHERE = [
     "PREFIX ex: <https://example.org/> SELECT ?x ?up WHERE { { ?x ex:label ?l . "
     "?x ex:broader+ ?up } UNION { ?x ex:label 'none' } }",
@@ -309,6 +309,15 @@ ELSEWHERE = [
     "PREFIX ex: <https://example.org/> SELECT ?x ?up WHERE { ?x ex:broader+ ?up . "
     "?up ex:label ?l }",
     "PREFIX ex: <https://example.org/> SELECT (COUNT(*) AS ?n) WHERE { ?x ex:broader+ ?up }",
+    # in an OPTIONAL whose left gives neither end, or not directly in it
+    "PREFIX ex: <https://example.org/> SELECT ?x ?up WHERE { ?x ex:label ?l OPTIONAL "
+    "{ { ?x ex:broader+ ?up } } }",
+    "PREFIX ex: <https://example.org/> SELECT ?x ?up WHERE { ?y ex:label ?l "
+    "FILTER(?l != 'zz') OPTIONAL { ?x ex:broader+ ?up FILTER(?up != ex:e) } }",
+    "PREFIX ex: <https://example.org/> SELECT ?x ?up WHERE { ?x ex:label ?l OPTIONAL "
+    "{ ?x ex:label ?m OPTIONAL { ?z ex:label ?n . ?x ex:broader+ ?up } } }",
+    "PREFIX ex: <https://example.org/> SELECT ?x ?up WHERE { ?x ex:label ?l OPTIONAL "
+    "{ { ?x ex:broader+ ?up } UNION { ?x ex:label 'q' } } }",
 ]
 
 
@@ -347,6 +356,16 @@ def test_distinct_paths_sends_the_jurisdictions_path_as_a_set() -> None:
             "?x a ?t . { SELECT DISTINCT ?x ?up WHERE { { SELECT DISTINCT ?x WHERE "
             "{ ?x skos:broader ?policykg_start } } ?x skos:broader+ ?up } }",
         ),
+        (  # in an OPTIONAL that does not give an end: the starts found first too
+            "?x a ?t OPTIONAL { { ?x skos:broader+ ?up } }",
+            "?x a ?t OPTIONAL { { { SELECT DISTINCT ?x ?up WHERE { { SELECT DISTINCT ?x WHERE "
+            "{ ?x skos:broader ?policykg_start } } ?x skos:broader+ ?up } } } }",
+        ),
+        (
+            "?y a ?t FILTER(?x) OPTIONAL { ?x skos:broader+ ?up }",
+            "?y a ?t FILTER(?x) OPTIONAL { { SELECT DISTINCT ?x ?up WHERE { { SELECT DISTINCT "
+            "?x WHERE { ?x skos:broader ?policykg_start } } ?x skos:broader+ ?up } } }",
+        ),
         (
             "?x a ?t . ?x (skos:broader|^skos:narrower)+ ?up",
             "?x a ?t . { SELECT DISTINCT ?x ?up WHERE { { SELECT DISTINCT ?x WHERE "
@@ -371,10 +390,7 @@ def test_distinct_paths_rewrites(pattern: str, sent: str) -> None:
     [
         "?x a ?t . ?x skos:broader* ?up",  # two variables, zero or more: no start to give
         "?x a ?t . ?x (skos:broader|skos:related)* ?up",  # nor for alternatives under *
-        "?x a ?t OPTIONAL { { ?x skos:broader+ ?up } }",  # not directly inside OPTIONAL
         "?x a ?t { OPTIONAL { ?x skos:broader+ ?up } }",  # nothing on the OPTIONAL's left
-        "?y a ?t OPTIONAL { ?x skos:broader+ ?up }",  # its left gives neither end
-        "?y a ?t FILTER(?x) OPTIONAL { ?x skos:broader+ ?up }",
         "?x a ?t OPTIONAL { ?x skos:broader+ ?up ; a ?u }",  # a predicate list goes on
         "?x a ?t OPTIONAL { ?x skos:broader+ ?up, ?down }",  # an object list goes on
         "?x a ?t OPTIONAL { ?x skos:broader/skos:related+ ?up }",  # a sequence: a multiset

@@ -30,11 +30,12 @@ by a test in tests/remote/test_virtuoso_departures.py:
   path's ends are a set), which Virtuoso answers right. Virtuoso evaluates a transitive
   path only from a given start ("transitive start not given"): a sub-select whose two ends
   are variables is accepted directly inside an ``OPTIONAL`` whose left side (the patterns
-  before it in its group) names one of them, or, outside any ``OPTIONAL``, when the
-  sub-select first finds the starts itself: for ``?s p+ ?o`` (``^p+``, ``(p|q)+``) those
-  are the subjects of ``?s p ?start``, each once, so the pairs are the standard's. Other
-  paths with two variable ends (``*``: Virtuoso answers unbound starts for the nodes
-  without a step; or in an ``OPTIONAL`` that gives neither end) are left as they are, and so is a path in ``EXISTS``, ``MINUS`` or ``GRAPH``
+  before it in its group) names one of them, or anywhere else when the sub-select first
+  finds the starts itself: for ``?s p+ ?o`` (``^p+``, ``(p|q)+``) those are the subjects
+  of ``?s p ?start``, each once, so the pairs are the standard's. Other paths with two
+  variable ends are left as they are: ``*`` (given its starts, Virtuoso answers unbound
+  ones for the nodes without a step), and a path in an ``OPTIONAL`` that is the first thing
+  in its group (Virtuoso joins that OPTIONAL with what is around its group); and so is a path in ``EXISTS``, ``MINUS`` or ``GRAPH``
   (where rows are not counted, or a sub-select reads another graph).
 
 The rewrites work on the query's tokens (strings, IRIs and comments skipped, as
@@ -357,7 +358,7 @@ def _path_triple(
             and names & _given(tokens, groups[-2], groups[-1] - 1)
         ):
             first = _first_step(tokens[s + 1 : o])
-            if first is None or "OPTIONAL" in openers:
+            if first is None or _bare_optional(groups, openers):
                 return None  # Virtuoso would refuse it or read it otherwise: no start given
             # the start given: the subjects of the path's first step, each once
             start = _fresh(text, "policykg_start")
@@ -365,6 +366,16 @@ def _path_triple(
         sub = "{ SELECT DISTINCT " + " ".join(ends) + " WHERE { " + starts + triple + " } }"
         return o, tokens[s].start(), tokens[o].end(), sub
     return None
+
+
+def _bare_optional(groups: list[int], openers: list[str]) -> bool:
+    """Whether one of the groups opened at ``groups`` is an ``OPTIONAL`` with nothing on its
+    left in its own group (Virtuoso joins such an OPTIONAL with what is around that group,
+    and a rewrite would not make its rows the standard's)."""
+    return any(
+        opener == "OPTIONAL" and i > 0 and groups[i] - 1 == groups[i - 1] + 1
+        for i, opener in enumerate(openers)
+    )
 
 
 def _first_step(path: list[re.Match[str]]) -> str | None:
