@@ -5,6 +5,7 @@ hidden file behind."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from policykg.graph import build as build_module
 from policykg.graph.build import BuildReport, build
 from policykg.linkeddata import offload
+from policykg.linkeddata.dumps import dumps_dir, version_dir
+from policykg.linkeddata.manifest import MANIFEST_NAME, Manifest
 from policykg.settings import Settings
 
 from .test_dumps import copy_project
@@ -86,3 +89,26 @@ def test_a_build_that_fails_midway_leaves_the_previous_one(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
     assert build(settings).triples > 0  # and the next build goes through
     assert files(settings.dist) != before
+
+
+@pytest.mark.usefixtures("fixed_date")
+def test_an_unfinished_folder_of_the_same_version_keeps_its_first_date(tmp_path: Path) -> None:
+    """The network's files are written before the version is known, dated today; when a
+    folder of that version was left unfinished, the build dates everything as that folder's
+    manifest does (the day this data was first built), the GEXF file too."""
+    settings = Settings(dist=tmp_path / "dist")
+    build(settings)
+    manifest = Manifest.read(dumps_dir(settings))
+    assert manifest is not None
+    assert manifest.modified == "2025-12-01T00:00:00Z"
+    folder = version_dir(settings, manifest.version)
+    (folder / "policykg.gexf").unlink()  # unfinished
+    first = replace(manifest, modified="2025-06-30T12:00:00Z")
+    (folder / MANIFEST_NAME).write_bytes(first.dump())
+    build(settings)
+    again = Manifest.read(folder)
+    assert again is not None
+    assert again.modified == first.modified
+    gexf = (folder / "policykg.gexf").read_text(encoding="utf-8")
+    assert 'lastmodifieddate="2025-06-30"' in gexf
+    assert 'lastmodifieddate="2025-12-01"' not in gexf

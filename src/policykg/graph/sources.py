@@ -184,7 +184,8 @@ class Sources:
 class _Origins(Mapping[str, Path]):
     """:attr:`Sources.origin`: an IRI's first file, from reading the files again in order;
     a blank node's, the first file that wrote into the graph it is described in (the store
-    gave it its label, so the files cannot name it)."""
+    gave it its label, so the files cannot name it). Iterating it lists the IRIs: a blank
+    node is looked up, never listed."""
 
     def __init__(self, sources: Sources) -> None:
         self._sources = sources
